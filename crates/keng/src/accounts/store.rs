@@ -1,0 +1,579 @@
+//! Queries of the accounts capability: units, press agencies, users and API tokens.
+//! Every mutation runs in one transaction with its audit record and domain event.
+
+use serde::Deserialize;
+
+use super::model::{Agency, Status, Unit, User};
+use crate::args;
+use crate::platform::audit::{record_change, Origin};
+use crate::platform::clock::now_ms;
+use crate::platform::db::{Db, DbResult};
+use crate::platform::errors::{AppError, AppResult};
+use crate::platform::ids::{hash_secret, new_id, random_secret};
+use crate::platform::permissions::Role;
+
+// ---------- units ----------
+
+pub async fn list_units(db: &Db) -> DbResult<Vec<Unit>> {
+    db.fetch_all("SELECT * FROM units ORDER BY code", &[])
+        .await?
+        .iter()
+        .map(Unit::from_row)
+        .collect()
+}
+
+pub async fn get_unit(db: &Db, id: &str) -> DbResult<Option<Unit>> {
+    db.fetch_optional("SELECT * FROM units WHERE id = $1", args![id])
+        .await?
+        .as_ref()
+        .map(Unit::from_row)
+        .transpose()
+}
+
+pub async fn unit_by_code(db: &Db, code: &str) -> DbResult<Option<Unit>> {
+    db.fetch_optional("SELECT * FROM units WHERE code = $1", args![code])
+        .await?
+        .as_ref()
+        .map(Unit::from_row)
+        .transpose()
+}
+
+/// The unit and its ancestors, nearest first (for the permission matrix).
+pub async fn unit_path(db: &Db, id: &str) -> DbResult<Vec<String>> {
+    let mut path = Vec::new();
+    let mut cur = Some(id.to_string());
+    while let Some(u) = cur {
+        if path.contains(&u) || path.len() > 32 {
+            break;
+        }
+        let parent = db
+            .fetch_optional("SELECT parent_id FROM units WHERE id = $1", args![&u])
+            .await?;
+        path.push(u);
+        cur = match parent {
+            Some(r) => r.opt_str("parent_id")?,
+            None => None,
+        };
+    }
+    Ok(path)
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct UnitInput {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub async fn create_unit(db: &Db, origin: &Origin, input: &UnitInput) -> AppResult<Unit> {
+    let mut c = super::model::Check::default();
+    let code = c.code("code", &input.code);
+    let name = c.text("name", &input.name, 200);
+    let kind = c.one_of("kind", &input.kind, &super::model::UNIT_KINDS);
+    let address = c.opt_text("address", input.address.as_deref(), 300);
+    let phone = c.opt_phone("phone", input.phone.as_deref());
+    let parent_id = input
+        .parent_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string);
+    if let Some(p) = &parent_id {
+        if get_unit(db, p).await?.is_none() {
+            c.fail("parent_id", "err.unknown_unit");
+        }
+    }
+    c.finish()?;
+    let now = now_ms();
+    let id = new_id();
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO units (id, code, name, name_key, kind, parent_id, address, phone, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        args![&id, &code, &name, keng_text::fold(&name), &kind, parent_id.clone(), address.clone(), phone.clone(), now],
+    )
+    .await?;
+    let unit = Unit {
+        id: id.clone(),
+        code,
+        name,
+        kind,
+        parent_id,
+        address,
+        phone,
+        created_at: now,
+        updated_at: now,
+    };
+    record_change(&mut tx, origin, "unit.created", "unit", &id, None, Some(serde_json::to_value(&unit).unwrap_or_default())).await?;
+    tx.commit().await?;
+    Ok(unit)
+}
+
+// ---------- press agencies ----------
+
+pub async fn list_agencies(db: &Db) -> DbResult<Vec<Agency>> {
+    db.fetch_all("SELECT * FROM agencies ORDER BY kind, name_key", &[])
+        .await?
+        .iter()
+        .map(Agency::from_row)
+        .collect()
+}
+
+pub async fn get_agency(db: &Db, id: &str) -> DbResult<Option<Agency>> {
+    db.fetch_optional("SELECT * FROM agencies WHERE id = $1", args![id])
+        .await?
+        .as_ref()
+        .map(Agency::from_row)
+        .transpose()
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct AgencyInput {
+    pub code: String,
+    pub name: String,
+    /// central or local.
+    pub kind: String,
+    /// print, online, tv, radio or news_agency.
+    pub medium: String,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub website_url: Option<String>,
+    pub feed_url: Option<String>,
+}
+
+struct CleanAgency {
+    code: String,
+    name: String,
+    kind: String,
+    medium: String,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
+    website_url: Option<String>,
+    feed_url: Option<String>,
+}
+
+fn check_agency(input: &AgencyInput) -> AppResult<CleanAgency> {
+    let mut c = super::model::Check::default();
+    let a = CleanAgency {
+        code: c.code("code", &input.code),
+        name: c.text("name", &input.name, 200),
+        kind: c.one_of("kind", &input.kind, &super::model::AGENCY_KINDS),
+        medium: c.one_of("medium", &input.medium, &super::model::AGENCY_MEDIA),
+        contact_name: c.opt_text("contact_name", input.contact_name.as_deref(), 200),
+        contact_email: c.opt_email("contact_email", input.contact_email.as_deref()),
+        contact_phone: c.opt_phone("contact_phone", input.contact_phone.as_deref()),
+        website_url: c.opt_url("website_url", input.website_url.as_deref()),
+        feed_url: c.opt_url("feed_url", input.feed_url.as_deref()),
+    };
+    c.finish()?;
+    Ok(a)
+}
+
+pub async fn create_agency(db: &Db, origin: &Origin, input: &AgencyInput) -> AppResult<Agency> {
+    let a = check_agency(input)?;
+    let id = new_id();
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO agencies (id, code, name, name_key, kind, medium, contact_name, contact_email, contact_phone, website_url, feed_url, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+        args![&id, &a.code, &a.name, keng_text::fold(&a.name), &a.kind, &a.medium, &a.contact_name, &a.contact_email, &a.contact_phone, &a.website_url, &a.feed_url, now],
+    )
+    .await?;
+    let agency = Agency {
+        id: id.clone(),
+        code: a.code,
+        name: a.name,
+        kind: a.kind,
+        medium: a.medium,
+        contact_name: a.contact_name,
+        contact_email: a.contact_email,
+        contact_phone: a.contact_phone,
+        website_url: a.website_url,
+        feed_url: a.feed_url,
+        created_at: now,
+        updated_at: now,
+    };
+    record_change(&mut tx, origin, "agency.created", "agency", &id, None, Some(serde_json::to_value(&agency).unwrap_or_default())).await?;
+    tx.commit().await?;
+    Ok(agency)
+}
+
+pub async fn update_agency(db: &Db, origin: &Origin, id: &str, input: &AgencyInput) -> AppResult<Agency> {
+    let a = check_agency(input)?;
+    let before = get_agency(db, id).await?.ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE agencies SET code = $1, name = $2, name_key = $3, kind = $4, medium = $5, contact_name = $6, contact_email = $7,
+         contact_phone = $8, website_url = $9, feed_url = $10, updated_at = $11 WHERE id = $12",
+        args![&a.code, &a.name, keng_text::fold(&a.name), &a.kind, &a.medium, &a.contact_name, &a.contact_email, &a.contact_phone, &a.website_url, &a.feed_url, now, id],
+    )
+    .await?;
+    let after = Agency {
+        id: id.to_string(),
+        code: a.code,
+        name: a.name,
+        kind: a.kind,
+        medium: a.medium,
+        contact_name: a.contact_name,
+        contact_email: a.contact_email,
+        contact_phone: a.contact_phone,
+        website_url: a.website_url,
+        feed_url: a.feed_url,
+        created_at: before.created_at,
+        updated_at: now,
+    };
+    record_change(
+        &mut tx,
+        origin,
+        "agency.updated",
+        "agency",
+        id,
+        Some(serde_json::to_value(&before).unwrap_or_default()),
+        Some(serde_json::to_value(&after).unwrap_or_default()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---------- users ----------
+
+pub async fn get_user(db: &Db, id: &str) -> DbResult<Option<User>> {
+    db.fetch_optional("SELECT * FROM users WHERE id = $1", args![id])
+        .await?
+        .as_ref()
+        .map(User::from_row)
+        .transpose()
+}
+
+pub async fn user_by_username(db: &Db, username: &str) -> DbResult<Option<User>> {
+    db.fetch_optional(
+        "SELECT * FROM users WHERE username = $1",
+        args![username.trim().to_ascii_lowercase()],
+    )
+    .await?
+    .as_ref()
+    .map(User::from_row)
+    .transpose()
+}
+
+/// The stored password hash and TOTP state of a user, for login.
+pub async fn credentials(db: &Db, user_id: &str) -> DbResult<Option<(String, Option<String>, Option<i64>)>> {
+    db.fetch_optional(
+        "SELECT password_hash, totp_secret, totp_last_step FROM users WHERE id = $1",
+        args![user_id],
+    )
+    .await?
+    .map(|r| Ok((r.str("password_hash")?, r.opt_str("totp_secret")?, r.opt_i64("totp_last_step")?)))
+    .transpose()
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub status: Option<Status>,
+    pub agency_id: Option<String>,
+}
+
+pub async fn list_users(db: &Db, f: &UserFilter) -> DbResult<Vec<User>> {
+    let mut sql = String::from("SELECT * FROM users WHERE 1=1");
+    let mut params = Vec::new();
+    if let Some(r) = f.role {
+        params.push(r.as_str().into());
+        sql.push_str(&format!(" AND role = ${}", params.len()));
+    }
+    if let Some(s) = f.status {
+        params.push(s.as_str().into());
+        sql.push_str(&format!(" AND status = ${}", params.len()));
+    }
+    if let Some(a) = &f.agency_id {
+        params.push(a.into());
+        sql.push_str(&format!(" AND agency_id = ${}", params.len()));
+    }
+    sql.push_str(" ORDER BY role, username");
+    db.fetch_all(&sql, &params)
+        .await?
+        .iter()
+        .map(User::from_row)
+        .collect()
+}
+
+/// A new account, validated by the caller's flow (admin creation, self-registration,
+/// the command line or the demo).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub title: Option<String>,
+    pub role: Role,
+    pub unit_id: Option<String>,
+    pub agency_id: Option<String>,
+    #[serde(default)]
+    pub is_editor: bool,
+    pub press_card_no: Option<String>,
+    pub password: String,
+}
+
+/// Checks a new account and creates it with `status`.
+pub async fn create_user(db: &Db, origin: &Origin, input: &NewUser, status: Status) -> AppResult<User> {
+    let mut c = super::model::Check::default();
+    let username = c.username("username", &input.username);
+    let display_name = c.text("display_name", &input.display_name, 120);
+    let email = c.opt_email("email", input.email.as_deref());
+    let phone = c.opt_phone("phone", input.phone.as_deref());
+    let title = c.opt_text("title", input.title.as_deref(), 120);
+    let press_card_no = c.opt_text("press_card_no", input.press_card_no.as_deref(), 40);
+    c.password("password", &input.password);
+    let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let mut unit_id = blank(&input.unit_id);
+    let mut agency_id = blank(&input.agency_id);
+    match input.role {
+        Role::Public => c.fail("role", "err.choice"),
+        Role::UnitOfficer => {
+            agency_id = None;
+            match &unit_id {
+                None => c.fail("unit_id", "err.unit_required"),
+                Some(u) if get_unit(db, u).await?.is_none() => c.fail("unit_id", "err.unknown_unit"),
+                _ => {}
+            }
+        }
+        Role::Journalist => {
+            unit_id = None;
+            match &agency_id {
+                None => c.fail("agency_id", "err.agency_required"),
+                Some(a) if get_agency(db, a).await?.is_none() => c.fail("agency_id", "err.unknown_agency"),
+                _ => {}
+            }
+            if press_card_no.is_none() {
+                c.fail("press_card_no", "err.required");
+            }
+        }
+        _ => {
+            agency_id = None;
+            if let Some(u) = &unit_id {
+                if get_unit(db, u).await?.is_none() {
+                    c.fail("unit_id", "err.unknown_unit");
+                }
+            }
+        }
+    }
+    if !username.is_empty() && user_by_username(db, &username).await?.is_some() {
+        c.fail("username", "err.username_taken");
+    }
+    c.finish()?;
+    let hash = crate::platform::auth::password::hash(&input.password).await?;
+    let id = new_id();
+    let now = now_ms();
+    let is_editor = input.role == Role::Journalist && input.is_editor;
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO users (id, username, display_name, email, phone, title, role, unit_id, agency_id, is_editor, press_card_no,
+           status, password_hash, totp_enabled, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+        args![&id, &username, &display_name, &email, &phone, &title, input.role.as_str(), unit_id.clone(), agency_id.clone(),
+              is_editor, &press_card_no, status.as_str(), hash, false, now],
+    )
+    .await?;
+    let user = User {
+        id: id.clone(),
+        username,
+        display_name,
+        email,
+        phone,
+        title,
+        role: input.role,
+        unit_id,
+        agency_id,
+        is_editor,
+        press_card_no,
+        status,
+        status_reason: None,
+        totp_enabled: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let action = if status == Status::Pending { "user.registered" } else { "user.created" };
+    record_change(&mut tx, origin, action, "user", &id, None, Some(user.json())).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Moves an account to `to` with a reason, checking the move is one the workflow allows.
+/// Leaving `active` ends every open session and revokes every API token of the account
+/// in the same transaction.
+pub async fn set_status(
+    db: &Db,
+    origin: &Origin,
+    user_id: &str,
+    to: Status,
+    reason: Option<&str>,
+) -> AppResult<User> {
+    let before = get_user(db, user_id).await?.ok_or(AppError::NotFound)?;
+    let from = before.status;
+    use Status::*;
+    if !from.can_move(before.role, to) {
+        return Err(AppError::Conflict("err.bad_transition"));
+    }
+    let reason = reason.map(|r| keng_text::canonical(r.trim())).filter(|r| !r.is_empty());
+    if matches!(to, Rejected | Suspended | Revoked | Disabled) && reason.is_none() {
+        return Err(AppError::invalid("reason", "err.reason_required"));
+    }
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+        return Err(AppError::invalid("reason", "err.too_long"));
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE users SET status = $1, status_reason = $2, status_changed_by = $3, status_changed_at = $4, updated_at = $4 WHERE id = $5",
+        args![to.as_str(), reason.clone(), origin.actor_id.clone(), now, user_id],
+    )
+    .await?;
+    if to != Active {
+        tx.execute("DELETE FROM sessions WHERE user_id = $1", args![user_id]).await?;
+        tx.execute(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            args![now, user_id],
+        )
+        .await?;
+    }
+    let mut after = before.clone();
+    after.status = to;
+    after.status_reason = reason;
+    after.updated_at = now;
+    let action = match (from, to) {
+        (Pending, Active) => "user.accredited",
+        (_, Active) => "user.reinstated",
+        (_, Rejected) => "user.rejected",
+        (_, Suspended) => "user.suspended",
+        (_, Revoked) => "user.revoked",
+        (_, Disabled) => "user.disabled",
+        _ => "user.status_changed",
+    };
+    record_change(&mut tx, origin, action, "user", user_id, Some(before.json()), Some(after.json())).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Changes a password (the caller has checked the old one or the right to reset).
+/// Other sessions of the user end.
+pub async fn set_password(db: &Db, origin: &Origin, user_id: &str, new_password: &str, keep_session: Option<&str>) -> AppResult<()> {
+    let mut c = super::model::Check::default();
+    c.password("new_password", new_password);
+    c.finish()?;
+    let hash = crate::platform::auth::password::hash(new_password).await?;
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", args![hash, now_ms(), user_id])
+        .await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    tx.execute(
+        "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2",
+        args![user_id, keep_session.unwrap_or("")],
+    )
+    .await?;
+    record_change(&mut tx, origin, "user.password_changed", "user", user_id, None, Some(serde_json::json!({"password": "changed"}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores a TOTP secret (enabled) or clears it.
+pub async fn set_totp(db: &Db, origin: &Origin, user_id: &str, secret: Option<&str>, step: Option<i64>) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, updated_at = $4 WHERE id = $5",
+        args![secret, secret.is_some(), step, now_ms(), user_id],
+    )
+    .await?;
+    let action = if secret.is_some() { "user.totp_enabled" } else { "user.totp_disabled" };
+    record_change(&mut tx, origin, action, "user", user_id, Some(serde_json::json!({"totp_enabled": secret.is_none()})), Some(serde_json::json!({"totp_enabled": secret.is_some()}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records the TOTP time step just used, refusing a replay of the same or an older step.
+pub async fn use_totp_step(db: &Db, user_id: &str, step: i64) -> DbResult<bool> {
+    let n = db
+        .execute(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+            args![step, user_id],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+// ---------- API tokens ----------
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn list_tokens(db: &Db, user_id: &str) -> DbResult<Vec<ApiToken>> {
+    db.fetch_all(
+        "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC",
+        args![user_id],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ApiToken {
+            id: r.str("id")?,
+            name: r.str("name")?,
+            created_at: r.i64("created_at")?,
+            last_used_at: r.opt_i64("last_used_at")?,
+            revoked_at: r.opt_i64("revoked_at")?,
+        })
+    })
+    .collect()
+}
+
+/// Creates a token and returns its secret (shown once; only the hash is stored).
+pub async fn create_token(db: &Db, origin: &Origin, user_id: &str, name: &str) -> AppResult<(ApiToken, String)> {
+    let mut c = super::model::Check::default();
+    let name = c.text("name", name, 80);
+    c.finish()?;
+    let secret = format!("keng_{}", random_secret());
+    let id = new_id();
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        args![&id, user_id, &name, hash_secret(&secret), now],
+    )
+    .await?;
+    let token = ApiToken { id: id.clone(), name, created_at: now, last_used_at: None, revoked_at: None };
+    record_change(&mut tx, origin, "token.created", "api_token", &id, None, Some(serde_json::json!({"user_id": user_id, "name": token.name}))).await?;
+    tx.commit().await?;
+    Ok((token, secret))
+}
+
+pub async fn revoke_token(db: &Db, origin: &Origin, user_id: &str, token_id: &str) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+            args![now_ms(), token_id, user_id],
+        )
+        .await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    record_change(&mut tx, origin, "token.revoked", "api_token", token_id, Some(serde_json::json!({"revoked": false})), Some(serde_json::json!({"revoked": true}))).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,268 @@
+//! The `keng` command line: serve, migrate, user, token, backup, check.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::accounts::model::Status;
+use crate::accounts::store::{self, NewUser};
+use crate::platform::audit::Origin;
+use crate::platform::backup::{self, BackupOutcome};
+use crate::platform::config::Config;
+use crate::platform::db::{Db, Location};
+use crate::platform::errors::AppError;
+use crate::platform::i18n::{self, Lang};
+use crate::platform::permissions::Role;
+
+#[derive(Parser, Debug)]
+#[command(name = "keng", version, about = "Kẻng — Công an tỉnh với báo chí và người dân / a provincial police department's platform for the press and the public")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Where the SQLite file, keng.toml and uploads live.
+    #[arg(long, global = true, env = "KENG_DATA_DIR", default_value = "./keng-data")]
+    pub data_dir: PathBuf,
+    /// postgres://… to run on PostgreSQL instead of the embedded SQLite file.
+    #[arg(long, global = true, env = "KENG_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Log format.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web application.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Load the demo province into an empty database and print its accounts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write a consistent copy of the live database (SQLite) or show how (PostgreSQL).
+    Backup { file: PathBuf },
+    /// Validate the configuration and the database.
+    Check,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add an active account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, leader, spokesperson, press_officer, unit_officer or journalist.
+        #[arg(long)]
+        role: String,
+        /// Unit code (unit officers).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Press agency code (journalists).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Display name (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Press card number (journalists).
+        #[arg(long)]
+        press_card: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set an account's password, read from standard input.
+    Passwd {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token; prints only the token.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KENG_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => b.json().try_init(),
+        LogFormat::Text => b.try_init(),
+    };
+}
+
+fn read_password(stdin: bool) -> anyhow::Result<String> {
+    if !stdin {
+        anyhow::bail!("pass --password-stdin and write the password to standard input");
+    }
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    let pw = s.trim_end_matches(['\r', '\n']).to_string();
+    if pw.is_empty() {
+        anyhow::bail!("no password on standard input");
+    }
+    Ok(pw)
+}
+
+/// Explains an application error on the terminal (in Vietnamese, then English).
+fn explain(e: AppError) -> anyhow::Error {
+    let mut msg = format!("{} / {}", i18n::t(Lang::Vi, e.key()), i18n::t(Lang::En, e.key()));
+    if let AppError::Invalid(fields) = &e {
+        for (f, k) in fields {
+            msg.push_str(&format!("\n  {f}: {} / {}", i18n::t(Lang::Vi, k), i18n::t(Lang::En, k)));
+        }
+    }
+    if let AppError::Internal(d) = &e {
+        msg.push_str(&format!("\n  {d}"));
+    }
+    anyhow::Error::msg(msg)
+}
+
+async fn open(global: &Global) -> anyhow::Result<(Db, Config)> {
+    std::fs::create_dir_all(&global.data_dir)?;
+    let config = Config::load(&global.data_dir).map_err(|e| anyhow::anyhow!("keng.toml: {e}"))?;
+    let location = Location::from_args(&global.data_dir, global.database_url.as_deref())?;
+    let db = Db::open_migrated(&location).await?;
+    Ok((db, config))
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    init_logging(cli.global.log_format);
+    let g = cli.global;
+    match cli.command {
+        Command::Serve { listen, demo } => {
+            let (db, config) = open(&g).await?;
+            if demo {
+                crate::demo::load(&db).await?;
+            }
+            crate::server::serve(db, config, listen).await
+        }
+        Command::Migrate => {
+            let (db, _) = open(&g).await?;
+            println!("database is up to date ({:?})", db.backend());
+            Ok(())
+        }
+        Command::User { command } => {
+            let (db, _) = open(&g).await?;
+            let origin = Origin::system("cli");
+            match command {
+                UserCommand::Add { username, role, unit, agency, name, email, press_card, password_stdin } => {
+                    let role = Role::parse(&role).filter(|r| *r != Role::Public).ok_or_else(|| {
+                        anyhow::anyhow!("unknown role {role}: admin, leader, spokesperson, press_officer, unit_officer, journalist")
+                    })?;
+                    let password = read_password(password_stdin)?;
+                    let unit_id = match unit {
+                        Some(code) => Some(store::unit_by_code(&db, &code.to_ascii_uppercase()).await?.ok_or_else(|| anyhow::anyhow!("no unit with code {code}"))?.id),
+                        None => None,
+                    };
+                    let agency_id = match agency {
+                        Some(code) => {
+                            let code = code.to_ascii_uppercase();
+                            let all = store::list_agencies(&db).await?;
+                            Some(all.into_iter().find(|a| a.code == code).ok_or_else(|| anyhow::anyhow!("no press agency with code {code}"))?.id)
+                        }
+                        None => None,
+                    };
+                    let input = NewUser {
+                        display_name: name.unwrap_or_else(|| username.clone()),
+                        username,
+                        email,
+                        phone: None,
+                        title: None,
+                        role,
+                        unit_id,
+                        agency_id,
+                        is_editor: false,
+                        press_card_no: press_card,
+                        password,
+                    };
+                    let u = store::create_user(&db, &origin, &input, Status::Active).await.map_err(explain)?;
+                    println!("created {} ({})", u.username, u.role.as_str());
+                    Ok(())
+                }
+                UserCommand::Passwd { username, password_stdin } => {
+                    let password = read_password(password_stdin)?;
+                    let u = store::user_by_username(&db, &username).await?.ok_or_else(|| anyhow::anyhow!("no user {username}"))?;
+                    store::set_password(&db, &origin, &u.id, &password, None).await.map_err(explain)?;
+                    println!("password changed for {}", u.username);
+                    Ok(())
+                }
+            }
+        }
+        Command::Token { command: TokenCommand::Create { username, name } } => {
+            let (db, _) = open(&g).await?;
+            let u = store::user_by_username(&db, &username).await?.ok_or_else(|| anyhow::anyhow!("no user {username}"))?;
+            if u.status != Status::Active {
+                anyhow::bail!("account {username} is {}", u.status.as_str());
+            }
+            let (_, secret) = store::create_token(&db, &Origin::system("cli"), &u.id, &name).await.map_err(explain)?;
+            println!("{secret}");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let (db, _) = open(&g).await?;
+            match backup::backup(&db, &file).await? {
+                BackupOutcome::Written(n) => println!("wrote {} ({n} bytes)", file.display()),
+                BackupOutcome::UsePgDump(hint) => println!("PostgreSQL: take the backup with pg_dump:\n  {hint}"),
+            }
+            Ok(())
+        }
+        Command::Check => {
+            std::fs::create_dir_all(&g.data_dir)?;
+            let config = Config::load(&g.data_dir).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+            println!("configuration: ok (site \"{}\", public URL {})", config.site_name, config.public_base_url);
+            let location = Location::from_args(&g.data_dir, g.database_url.as_deref())?;
+            let db = Db::open(&location).await?;
+            db.ping().await?;
+            db.migrate().await?;
+            let head = crate::platform::events::head(&db).await?;
+            let users = db.fetch_one("SELECT COUNT(*) AS n FROM users", &[]).await?.i64("n")?;
+            println!("database: ok ({:?}, schema current, {users} accounts, event log at {head})", db.backend());
+            check_templates()?;
+            Ok(())
+        }
+    }
+}
+
+fn check_templates() -> anyhow::Result<()> {
+    crate::platform::web::Templates::load().map_err(anyhow::Error::msg)?;
+    println!("templates: ok");
+    Ok(())
+}

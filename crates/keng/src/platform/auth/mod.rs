@@ -1,0 +1,276 @@
+//! Authentication: who is making this request. One middleware ([`resolve`]) finds the
+//! principal — an API token (`Authorization: Bearer`), a session cookie, or nobody —
+//! checks the CSRF token of every state-changing request that rides on cookies, and
+//! hands a [`Ctx`] to the handlers. Permission questions go to `permissions::allowed`
+//! through [`Ctx::require`].
+
+pub mod password;
+pub mod ratelimit;
+pub mod session;
+pub mod totp;
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::accounts::model::User;
+use crate::accounts::store;
+use crate::args;
+use crate::platform::audit::Origin;
+use crate::platform::clock::now_ms;
+use crate::platform::errors::{AppError, AppResult};
+use crate::platform::i18n::{cookie, Lang};
+use crate::platform::ids::{constant_time_eq, hash_secret, random_secret};
+use crate::platform::permissions::{allowed, Action, Actor, Owner};
+use crate::platform::state::AppState;
+
+/// Who is behind a request, as resolved once by [`resolve`].
+#[derive(Debug, Clone, Default)]
+pub struct Principal {
+    pub user: Option<User>,
+    pub session_hash: Option<String>,
+    pub csrf: String,
+    pub via_token: bool,
+    /// Password accepted, second factor still due: the user is not signed in yet.
+    pub mfa_pending: bool,
+    /// A Bearer token was sent but is unknown, revoked or its account inactive.
+    pub bad_token: bool,
+    /// A fresh anonymous CSRF cookie must be set on the response.
+    pub new_anon_csrf: bool,
+}
+
+/// True for paths of the JSON API (answers in problem+json, languages by header).
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+fn bearer(parts: &axum::http::HeaderMap) -> Option<String> {
+    parts
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_string())
+}
+
+async fn principal_of(app: &AppState, headers: &axum::http::HeaderMap) -> AppResult<Principal> {
+    if let Some(token) = bearer(headers) {
+        let now = now_ms();
+        let row = app
+            .db
+            .fetch_optional(
+                "SELECT t.id AS token_id, t.last_used_at, u.* FROM api_tokens t JOIN users u ON u.id = t.user_id
+                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.status = 'active'",
+                args![hash_secret(&token)],
+            )
+            .await?;
+        let Some(row) = row else {
+            return Ok(Principal { bad_token: true, ..Default::default() });
+        };
+        if row.opt_i64("last_used_at")?.unwrap_or(0) < now - 60_000 {
+            app.db
+                .execute("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", args![now, row.str("token_id")?])
+                .await?;
+        }
+        return Ok(Principal {
+            user: Some(User::from_row(&row)?),
+            via_token: true,
+            ..Default::default()
+        });
+    }
+    if let Some(c) = cookie(headers, session::COOKIE) {
+        if let Some(s) = session::lookup(&app.db, &app.config, &c).await? {
+            let user = store::get_user(&app.db, &s.user_id).await?;
+            return Ok(Principal {
+                user,
+                session_hash: Some(s.id_hash),
+                csrf: s.csrf,
+                mfa_pending: s.mfa_pending,
+                ..Default::default()
+            });
+        }
+    }
+    match cookie(headers, session::ANON_CSRF_COOKIE).filter(|c| c.len() >= 32 && c.len() <= 64) {
+        Some(c) => Ok(Principal { csrf: c, ..Default::default() }),
+        None => Ok(Principal {
+            csrf: random_secret(),
+            new_anon_csrf: true,
+            ..Default::default()
+        }),
+    }
+}
+
+fn unsafe_method(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Finds the principal, enforces CSRF on cookie-borne state changes, and sets the
+/// anonymous CSRF cookie when one was minted.
+pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let principal = match principal_of(&app, &parts.headers).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let mut body = body;
+    // Cookie-borne state changes need the CSRF token. Bearer requests carry no ambient
+    // credential, nor does an anonymous API call, so neither can be forged cross-site.
+    let anonymous_api = is_api_path(parts.uri.path()) && principal.session_hash.is_none();
+    if unsafe_method(&parts.method) && bearer(&parts.headers).is_none() && !anonymous_api {
+        let sent_header = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let sent = match sent_header {
+            Some(h) => Some(h),
+            None if is_form(&parts) => {
+                let bytes = match axum::body::to_bytes(body, app.config.max_body_bytes).await {
+                    Ok(b) => b,
+                    Err(_) => {
+                        return AppError::BadRequest { key: "err.too_large", detail: None }.into_response();
+                    }
+                };
+                let token = form_urlencoded_field(&bytes, "_csrf");
+                body = Body::from(bytes);
+                token
+            }
+            None => None,
+        };
+        let ok = sent.is_some_and(|s| !principal.csrf.is_empty() && constant_time_eq(&s, &principal.csrf));
+        if !ok || principal.new_anon_csrf {
+            return AppError::Forbidden("err.csrf").into_response();
+        }
+    }
+    let new_cookie = principal
+        .new_anon_csrf
+        .then(|| session::cookie_header(session::ANON_CSRF_COOKIE, &principal.csrf, &app.config, true));
+    parts.extensions.insert(principal.clone());
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
+    resp.extensions_mut().insert(principal);
+    if let Some(c) = new_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        resp.headers_mut().append(header::SET_COOKIE, c);
+    }
+    resp
+}
+
+fn is_form(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    url::form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The request as handlers see it: language, principal, origin.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub is_api: bool,
+    /// The signed-in user (None while the second factor is due).
+    pub user: Option<User>,
+    /// The user who passed the password step and owes a TOTP code.
+    pub mfa_user: Option<User>,
+    pub session_hash: Option<String>,
+    pub csrf: String,
+    pub via_token: bool,
+    pub bad_token: bool,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub path: String,
+    /// Staff must enrol TOTP before anything else (config `auth.require_totp_for_staff`).
+    pub totp_setup_due: bool,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        let p = parts.extensions.get::<Principal>().cloned().unwrap_or_default();
+        let path = parts.uri.path().to_string();
+        let is_api = is_api_path(&path);
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let (user, mfa_user) = if p.mfa_pending { (None, p.user) } else { (p.user, None) };
+        let totp_setup_due = user
+            .as_ref()
+            .is_some_and(|u| app.config.auth.require_totp_for_staff && u.role.is_staff() && !u.totp_enabled && !p.via_token);
+        Ok(Ctx {
+            lang: Lang::from_request(&parts.headers, is_api),
+            is_api,
+            user,
+            mfa_user,
+            session_hash: p.session_hash,
+            csrf: p.csrf,
+            via_token: p.via_token,
+            bad_token: p.bad_token,
+            ip,
+            user_agent,
+            path,
+            totp_setup_due,
+        })
+    }
+}
+
+impl Ctx {
+    pub fn actor(&self) -> Actor {
+        self.user.as_ref().map(User::actor).unwrap_or_else(Actor::public)
+    }
+
+    /// The signed-in user, or 401.
+    pub fn user(&self) -> AppResult<&User> {
+        if self.totp_setup_due {
+            return Err(AppError::Forbidden("err.totp_setup_required"));
+        }
+        self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+
+    /// Asks the permission matrix; 401 for nobody, 403 for the wrong person.
+    pub fn require(&self, action: Action, owner: &Owner) -> AppResult<()> {
+        if self.bad_token {
+            return Err(AppError::Unauthorized);
+        }
+        let user = self.user()?;
+        if allowed(&user.actor(), action, owner) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("err.forbidden"))
+        }
+    }
+
+    pub fn can(&self, action: Action) -> bool {
+        !self.totp_setup_due && allowed(&self.actor(), action, &Owner::None)
+    }
+
+    pub fn origin(&self) -> Origin {
+        match &self.user {
+            Some(u) => Origin {
+                actor_id: Some(u.id.clone()),
+                actor_name: u.username.clone(),
+                ip: self.ip.clone(),
+            },
+            None => Origin {
+                actor_id: None,
+                actor_name: "anonymous".into(),
+                ip: self.ip.clone(),
+            },
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! Time: stored as UTC milliseconds since the Unix epoch, shown in Asia/Ho_Chi_Minh as
+//! dd/mm/yyyy HH:MM.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+fn local(ms: i64) -> Option<DateTime<chrono_tz::Tz>> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.with_timezone(&Ho_Chi_Minh))
+}
+
+/// "26/11/2026 10:48" in Vietnam time.
+pub fn format_datetime(ms: i64) -> String {
+    local(ms)
+        .map(|t| t.format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// "26/11/2026" in Vietnam time.
+pub fn format_date(ms: i64) -> String {
+    local(ms)
+        .map(|t| t.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
+/// ISO 8601 in UTC, for machine formats and CSV.
+pub fn iso(ms: i64) -> String {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+/// Parses a date typed by a person, dd/mm/yyyy (Vietnamese) or yyyy-mm-dd (HTML date
+/// inputs), as the start of that day in Vietnam time.
+pub fn parse_local_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let date = NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()?;
+    let start = date.and_hms_opt(0, 0, 0)?;
+    Ho_Chi_Minh
+        .from_local_datetime(&start)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_vietnam_time() {
+        // 2025-01-13T07:00:00Z is 14:00 in Hanoi (UTC+7).
+        assert_eq!(format_datetime(1_736_751_600_000), "13/01/2025 14:00");
+        assert_eq!(format_date(1_736_751_600_000), "13/01/2025");
+    }
+
+    #[test]
+    fn parses_both_date_forms() {
+        let a = parse_local_date("13/01/2025");
+        assert_eq!(a, parse_local_date("2025-01-13"));
+        assert_eq!(a, Some(1_736_701_200_000));
+        assert_eq!(parse_local_date("31/02/2025"), None);
+        assert_eq!(parse_local_date("hôm qua"), None);
+    }
+}

@@ -1,0 +1,170 @@
+//! Configuration: defaults, then `keng.toml` in the data dir, then `KENG_*` environment
+//! variables (nested keys with `__`, e.g. `KENG_AUTH__REQUIRE_TOTP_FOR_STAFF=true`).
+
+use std::path::Path;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Shown in the header: "Công an tỉnh Thanh Hoá".
+    pub site_name: String,
+    pub province: String,
+    /// The public address (https in production); decides the cookie's Secure flag and
+    /// absolute links in feeds and email.
+    pub public_base_url: String,
+    pub auth: AuthConfig,
+    pub clocks: ClockConfig,
+    pub smtp: SmtpConfig,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthConfig {
+    /// Staff roles (admin, leader, spokesperson, press officer, unit officer) must set
+    /// up TOTP before they can use the application.
+    pub require_totp_for_staff: bool,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+    /// Failed logins for one account within the window before it is locked.
+    pub max_failures_per_account: i64,
+    /// Failed logins from one address within the window before it is locked.
+    pub max_failures_per_ip: i64,
+    pub lockout_minutes: i64,
+}
+
+/// The legal clocks (DOMAIN.md), configurable.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClockConfig {
+    /// Initial information on an incident of public concern is due within this time.
+    pub initial_information_hours: i64,
+    /// A press conference at least this often.
+    pub press_conference_days: i64,
+    /// Periodic information updated at least this often.
+    pub periodic_information_days: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SmtpConfig {
+    /// Empty: email is not sent (deliveries wait in the event log).
+    pub host: String,
+    pub port: u16,
+    pub from: String,
+    pub username: String,
+    pub password: String,
+    /// "none", "starttls" or "tls".
+    pub security: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            site_name: "Công an tỉnh".into(),
+            province: String::new(),
+            public_base_url: "http://127.0.0.1:8080".into(),
+            auth: AuthConfig::default(),
+            clocks: ClockConfig::default(),
+            smtp: SmtpConfig::default(),
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            require_totp_for_staff: false,
+            session_idle_minutes: 8 * 60,
+            session_max_hours: 7 * 24,
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+            lockout_minutes: 15,
+        }
+    }
+}
+
+impl Default for ClockConfig {
+    fn default() -> Self {
+        ClockConfig {
+            initial_information_hours: 24,
+            press_conference_days: 90,
+            periodic_information_days: 31,
+        }
+    }
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            host: String::new(),
+            port: 25,
+            from: "keng@localhost".into(),
+            username: String::new(),
+            password: String::new(),
+            security: "none".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration for a data dir.
+    pub fn load(data_dir: &Path) -> Result<Config, String> {
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(data_dir.join("keng.toml")))
+            .merge(Env::prefixed("KENG_").split("__").only(&[
+                "site_name",
+                "province",
+                "public_base_url",
+                "auth",
+                "clocks",
+                "smtp",
+                "max_body_bytes",
+            ]))
+            .extract()
+            .map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values a person may have mistyped.
+    pub fn validate(&self) -> Result<(), String> {
+        let url = url::Url::parse(&self.public_base_url)
+            .map_err(|e| format!("public_base_url: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err("public_base_url must be http:// or https://".into());
+        }
+        let positive = [
+            ("clocks.initial_information_hours", self.clocks.initial_information_hours),
+            ("clocks.press_conference_days", self.clocks.press_conference_days),
+            ("clocks.periodic_information_days", self.clocks.periodic_information_days),
+            ("auth.session_idle_minutes", self.auth.session_idle_minutes),
+            ("auth.session_max_hours", self.auth.session_max_hours),
+            ("auth.max_failures_per_account", self.auth.max_failures_per_account),
+            ("auth.max_failures_per_ip", self.auth.max_failures_per_ip),
+            ("auth.lockout_minutes", self.auth.lockout_minutes),
+        ];
+        for (name, v) in positive {
+            if v <= 0 {
+                return Err(format!("{name} must be greater than 0"));
+            }
+        }
+        if !matches!(self.smtp.security.as_str(), "none" | "starttls" | "tls") {
+            return Err("smtp.security must be none, starttls or tls".into());
+        }
+        if self.max_body_bytes < 1024 {
+            return Err("max_body_bytes must be at least 1024".into());
+        }
+        Ok(())
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_base_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,527 @@
+//! The storage seam: one query layer over an embedded SQLite file or PostgreSQL.
+//!
+//! Capabilities write portable SQL with `$1, $2, …` placeholders (both backends accept
+//! them through sqlx) and bind [`Value`]s; rows come back as [`Row`]s with typed
+//! getters. Backend-specific SQL is kept to the few places that need it and is chosen
+//! with [`Db::backend`]. We do not use `sqlx::Any` (its type support has gaps).
+//!
+//! SQLite runs in WAL mode with `synchronous=FULL` and foreign keys on. Writes go through
+//! a one-connection pool so writers queue instead of failing with `SQLITE_BUSY`; reads use
+//! a separate read-only pool. Every write happens in a [`Tx`], which is committed before a
+//! handler answers 2xx.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Column, PgPool, Postgres, Row as _, Sqlite, SqlitePool, TypeInfo, ValueRef};
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("column {0} is missing or has an unexpected type")]
+    Column(String),
+    #[error("unsupported database URL: {0}")]
+    Url(String),
+}
+
+impl DbError {
+    /// True when the error is a violated UNIQUE constraint (a duplicate key).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(e)) => {
+                matches!(e.kind(), sqlx::error::ErrorKind::UniqueViolation)
+            }
+            _ => false,
+        }
+    }
+
+    /// True when the error is a violated FOREIGN KEY constraint.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(e)) => {
+                matches!(e.kind(), sqlx::error::ErrorKind::ForeignKeyViolation)
+            }
+            _ => false,
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A value bound to a query or read from a row. Every variant carries its own type even
+/// when null, so PostgreSQL learns the parameter's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(Option<i64>),
+    Float(Option<f64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Bytes(Option<Vec<u8>>),
+}
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(
+            self,
+            Value::Int(None)
+                | Value::Float(None)
+                | Value::Text(None)
+                | Value::Bool(None)
+                | Value::Bytes(None)
+        )
+    }
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Float(Some(v))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Bool(Some(v))
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(Some(v.to_string()))
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(Some(v))
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<Option<&str>> for Value {
+    fn from(v: Option<&str>) -> Self {
+        Value::Text(v.map(str::to_string))
+    }
+}
+impl From<&Option<String>> for Value {
+    fn from(v: &Option<String>) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Bytes(Some(v))
+    }
+}
+
+/// Builds a `&[Value]` argument list: `args![a, b, c]`.
+#[macro_export]
+macro_rules! args {
+    ($($v:expr),* $(,)?) => { &[$($crate::platform::db::Value::from($v)),*] };
+}
+
+/// One result row, backend-neutral.
+#[derive(Debug, Clone)]
+pub struct Row {
+    names: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    fn value(&self, name: &str) -> DbResult<&Value> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| &self.values[i])
+            .ok_or_else(|| DbError::Column(name.to_string()))
+    }
+
+    pub fn opt_i64(&self, name: &str) -> DbResult<Option<i64>> {
+        match self.value(name)? {
+            Value::Int(v) => Ok(*v),
+            Value::Bool(v) => Ok(v.map(i64::from)),
+            v if v.is_null() => Ok(None),
+            _ => Err(DbError::Column(name.to_string())),
+        }
+    }
+
+    pub fn i64(&self, name: &str) -> DbResult<i64> {
+        self.opt_i64(name)?
+            .ok_or_else(|| DbError::Column(name.to_string()))
+    }
+
+    pub fn opt_f64(&self, name: &str) -> DbResult<Option<f64>> {
+        match self.value(name)? {
+            Value::Float(v) => Ok(*v),
+            Value::Int(v) => Ok(v.map(|i| i as f64)),
+            v if v.is_null() => Ok(None),
+            _ => Err(DbError::Column(name.to_string())),
+        }
+    }
+
+    pub fn opt_str(&self, name: &str) -> DbResult<Option<String>> {
+        match self.value(name)? {
+            Value::Text(v) => Ok(v.clone()),
+            v if v.is_null() => Ok(None),
+            _ => Err(DbError::Column(name.to_string())),
+        }
+    }
+
+    pub fn str(&self, name: &str) -> DbResult<String> {
+        self.opt_str(name)?
+            .ok_or_else(|| DbError::Column(name.to_string()))
+    }
+
+    pub fn bool(&self, name: &str) -> DbResult<bool> {
+        match self.value(name)? {
+            Value::Bool(Some(b)) => Ok(*b),
+            Value::Int(Some(i)) => Ok(*i != 0),
+            _ => Err(DbError::Column(name.to_string())),
+        }
+    }
+
+    pub fn opt_bytes(&self, name: &str) -> DbResult<Option<Vec<u8>>> {
+        match self.value(name)? {
+            Value::Bytes(v) => Ok(v.clone()),
+            v if v.is_null() => Ok(None),
+            _ => Err(DbError::Column(name.to_string())),
+        }
+    }
+
+    fn from_sqlite(row: &SqliteRow) -> DbResult<Row> {
+        let mut names = Vec::with_capacity(row.columns().len());
+        let mut values = Vec::with_capacity(row.columns().len());
+        for (i, col) in row.columns().iter().enumerate() {
+            names.push(col.name().to_string());
+            let raw = row.try_get_raw(i)?;
+            let kind = if raw.is_null() {
+                "NULL".to_string()
+            } else {
+                raw.type_info().name().to_string()
+            };
+            let v = match kind.as_str() {
+                "NULL" => Value::Text(None),
+                "INTEGER" | "BOOLEAN" | "INT8" | "BIGINT" => Value::Int(row.try_get(i)?),
+                "REAL" => Value::Float(row.try_get(i)?),
+                "BLOB" => Value::Bytes(row.try_get(i)?),
+                _ => Value::Text(row.try_get(i)?),
+            };
+            values.push(v);
+        }
+        Ok(Row { names, values })
+    }
+
+    fn from_pg(row: &PgRow) -> DbResult<Row> {
+        let mut names = Vec::with_capacity(row.columns().len());
+        let mut values = Vec::with_capacity(row.columns().len());
+        for (i, col) in row.columns().iter().enumerate() {
+            names.push(col.name().to_string());
+            let v = match col.type_info().name() {
+                "INT8" => Value::Int(row.try_get(i)?),
+                "INT4" => Value::Int(row.try_get::<Option<i32>, _>(i)?.map(i64::from)),
+                "INT2" => Value::Int(row.try_get::<Option<i16>, _>(i)?.map(i64::from)),
+                "BOOL" => Value::Bool(row.try_get(i)?),
+                "FLOAT8" => Value::Float(row.try_get(i)?),
+                "FLOAT4" => Value::Float(row.try_get::<Option<f32>, _>(i)?.map(f64::from)),
+                "BYTEA" => Value::Bytes(row.try_get(i)?),
+                "TEXT" | "VARCHAR" | "NAME" | "BPCHAR" => Value::Text(row.try_get(i)?),
+                _ => return Err(DbError::Column(col.name().to_string())),
+            };
+            values.push(v);
+        }
+        Ok(Row { names, values })
+    }
+}
+
+fn bind_sqlite<'q>(
+    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    args: &[Value],
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    for a in args {
+        q = match a.clone() {
+            Value::Int(v) => q.bind(v),
+            Value::Float(v) => q.bind(v),
+            Value::Text(v) => q.bind(v),
+            Value::Bool(v) => q.bind(v),
+            Value::Bytes(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+fn bind_pg<'q>(
+    mut q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    args: &[Value],
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    for a in args {
+        q = match a.clone() {
+            Value::Int(v) => q.bind(v),
+            Value::Float(v) => q.bind(v),
+            Value::Text(v) => q.bind(v),
+            Value::Bool(v) => q.bind(v),
+            Value::Bytes(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// Runs one statement against any executor of either backend.
+macro_rules! run {
+    (sqlite, $exec:expr, fetch_all, $sql:expr, $args:expr) => {{
+        let rows = bind_sqlite(sqlx::query($sql), $args).fetch_all($exec).await?;
+        rows.iter().map(Row::from_sqlite).collect::<DbResult<Vec<_>>>()
+    }};
+    (pg, $exec:expr, fetch_all, $sql:expr, $args:expr) => {{
+        let rows = bind_pg(sqlx::query($sql), $args).fetch_all($exec).await?;
+        rows.iter().map(Row::from_pg).collect::<DbResult<Vec<_>>>()
+    }};
+    (sqlite, $exec:expr, execute, $sql:expr, $args:expr) => {{
+        Ok(bind_sqlite(sqlx::query($sql), $args)
+            .execute($exec)
+            .await?
+            .rows_affected())
+    }};
+    (pg, $exec:expr, execute, $sql:expr, $args:expr) => {{
+        Ok(bind_pg(sqlx::query($sql), $args)
+            .execute($exec)
+            .await?
+            .rows_affected())
+    }};
+}
+
+/// A handle on the database: cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Where the database lives: the SQLite file in the data dir, or a PostgreSQL URL.
+#[derive(Clone, Debug)]
+pub enum Location {
+    SqliteFile(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    pub fn from_args(data_dir: &Path, database_url: Option<&str>) -> DbResult<Location> {
+        match database_url {
+            None | Some("") => Ok(Location::SqliteFile(data_dir.join("keng.sqlite3"))),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Location::Postgres(url.to_string()))
+            }
+            Some(url) if url.starts_with("sqlite://") => Ok(Location::SqliteFile(
+                url.trim_start_matches("sqlite://").into(),
+            )),
+            Some(url) => Err(DbError::Url(url.to_string())),
+        }
+    }
+}
+
+impl Db {
+    /// Opens (creating the SQLite file if needed) without migrating.
+    pub async fn open(location: &Location) -> DbResult<Db> {
+        match location {
+            Location::SqliteFile(path) => {
+                let base = SqliteConnectOptions::new()
+                    .filename(path)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(base.clone().create_if_missing(true))
+                    .await?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(base.read_only(true))
+                    .await?;
+                Ok(Db::Sqlite { write, read })
+            }
+            Location::Postgres(url) => {
+                let opts = sqlx::postgres::PgConnectOptions::from_str(url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(opts)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    /// Opens and applies every pending migration.
+    pub async fn open_migrated(location: &Location) -> DbResult<Db> {
+        let db = Db::open(location).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> DbResult<()> {
+        match self {
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The PostgreSQL pool, for the few backend-specific features (LISTEN/NOTIFY).
+    pub fn pg_pool(&self) -> Option<&PgPool> {
+        match self {
+            Db::Postgres(p) => Some(p),
+            Db::Sqlite { .. } => None,
+        }
+    }
+
+    /// Pool statistics for /metrics: (connections open, idle).
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self {
+            Db::Sqlite { write, read } => (
+                write.size() + read.size(),
+                write.num_idle() + read.num_idle(),
+            ),
+            Db::Postgres(p) => (p.size(), p.num_idle()),
+        }
+    }
+
+    pub async fn fetch_all(&self, sql: &str, args: &[Value]) -> DbResult<Vec<Row>> {
+        match self {
+            Db::Sqlite { read, .. } => run!(sqlite, read, fetch_all, sql, args),
+            Db::Postgres(p) => run!(pg, p, fetch_all, sql, args),
+        }
+    }
+
+    pub async fn fetch_optional(&self, sql: &str, args: &[Value]) -> DbResult<Option<Row>> {
+        Ok(self.fetch_all(sql, args).await?.into_iter().next())
+    }
+
+    pub async fn fetch_one(&self, sql: &str, args: &[Value]) -> DbResult<Row> {
+        self.fetch_optional(sql, args)
+            .await?
+            .ok_or(DbError::Sqlx(sqlx::Error::RowNotFound))
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Runs `sql` in its own short transaction (for housekeeping writes that need no
+    /// audit record, such as a session's last-seen time).
+    pub async fn execute(&self, sql: &str, args: &[Value]) -> DbResult<u64> {
+        let mut tx = self.begin().await?;
+        let n = tx.execute(sql, args).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> DbResult<()> {
+        self.fetch_one("SELECT 1 AS one", &[]).await.map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// A write transaction. Dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> DbResult<Vec<Row>> {
+        match self {
+            Tx::Sqlite(tx) => run!(sqlite, &mut **tx, fetch_all, sql, args),
+            Tx::Postgres(tx) => run!(pg, &mut **tx, fetch_all, sql, args),
+        }
+    }
+
+    pub async fn fetch_optional(&mut self, sql: &str, args: &[Value]) -> DbResult<Option<Row>> {
+        Ok(self.fetch_all(sql, args).await?.into_iter().next())
+    }
+
+    pub async fn fetch_one(&mut self, sql: &str, args: &[Value]) -> DbResult<Row> {
+        self.fetch_optional(sql, args)
+            .await?
+            .ok_or(DbError::Sqlx(sqlx::Error::RowNotFound))
+    }
+
+    pub async fn execute(&mut self, sql: &str, args: &[Value]) -> DbResult<u64> {
+        match self {
+            Tx::Sqlite(tx) => run!(sqlite, &mut **tx, execute, sql, args),
+            Tx::Postgres(tx) => run!(pg, &mut **tx, execute, sql, args),
+        }
+    }
+
+    /// Commits: after this returns Ok the write is durable (WAL + synchronous=FULL on
+    /// SQLite, a committed transaction on PostgreSQL).
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        super::events::wake();
+        Ok(())
+    }
+}

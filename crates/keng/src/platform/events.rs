@@ -1,0 +1,304 @@
+//! The event log (outbox) and its followers.
+//!
+//! Every mutation appends a domain event in the same transaction as the change
+//! ([`append`], usually through `audit::record_change`). Followers — the search index,
+//! caches, live streams, webhooks, email — read the log in order from a cursor kept in
+//! `follower_cursors`, so a crash between commit and delivery delays it but never drops
+//! it (at-least-once: handlers must be idempotent).
+//!
+//! Ordering: on PostgreSQL, appenders take a transaction-scoped advisory lock, so events
+//! commit in id order and a follower never skips an id that commits late. On several
+//! nodes, a follower's batch is claimed with `FOR UPDATE SKIP LOCKED` on its cursor row
+//! and nodes wake each other with `LISTEN/NOTIFY`. On SQLite (one process) writers are
+//! already serialised and wake-ups are in-process.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::Notify;
+
+use super::clock::now_ms;
+use super::db::{Backend, Db, DbResult, Row, Tx};
+use super::ids::new_id;
+use crate::args;
+
+const PG_CHANNEL: &str = "keng_events";
+const APPEND_LOCK: i64 = 0x6b656e67; // "keng"
+const BATCH: i64 = 200;
+
+/// One domain event.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// Position in the log (strictly increasing in commit order).
+    pub id: i64,
+    /// Opaque id, stable across deliveries (for idempotent consumers).
+    pub event_id: String,
+    pub kind: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub actor_id: Option<String>,
+    pub payload: serde_json::Value,
+    pub created_at: i64,
+}
+
+impl Event {
+    fn from_row(r: &Row) -> DbResult<Event> {
+        Ok(Event {
+            id: r.i64("id")?,
+            event_id: r.str("event_id")?,
+            kind: r.str("kind")?,
+            entity: r.str("entity")?,
+            entity_id: r.str("entity_id")?,
+            actor_id: r.opt_str("actor_id")?,
+            payload: serde_json::from_str(&r.str("payload")?).unwrap_or(serde_json::Value::Null),
+            created_at: r.i64("created_at")?,
+        })
+    }
+}
+
+/// Appends an event inside the caller's transaction.
+pub async fn append(
+    tx: &mut Tx,
+    kind: &str,
+    entity: &str,
+    entity_id: &str,
+    actor_id: Option<&str>,
+    payload: &serde_json::Value,
+) -> DbResult<()> {
+    if tx.backend() == Backend::Postgres {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", args![APPEND_LOCK])
+            .await?;
+    }
+    tx.execute(
+        "INSERT INTO events (event_id, kind, entity, entity_id, actor_id, payload, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        args![
+            new_id(),
+            kind,
+            entity,
+            entity_id,
+            actor_id,
+            payload.to_string(),
+            now_ms()
+        ],
+    )
+    .await?;
+    if tx.backend() == Backend::Postgres {
+        tx.execute("SELECT pg_notify($1, '')", args![PG_CHANNEL])
+            .await?;
+    }
+    Ok(())
+}
+
+/// Events after `position`, oldest first.
+pub async fn read_after(db: &Db, position: i64, limit: i64) -> DbResult<Vec<Event>> {
+    db.fetch_all(
+        "SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+        args![position, limit],
+    )
+    .await?
+    .iter()
+    .map(Event::from_row)
+    .collect()
+}
+
+/// The newest event's position (0 when the log is empty).
+pub async fn head(db: &Db) -> DbResult<i64> {
+    Ok(db
+        .fetch_one("SELECT COALESCE(MAX(id), 0) AS head FROM events", &[])
+        .await?
+        .i64("head")?)
+}
+
+/// Every follower's cursor, for /metrics (follower lag) and the admin pages.
+pub async fn cursors(db: &Db) -> DbResult<Vec<(String, i64)>> {
+    db.fetch_all("SELECT name, position FROM follower_cursors ORDER BY name", &[])
+        .await?
+        .iter()
+        .map(|r| Ok((r.str("name")?, r.i64("position")?)))
+        .collect()
+}
+
+/// A reader of the event log. Handlers must be idempotent: after a crash the events
+/// since the last saved cursor are delivered again.
+#[async_trait::async_trait]
+pub trait Follower: Send + Sync + 'static {
+    /// Stable name; the cursor is kept under it.
+    fn name(&self) -> &str;
+    /// Handles one event. An error stops the batch at this event, which is retried.
+    async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()>;
+}
+
+async fn ensure_cursor(db: &Db, name: &str) -> DbResult<()> {
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO follower_cursors (name, position, updated_at) VALUES ($1, 0, $2)
+         ON CONFLICT (name) DO NOTHING",
+        args![name, now_ms()],
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Processes one batch for `follower`. Returns how many events it handled; 0 when the
+/// follower is caught up or, on PostgreSQL, another node holds its cursor.
+pub async fn run_batch(db: &Db, follower: &dyn Follower) -> anyhow::Result<usize> {
+    ensure_cursor(db, follower.name()).await?;
+    match db.backend() {
+        Backend::Sqlite => {
+            let pos = db
+                .fetch_one(
+                    "SELECT position FROM follower_cursors WHERE name = $1",
+                    args![follower.name()],
+                )
+                .await?
+                .i64("position")?;
+            let events = read_after(db, pos, BATCH).await?;
+            let (done, err) = handle_all(db, follower, &events).await;
+            if let Some(last) = done.checked_sub(1).and_then(|i| events.get(i)) {
+                db.execute(
+                    "UPDATE follower_cursors SET position = $1, updated_at = $2 WHERE name = $3",
+                    args![last.id, now_ms(), follower.name()],
+                )
+                .await?;
+            }
+            err.map_or(Ok(done), Err)
+        }
+        Backend::Postgres => {
+            let mut tx = db.begin().await?;
+            let Some(row) = tx
+                .fetch_optional(
+                    "SELECT position FROM follower_cursors WHERE name = $1 FOR UPDATE SKIP LOCKED",
+                    args![follower.name()],
+                )
+                .await?
+            else {
+                return Ok(0);
+            };
+            let pos = row.i64("position")?;
+            let events: Vec<Event> = tx
+                .fetch_all(
+                    "SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+                    args![pos, BATCH],
+                )
+                .await?
+                .iter()
+                .map(Event::from_row)
+                .collect::<DbResult<_>>()?;
+            let (done, err) = handle_all(db, follower, &events).await;
+            if let Some(last) = done.checked_sub(1).and_then(|i| events.get(i)) {
+                tx.execute(
+                    "UPDATE follower_cursors SET position = $1, updated_at = $2 WHERE name = $3",
+                    args![last.id, now_ms(), follower.name()],
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            err.map_or(Ok(done), Err)
+        }
+    }
+}
+
+async fn handle_all(
+    db: &Db,
+    follower: &dyn Follower,
+    events: &[Event],
+) -> (usize, Option<anyhow::Error>) {
+    for (i, e) in events.iter().enumerate() {
+        if let Err(err) = follower.handle(db, e).await {
+            tracing::warn!(follower = follower.name(), event = e.id, error = %err, "follower failed; will retry");
+            return (i, Some(err));
+        }
+    }
+    (events.len(), None)
+}
+
+fn wakers() -> &'static Mutex<Vec<Arc<Notify>>> {
+    static W: OnceLock<Mutex<Vec<Arc<Notify>>>> = OnceLock::new();
+    W.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// Wakes every follower of this process (called after each commit).
+pub fn wake() {
+    if let Ok(w) = wakers().lock() {
+        for n in w.iter() {
+            n.notify_one();
+        }
+    }
+}
+
+fn register_waker() -> Arc<Notify> {
+    let n = Arc::new(Notify::new());
+    if let Ok(mut w) = wakers().lock() {
+        w.push(n.clone());
+    }
+    n
+}
+
+/// Runs `followers` until `shutdown` fires: each drains the log, then sleeps until a
+/// commit here, a NOTIFY from another node or a one-second poll.
+pub fn spawn(
+    db: Db,
+    followers: Vec<Arc<dyn Follower>>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut handles = Vec::new();
+    if let Some(pool) = db.pg_pool().cloned() {
+        let mut stop = shutdown.clone();
+        handles.push(tokio::spawn(async move {
+            loop {
+                let listen = async {
+                    let mut l = sqlx::postgres::PgListener::connect_with(&pool).await?;
+                    l.listen(PG_CHANNEL).await?;
+                    loop {
+                        l.recv().await?;
+                        wake();
+                    }
+                    #[allow(unreachable_code)]
+                    Ok::<(), sqlx::Error>(())
+                };
+                tokio::select! {
+                    r = listen => if let Err(e) = r { tracing::warn!(error = %e, "LISTEN connection lost; retrying") },
+                    _ = stop.changed() => return,
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }));
+    }
+    for f in followers {
+        let db = db.clone();
+        let mut stop = shutdown.clone();
+        let notify = register_waker();
+        handles.push(tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(200);
+            loop {
+                if *stop.borrow() {
+                    return;
+                }
+                match run_batch(&db, f.as_ref()).await {
+                    Ok(n) if n > 0 => {
+                        backoff = Duration::from_millis(200);
+                        continue;
+                    }
+                    Ok(_) => {
+                        tokio::select! {
+                            _ = notify.notified() => {},
+                            _ = tokio::time::sleep(Duration::from_secs(1)) => {},
+                            _ = stop.changed() => return,
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(follower = f.name(), error = %e, "follower batch failed");
+                        tokio::select! {
+                            _ = tokio::time::sleep(backoff) => {},
+                            _ = stop.changed() => return,
+                        }
+                        backoff = (backoff * 2).min(Duration::from_secs(60));
+                    }
+                }
+            }
+        }));
+    }
+    handles
+}

@@ -1,0 +1,18 @@
+//! The platform every capability stands on: storage, events, audit, authentication,
+//! permissions, configuration, languages, the web shell and operations.
+
+pub mod audit;
+pub mod audit_pages;
+pub mod auth;
+pub mod backup;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod errors;
+pub mod events;
+pub mod i18n;
+pub mod ids;
+pub mod ops;
+pub mod permissions;
+pub mod state;
+pub mod web;

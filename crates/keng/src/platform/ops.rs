@@ -1,0 +1,60 @@
+//! Operations endpoints: `/healthz` (the process is up), `/readyz` (the database
+//! answers) and `/metrics` (Prometheus text: requests and latencies by route, the
+//! database pool, follower lag), plus the request-metrics middleware.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::events;
+use super::state::AppState;
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn readyz(State(app): State<AppState>) -> Response {
+    match app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+pub async fn metrics(State(app): State<AppState>) -> Response {
+    let (open, idle) = app.db.pool_stats();
+    metrics::gauge!("keng_db_pool_connections").set(open as f64);
+    metrics::gauge!("keng_db_pool_idle").set(idle as f64);
+    if let (Ok(head), Ok(cursors)) = (events::head(&app.db).await, events::cursors(&app.db).await) {
+        metrics::gauge!("keng_event_log_head").set(head as f64);
+        for (name, pos) in cursors {
+            metrics::gauge!("keng_follower_lag_events", "follower" => name).set((head - pos) as f64);
+        }
+    }
+    metrics::gauge!("keng_uptime_seconds").set(app.started.elapsed().as_secs_f64());
+    let body = app.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+}
+
+/// Counts requests and records their latency by route template (not raw path, so ids
+/// do not explode the label set).
+pub async fn track(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let method = req.method().to_string();
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    metrics::counter!("keng_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("keng_http_request_duration_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    resp
+}

@@ -1,0 +1,343 @@
+//! The permission matrix: the one place that decides who may do what to which record.
+//! Every handler asks [`allowed`] (through `Ctx::require`); templates only hide links.
+//! Embargo and publication visibility for public surfaces will live beside it.
+//!
+//! A decision depends on the actor's role (and unit or agency), the action, and who owns
+//! the record: nobody, a user, a unit (given with its ancestors, so an officer of a
+//! department may act for the units under it) or a press agency.
+
+use serde::{Deserialize, Serialize};
+
+/// Roles of Kẻng's users. `Public` is the anonymous visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Leader,
+    Spokesperson,
+    PressOfficer,
+    UnitOfficer,
+    Journalist,
+    Public,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Leader,
+        Role::Spokesperson,
+        Role::PressOfficer,
+        Role::UnitOfficer,
+        Role::Journalist,
+        Role::Public,
+    ];
+    /// Roles an account can have (the public has no account).
+    pub const ACCOUNTS: [Role; 6] = [
+        Role::Admin,
+        Role::Leader,
+        Role::Spokesperson,
+        Role::PressOfficer,
+        Role::UnitOfficer,
+        Role::Journalist,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Leader => "leader",
+            Role::Spokesperson => "spokesperson",
+            Role::PressOfficer => "press_officer",
+            Role::UnitOfficer => "unit_officer",
+            Role::Journalist => "journalist",
+            Role::Public => "public",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// Police staff (everyone with an account but journalists).
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Journalist | Role::Public)
+    }
+}
+
+/// What someone wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Action {
+    // platform
+    ViewUsers,
+    ManageUsers,
+    ViewUnits,
+    ManageUnits,
+    ViewAgencies,
+    ManageAgencies,
+    ViewAccreditationQueue,
+    AccreditJournalist,
+    SuspendJournalist,
+    RevokeJournalist,
+    ViewAudit,
+    ViewOwnProfile,
+    ManageOwnProfile,
+    ViewUser,
+    // newsroom
+    DraftBulletin,
+    ApproveBulletin,
+    PublishBulletin,
+    ReadPressOnly,
+    // press desk
+    SubmitPressRequest,
+    ViewPressRequest,
+    AnswerPressRequest,
+    ReceiveFieldWork,
+    // warnings and figures
+    DraftWarning,
+    ReportFigures,
+    ViewFigures,
+    // coverage and the yearly review
+    ManageCoverage,
+    SignCommendation,
+}
+
+/// Who owns the record an action touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// Not owned (a registry, the public site).
+    None,
+    /// A user's own record (their profile, their token).
+    User(String),
+    /// A unit, with its ancestors: `[unit, parent, grandparent, …]`.
+    Unit(Vec<String>),
+    /// A press agency.
+    Agency(String),
+}
+
+/// The actor as the matrix sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub role: Role,
+    pub unit_id: Option<String>,
+    pub agency_id: Option<String>,
+    pub is_editor: bool,
+}
+
+impl Actor {
+    pub fn public() -> Actor {
+        Actor {
+            user_id: None,
+            role: Role::Public,
+            unit_id: None,
+            agency_id: None,
+            is_editor: false,
+        }
+    }
+
+    fn owns(&self, owner: &Owner) -> bool {
+        match owner {
+            Owner::None => false,
+            Owner::User(u) => self.user_id.as_deref() == Some(u.as_str()),
+            Owner::Unit(path) => self
+                .unit_id
+                .as_ref()
+                .is_some_and(|mine| path.iter().any(|u| u == mine)),
+            Owner::Agency(a) => self.agency_id.as_deref() == Some(a.as_str()),
+        }
+    }
+}
+
+/// May `actor` do `action` to a record owned by `owner`?
+pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
+    use Action::*;
+    use Role::*;
+    let role = actor.role;
+    let own = actor.owns(owner);
+    match action {
+        ViewUsers | ViewUnits | ViewAgencies => role.is_staff(),
+        ManageUsers | ManageUnits => role == Admin,
+        ManageAgencies => matches!(role, Admin | PressOfficer),
+        ViewAccreditationQueue | AccreditJournalist | SuspendJournalist => {
+            matches!(role, Admin | PressOfficer)
+        }
+        RevokeJournalist => matches!(role, Admin | PressOfficer | Leader),
+        ViewAudit => matches!(role, Admin | Leader),
+        ViewOwnProfile | ManageOwnProfile => role != Public && own,
+        ViewUser => role.is_staff() || (role != Public && own),
+        DraftBulletin => {
+            matches!(role, Admin | Leader | Spokesperson | PressOfficer)
+                || (role == UnitOfficer && (own || *owner == Owner::None))
+        }
+        ApproveBulletin | PublishBulletin => matches!(role, Leader | Spokesperson),
+        ReadPressOnly => role.is_staff() || role == Journalist,
+        SubmitPressRequest => role == Journalist && (own || *owner == Owner::None),
+        ViewPressRequest => {
+            matches!(role, Admin | Leader | Spokesperson | PressOfficer)
+                || (matches!(role, Journalist | UnitOfficer) && own)
+        }
+        AnswerPressRequest => matches!(role, Leader | Spokesperson | PressOfficer),
+        ReceiveFieldWork => role == PressOfficer || (role == UnitOfficer && own),
+        DraftWarning => {
+            matches!(role, Leader | Spokesperson | PressOfficer) || (role == UnitOfficer && own)
+        }
+        ReportFigures => matches!(role, Admin | PressOfficer) || (role == UnitOfficer && own),
+        ViewFigures => role.is_staff(),
+        ManageCoverage => matches!(role, Admin | PressOfficer),
+        SignCommendation => role == Leader,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: Some(format!("user-{}", role.as_str())),
+            role,
+            unit_id: (role == Role::UnitOfficer).then(|| "unit-commune-a".to_string()),
+            agency_id: (role == Role::Journalist).then(|| "agency-a".to_string()),
+            is_editor: false,
+        }
+    }
+
+    fn unit(id: &str) -> Owner {
+        // every commune unit sits under the provincial department
+        Owner::Unit(vec![id.to_string(), "unit-province".to_string()])
+    }
+
+    /// (role, action, owner, expected). One row per case the matrix must hold.
+    fn table() -> Vec<(Role, Action, Owner, bool)> {
+        use Role::*;
+        let mine = |r: Role| Owner::User(format!("user-{}", r.as_str()));
+        let other_user = Owner::User("someone-else".into());
+        let own_agency = Owner::Agency("agency-a".into());
+        let other_agency = Owner::Agency("agency-b".into());
+        let mut rows = vec![
+            // registries: staff read, admin manages units and users
+            (Admin, ManageUsers, Owner::None, true),
+            (Leader, ManageUsers, Owner::None, false),
+            (PressOfficer, ManageUsers, Owner::None, false),
+            (Journalist, ManageUsers, Owner::None, false),
+            (Public, ManageUsers, Owner::None, false),
+            (Admin, ManageUnits, Owner::None, true),
+            (UnitOfficer, ManageUnits, Owner::None, false),
+            (PressOfficer, ManageAgencies, Owner::None, true),
+            (Admin, ManageAgencies, Owner::None, true),
+            (Spokesperson, ManageAgencies, Owner::None, false),
+            (Journalist, ManageAgencies, Owner::None, false),
+            (UnitOfficer, ViewUnits, Owner::None, true),
+            (Journalist, ViewUsers, Owner::None, false),
+            (Public, ViewAgencies, Owner::None, false),
+            // accreditation
+            (PressOfficer, AccreditJournalist, Owner::None, true),
+            (Admin, AccreditJournalist, Owner::None, true),
+            (Leader, AccreditJournalist, Owner::None, false),
+            (Spokesperson, AccreditJournalist, Owner::None, false),
+            (UnitOfficer, AccreditJournalist, Owner::None, false),
+            (Journalist, AccreditJournalist, Owner::None, false),
+            (Leader, RevokeJournalist, Owner::None, true),
+            (Journalist, RevokeJournalist, Owner::None, false),
+            (UnitOfficer, SuspendJournalist, Owner::None, false),
+            // audit
+            (Admin, ViewAudit, Owner::None, true),
+            (Leader, ViewAudit, Owner::None, true),
+            (PressOfficer, ViewAudit, Owner::None, false),
+            (Journalist, ViewAudit, Owner::None, false),
+            (Public, ViewAudit, Owner::None, false),
+            // own profile only
+            (Journalist, ManageOwnProfile, mine(Journalist), true),
+            (Journalist, ManageOwnProfile, other_user.clone(), false),
+            (Admin, ManageOwnProfile, other_user.clone(), false),
+            (Public, ManageOwnProfile, Owner::None, false),
+            (Journalist, ViewUser, other_user.clone(), false),
+            (Journalist, ViewUser, mine(Journalist), true),
+            (PressOfficer, ViewUser, other_user.clone(), true),
+            // newsroom
+            (PressOfficer, DraftBulletin, Owner::None, true),
+            (UnitOfficer, DraftBulletin, unit("unit-commune-a"), true),
+            (UnitOfficer, DraftBulletin, unit("unit-commune-b"), false),
+            (Journalist, DraftBulletin, Owner::None, false),
+            (Leader, ApproveBulletin, Owner::None, true),
+            (Spokesperson, ApproveBulletin, Owner::None, true),
+            (PressOfficer, ApproveBulletin, Owner::None, false),
+            (Admin, ApproveBulletin, Owner::None, false),
+            (Journalist, ReadPressOnly, Owner::None, true),
+            (Public, ReadPressOnly, Owner::None, false),
+            // press desk: a journalist reads their own agency's records only
+            (Journalist, ViewPressRequest, own_agency.clone(), true),
+            (Journalist, ViewPressRequest, other_agency.clone(), false),
+            (Journalist, SubmitPressRequest, own_agency.clone(), true),
+            (Journalist, SubmitPressRequest, other_agency.clone(), false),
+            (PressOfficer, ViewPressRequest, other_agency.clone(), true),
+            (UnitOfficer, ViewPressRequest, unit("unit-commune-a"), true),
+            (UnitOfficer, ViewPressRequest, unit("unit-commune-b"), false),
+            (UnitOfficer, ViewPressRequest, other_agency.clone(), false),
+            (Public, ViewPressRequest, own_agency.clone(), false),
+            (Spokesperson, AnswerPressRequest, Owner::None, true),
+            (Journalist, AnswerPressRequest, own_agency.clone(), false),
+            // unit officers act inside their unit only
+            (UnitOfficer, ReceiveFieldWork, unit("unit-commune-a"), true),
+            (UnitOfficer, ReceiveFieldWork, unit("unit-commune-b"), false),
+            (UnitOfficer, ReportFigures, unit("unit-commune-a"), true),
+            (UnitOfficer, ReportFigures, unit("unit-commune-b"), false),
+            (UnitOfficer, ReportFigures, Owner::None, false),
+            (UnitOfficer, DraftWarning, unit("unit-commune-b"), false),
+            (PressOfficer, ReportFigures, unit("unit-commune-b"), true),
+            (Journalist, ViewFigures, Owner::None, false),
+            (Leader, SignCommendation, Owner::None, true),
+            (PressOfficer, SignCommendation, Owner::None, false),
+            (PressOfficer, ManageCoverage, Owner::None, true),
+            (Journalist, ManageCoverage, own_agency, false),
+            (Public, SubmitPressRequest, other_agency, false),
+        ];
+        // The public may do none of the staff actions, whatever the owner.
+        for a in [
+            ViewUsers, ManageUsers, ViewUnits, ManageUnits, ViewAgencies, ManageAgencies,
+            ViewAccreditationQueue, AccreditJournalist, SuspendJournalist, RevokeJournalist,
+            ViewAudit, DraftBulletin, ApproveBulletin, PublishBulletin, ReadPressOnly,
+            AnswerPressRequest, ReceiveFieldWork, DraftWarning, ReportFigures, ViewFigures,
+            ManageCoverage, SignCommendation,
+        ] {
+            rows.push((Public, a, Owner::None, false));
+        }
+        rows
+    }
+
+    #[test]
+    fn the_matrix_holds() {
+        let mut failures = Vec::new();
+        for (role, action, owner, want) in table() {
+            let got = allowed(&actor(role), action, &owner);
+            if got != want {
+                failures.push(format!("{role:?} {action:?} {owner:?}: got {got}, want {want}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn an_officer_of_a_parent_unit_acts_for_its_children() {
+        let mut a = actor(Role::UnitOfficer);
+        a.unit_id = Some("unit-province".into());
+        assert!(allowed(&a, ReportFigures, &unit("unit-commune-b")));
+        a.unit_id = Some("unit-commune-b".into());
+        assert!(!allowed(&a, ReportFigures, &Owner::Unit(vec!["unit-province".into()])));
+    }
+
+    #[test]
+    fn a_journalist_without_an_agency_owns_no_agency_record() {
+        let mut a = actor(Role::Journalist);
+        a.agency_id = None;
+        assert!(!allowed(&a, ViewPressRequest, &Owner::Agency("agency-a".into())));
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("superuser"), None);
+    }
+}

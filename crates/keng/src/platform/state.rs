@@ -1,0 +1,19 @@
+//! The application state shared by every request: database, configuration, templates
+//! and the metrics handle.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::config::Config;
+use super::db::Db;
+use super::web::Templates;
+
+pub struct Inner {
+    pub db: Db,
+    pub config: Config,
+    pub templates: Templates,
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    pub started: Instant,
+}
+
+pub type AppState = Arc<Inner>;

@@ -1,0 +1,262 @@
+//! The web shell: templates (minijinja, embedded in the binary, Vietnamese by default
+//! with English through `t()`), page rendering with the layout's per-role navigation,
+//! static assets, and the one place that turns errors into an HTML page or an RFC 9457
+//! `application/problem+json` body in the request's language.
+
+use axum::body::Body;
+use axum::extract::{Path, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::{context, Environment, Value as JValue};
+use rust_embed::RustEmbed;
+use serde::Serialize;
+
+use super::auth::{is_api_path, Ctx, Principal};
+use super::clock;
+use super::errors::{AppError, AppResult, ErrorInfo};
+use super::i18n::{self, Lang};
+use super::permissions::Action;
+use super::state::AppState;
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct TemplateFiles;
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct StaticFiles;
+
+/// The compiled templates.
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn load() -> Result<Templates, String> {
+        let mut env = Environment::new();
+        for name in TemplateFiles::iter() {
+            let file = TemplateFiles::get(&name).ok_or_else(|| format!("template {name} vanished"))?;
+            let src = String::from_utf8(file.data.into_owned()).map_err(|e| format!("{name}: {e}"))?;
+            env.add_template_owned(name.to_string(), src)
+                .map_err(|e| format!("{name}: {e}"))?;
+        }
+        env.add_function("t", |state: &minijinja::State, key: String| -> String {
+            i18n::t(lang_of(state), &key)
+        });
+        env.add_filter("dt", |ms: Option<i64>| ms.map(clock::format_datetime).unwrap_or_default());
+        env.add_filter("date", |ms: Option<i64>| ms.map(clock::format_date).unwrap_or_default());
+        Ok(Templates { env })
+    }
+
+    /// Renders a template with a context (tests and emails use it directly).
+    pub fn render(&self, name: &str, ctx: JValue) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+
+    /// Names of all templates (for the i18n consistency test).
+    pub fn sources() -> Vec<(String, String)> {
+        TemplateFiles::iter()
+            .filter_map(|n| {
+                let f = TemplateFiles::get(&n)?;
+                Some((n.to_string(), String::from_utf8(f.data.into_owned()).ok()?))
+            })
+            .collect()
+    }
+}
+
+fn lang_of(state: &minijinja::State) -> Lang {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::parse))
+        .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    href: &'static str,
+    key: &'static str,
+    current: bool,
+}
+
+fn nav(ctx: &Ctx) -> Vec<NavItem> {
+    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav.home")];
+    if ctx.user.is_some() && !ctx.totp_setup_due {
+        for (action, href, key) in [
+            (Action::ViewAccreditationQueue, "/accreditation", "nav.accreditation"),
+            (Action::ViewUsers, "/users", "nav.users"),
+            (Action::ViewUnits, "/units", "nav.units"),
+            (Action::ViewAgencies, "/agencies", "nav.agencies"),
+            (Action::ViewAudit, "/audit", "nav.audit"),
+        ] {
+            if ctx.can(action) {
+                items.push((href, key));
+            }
+        }
+    }
+    if ctx.user.is_some() {
+        items.push(("/profile", "nav.profile"));
+    } else {
+        items.push(("/register", "nav.register"));
+        items.push(("/login", "nav.login"));
+    }
+    items
+        .into_iter()
+        .map(|(href, key)| NavItem {
+            href,
+            key,
+            current: if href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) },
+        })
+        .collect()
+}
+
+/// Renders a page inside the layout.
+pub fn page(app: &AppState, ctx: &Ctx, name: &str, vars: JValue) -> AppResult<Html<String>> {
+    let base = context! {
+        lang => ctx.lang.code(),
+        other_lang => if ctx.lang == Lang::Vi { "en" } else { "vi" },
+        site_name => app.config.site_name.clone(),
+        user => ctx.user.clone(),
+        csrf => ctx.csrf.clone(),
+        nav => nav(ctx),
+        path => ctx.path.clone(),
+    };
+    let merged = context! { ..vars, ..base };
+    app.templates
+        .render(name, merged)
+        .map(Html)
+        .map_err(|e| AppError::Internal(format!("template {name}: {e:#}")))
+}
+
+/// Serves an embedded static asset with a long cache lifetime.
+pub async fn static_file(Path(path): Path<String>) -> Response {
+    match StaticFiles::get(&path) {
+        Some(f) => {
+            let mime = f.metadata.mimetype().to_string();
+            (
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (header::CACHE_CONTROL, "public, max-age=86400".to_string()),
+                ],
+                Body::from(f.data.into_owned()),
+            )
+                .into_response()
+        }
+        None => AppError::NotFound.into_response(),
+    }
+}
+
+/// The key for an error response that did not come from an [`AppError`] (axum's own
+/// rejections: malformed JSON or form, wrong content type, oversize body, no route).
+fn key_for_status(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 => "err.unauthorized",
+        403 => "err.forbidden",
+        404 => "err.not_found",
+        405 => "err.method",
+        408 => "err.timeout",
+        413 => "err.too_large",
+        415 => "err.unsupported_media",
+        429 => "err.too_many",
+        400..=499 => "err.malformed",
+        _ => "err.internal",
+    }
+}
+
+/// Turns every error response into the request's language and kind: problem+json for
+/// the API, an HTML page (or a redirect to the login page) for browsers.
+pub async fn render_errors(axum::extract::State(app): axum::extract::State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    let is_api = is_api_path(&path);
+    let wants_html_redirect = req.method() == axum::http::Method::GET;
+    let lang = Lang::from_request(req.headers(), is_api);
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let info = resp.extensions().get::<ErrorInfo>().cloned();
+    let principal = resp.extensions().get::<Principal>().cloned();
+    let ours = info.is_some();
+    let content_type = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    // Responses that already carry a body of ours (HTML forms with their errors) pass.
+    if !ours && (content_type.starts_with("text/html") || content_type.starts_with("application/problem+json")) {
+        return resp;
+    }
+    let detail_from_body = if ours {
+        None
+    } else {
+        let bytes = axum::body::to_bytes(resp.into_body(), 4096).await.unwrap_or_default();
+        let s = String::from_utf8_lossy(&bytes).trim().to_string();
+        (!s.is_empty()).then_some(s)
+    };
+    let info = info.unwrap_or(ErrorInfo {
+        key: key_for_status(status),
+        detail: detail_from_body,
+        fields: Vec::new(),
+        retry_after_secs: None,
+    });
+    let title = i18n::t(lang, info.key);
+    let fields: Vec<(String, String)> = info
+        .fields
+        .iter()
+        .map(|(f, k)| (f.clone(), i18n::t(lang, k)))
+        .collect();
+    let mut out = if is_api {
+        let body = serde_json::json!({
+            "type": format!("urn:keng:error:{}", info.key.trim_start_matches("err.")),
+            "title": title,
+            "status": status.as_u16(),
+            "detail": info.detail.clone().unwrap_or_else(|| title.clone()),
+            "instance": path,
+            "errors": fields.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect::<Vec<_>>(),
+        });
+        let mut r = (status, body.to_string()).into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        r
+    } else if status == StatusCode::UNAUTHORIZED && wants_html_redirect {
+        let next_url = match &query {
+            Some(q) => format!("{path}?{q}"),
+            None => path.clone(),
+        };
+        let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next_url.as_bytes()).collect::<String>());
+        Redirect::to(&target).into_response()
+    } else {
+        let ctx = Ctx {
+            lang,
+            is_api,
+            user: principal.as_ref().and_then(|p| if p.mfa_pending { None } else { p.user.clone() }),
+            mfa_user: None,
+            session_hash: None,
+            csrf: principal.map(|p| p.csrf).unwrap_or_default(),
+            via_token: false,
+            bad_token: false,
+            ip: None,
+            user_agent: None,
+            path: path.clone(),
+            totp_setup_due: false,
+        };
+        let totp_setup = info.key == "err.totp_setup_required";
+        let html = page(
+            &app,
+            &ctx,
+            "error.html",
+            context! { status => status.as_u16(), title => title, fields => fields, totp_setup => totp_setup },
+        )
+        .map(|h| h.0)
+        .unwrap_or_else(|_| format!("<!doctype html><title>{0}</title><h1>{0}</h1>", status.as_u16()));
+        (status, Html(html)).into_response()
+    };
+    if let Some(secs) = info.retry_after_secs {
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            out.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    out
+}

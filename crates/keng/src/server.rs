@@ -1,0 +1,128 @@
+//! `keng serve`: assembles the router and its layers, starts the event-log followers and
+//! housekeeping, and shuts down gracefully (in-flight requests finish).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::middleware;
+use axum::routing::get;
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::errors::AppError;
+use crate::platform::state::{AppState, Inner};
+use crate::platform::web::{self, Templates};
+use crate::platform::{audit_pages, auth, events, ops};
+
+/// Builds the application router.
+pub fn router(app: AppState) -> Router {
+    let body_limit = app.config.max_body_bytes;
+    Router::new()
+        .merge(crate::accounts::pages())
+        .merge(crate::accounts::api())
+        .route("/audit", get(audit_pages::audit_page))
+        .route("/audit.csv", get(audit_pages::audit_csv))
+        .route("/api/openapi.json", get(crate::openapi::openapi_json))
+        .route("/static/{*path}", get(web::static_file))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(app.clone(), auth::resolve))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(app.clone(), web::render_errors))
+        .layer(middleware::from_fn(ops::track))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(app)
+}
+
+fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle> {
+    let builder = metrics_exporter_prometheus::PrometheusBuilder::new();
+    match builder.install_recorder() {
+        Ok(h) => Some(h),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics recorder not installed");
+            None
+        }
+    }
+}
+
+/// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
+pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result<()> {
+    let templates = Templates::load().map_err(anyhow::Error::msg)?;
+    let app: AppState = Arc::new(Inner {
+        db: db.clone(),
+        config: config.clone(),
+        templates,
+        metrics: install_metrics(),
+        started: Instant::now(),
+    });
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut tasks = events::spawn(db.clone(), followers(), stop_rx.clone());
+    tasks.push(tokio::spawn(housekeeping(db.clone(), config.clone(), stop_rx)));
+
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    // Tests and scripts read this line to learn the port when listening on :0.
+    println!("keng listening on http://{addr}");
+    tracing::info!(%addr, backend = ?db.backend(), "listening");
+    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    let _ = stop_tx.send(true);
+    for t in tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The followers of the event log this build runs. Capabilities add theirs here.
+fn followers() -> Vec<Arc<dyn events::Follower>> {
+    Vec::new()
+}
+
+async fn housekeeping(db: Db, config: Config, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::platform::auth::session::sweep(&db, &config).await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {},
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
