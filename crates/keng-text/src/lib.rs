@@ -201,9 +201,15 @@ mod tests {
     fn tokens_carry_both_forms() {
         let t = tokens("Công an Thanh Hóa: 33 vụ, 73 đối tượng");
         let words: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(words, ["công", "an", "thanh", "hoá", "33", "vụ", "73", "đối", "tượng"]);
+        assert_eq!(
+            words,
+            ["công", "an", "thanh", "hoá", "33", "vụ", "73", "đối", "tượng"]
+        );
         let folded: Vec<&str> = t.iter().map(|t| t.folded.as_str()).collect();
-        assert_eq!(folded, ["cong", "an", "thanh", "hoa", "33", "vu", "73", "doi", "tuong"]);
+        assert_eq!(
+            folded,
+            ["cong", "an", "thanh", "hoa", "33", "vu", "73", "doi", "tuong"]
+        );
         let canon = canonical("Công an Thanh Hóa: 33 vụ, 73 đối tượng");
         assert_eq!(&canon[t[3].start..t[3].end], "Hoá");
     }

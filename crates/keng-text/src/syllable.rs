@@ -85,7 +85,9 @@ fn place(letters: &[Letter], tone: char) -> Option<String> {
     let initial: String = letters[..i].iter().map(|l| l.lower.as_str()).collect();
     let followed_by_vowel = |k: usize| letters.get(k).is_some_and(|l| is_vowel(&l.lower));
     if (initial == "q" && letters.get(i).is_some_and(|l| l.lower == "u"))
-        || (initial == "g" && letters.get(i).is_some_and(|l| l.lower == "i") && followed_by_vowel(i + 1))
+        || (initial == "g"
+            && letters.get(i).is_some_and(|l| l.lower == "i")
+            && followed_by_vowel(i + 1))
     {
         i += 1;
     }

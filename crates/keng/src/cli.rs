@@ -17,7 +17,11 @@ use crate::platform::i18n::{self, Lang};
 use crate::platform::permissions::Role;
 
 #[derive(Parser, Debug)]
-#[command(name = "keng", version, about = "Kẻng — Công an tỉnh với báo chí và người dân / a provincial police department's platform for the press and the public")]
+#[command(
+    name = "keng",
+    version,
+    about = "Kẻng — Công an tỉnh với báo chí và người dân / a provincial police department's platform for the press and the public"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -28,7 +32,12 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Where the SQLite file, keng.toml and uploads live.
-    #[arg(long, global = true, env = "KENG_DATA_DIR", default_value = "./keng-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "KENG_DATA_DIR",
+        default_value = "./keng-data"
+    )]
     pub data_dir: PathBuf,
     /// postgres://… to run on PostgreSQL instead of the embedded SQLite file.
     #[arg(long, global = true, env = "KENG_DATABASE_URL")]
@@ -121,7 +130,9 @@ pub enum TokenCommand {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KENG_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => b.json().try_init(),
         LogFormat::Text => b.try_init(),
@@ -143,10 +154,18 @@ fn read_password(stdin: bool) -> anyhow::Result<String> {
 
 /// Explains an application error on the terminal (in Vietnamese, then English).
 fn explain(e: AppError) -> anyhow::Error {
-    let mut msg = format!("{} / {}", i18n::t(Lang::Vi, e.key()), i18n::t(Lang::En, e.key()));
+    let mut msg = format!(
+        "{} / {}",
+        i18n::t(Lang::Vi, e.key()),
+        i18n::t(Lang::En, e.key())
+    );
     if let AppError::Invalid(fields) = &e {
         for (f, k) in fields {
-            msg.push_str(&format!("\n  {f}: {} / {}", i18n::t(Lang::Vi, k), i18n::t(Lang::En, k)));
+            msg.push_str(&format!(
+                "\n  {f}: {} / {}",
+                i18n::t(Lang::Vi, k),
+                i18n::t(Lang::En, k)
+            ));
         }
     }
     if let AppError::Internal(d) = &e {
@@ -183,20 +202,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (db, _) = open(&g).await?;
             let origin = Origin::system("cli");
             match command {
-                UserCommand::Add { username, role, unit, agency, name, email, press_card, password_stdin } => {
+                UserCommand::Add {
+                    username,
+                    role,
+                    unit,
+                    agency,
+                    name,
+                    email,
+                    press_card,
+                    password_stdin,
+                } => {
                     let role = Role::parse(&role).filter(|r| *r != Role::Public).ok_or_else(|| {
                         anyhow::anyhow!("unknown role {role}: admin, leader, spokesperson, press_officer, unit_officer, journalist")
                     })?;
                     let password = read_password(password_stdin)?;
                     let unit_id = match unit {
-                        Some(code) => Some(store::unit_by_code(&db, &code.to_ascii_uppercase()).await?.ok_or_else(|| anyhow::anyhow!("no unit with code {code}"))?.id),
+                        Some(code) => Some(
+                            store::unit_by_code(&db, &code.to_ascii_uppercase())
+                                .await?
+                                .ok_or_else(|| anyhow::anyhow!("no unit with code {code}"))?
+                                .id,
+                        ),
                         None => None,
                     };
                     let agency_id = match agency {
                         Some(code) => {
                             let code = code.to_ascii_uppercase();
                             let all = store::list_agencies(&db).await?;
-                            Some(all.into_iter().find(|a| a.code == code).ok_or_else(|| anyhow::anyhow!("no press agency with code {code}"))?.id)
+                            Some(
+                                all.into_iter()
+                                    .find(|a| a.code == code)
+                                    .ok_or_else(|| {
+                                        anyhow::anyhow!("no press agency with code {code}")
+                                    })?
+                                    .id,
+                            )
                         }
                         None => None,
                     };
@@ -213,26 +253,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         press_card_no: press_card,
                         password,
                     };
-                    let u = store::create_user(&db, &origin, &input, Status::Active).await.map_err(explain)?;
+                    let u = store::create_user(&db, &origin, &input, Status::Active)
+                        .await
+                        .map_err(explain)?;
                     println!("created {} ({})", u.username, u.role.as_str());
                     Ok(())
                 }
-                UserCommand::Passwd { username, password_stdin } => {
+                UserCommand::Passwd {
+                    username,
+                    password_stdin,
+                } => {
                     let password = read_password(password_stdin)?;
-                    let u = store::user_by_username(&db, &username).await?.ok_or_else(|| anyhow::anyhow!("no user {username}"))?;
-                    store::set_password(&db, &origin, &u.id, &password, None).await.map_err(explain)?;
+                    let u = store::user_by_username(&db, &username)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("no user {username}"))?;
+                    store::set_password(&db, &origin, &u.id, &password, None)
+                        .await
+                        .map_err(explain)?;
                     println!("password changed for {}", u.username);
                     Ok(())
                 }
             }
         }
-        Command::Token { command: TokenCommand::Create { username, name } } => {
+        Command::Token {
+            command: TokenCommand::Create { username, name },
+        } => {
             let (db, _) = open(&g).await?;
-            let u = store::user_by_username(&db, &username).await?.ok_or_else(|| anyhow::anyhow!("no user {username}"))?;
+            let u = store::user_by_username(&db, &username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no user {username}"))?;
             if u.status != Status::Active {
                 anyhow::bail!("account {username} is {}", u.status.as_str());
             }
-            let (_, secret) = store::create_token(&db, &Origin::system("cli"), &u.id, &name).await.map_err(explain)?;
+            let (_, secret) = store::create_token(&db, &Origin::system("cli"), &u.id, &name)
+                .await
+                .map_err(explain)?;
             println!("{secret}");
             Ok(())
         }
@@ -240,21 +295,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (db, _) = open(&g).await?;
             match backup::backup(&db, &file).await? {
                 BackupOutcome::Written(n) => println!("wrote {} ({n} bytes)", file.display()),
-                BackupOutcome::UsePgDump(hint) => println!("PostgreSQL: take the backup with pg_dump:\n  {hint}"),
+                BackupOutcome::UsePgDump(hint) => {
+                    println!("PostgreSQL: take the backup with pg_dump:\n  {hint}")
+                }
             }
             Ok(())
         }
         Command::Check => {
             std::fs::create_dir_all(&g.data_dir)?;
-            let config = Config::load(&g.data_dir).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-            println!("configuration: ok (site \"{}\", public URL {})", config.site_name, config.public_base_url);
+            let config =
+                Config::load(&g.data_dir).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+            println!(
+                "configuration: ok (site \"{}\", public URL {})",
+                config.site_name, config.public_base_url
+            );
             let location = Location::from_args(&g.data_dir, g.database_url.as_deref())?;
             let db = Db::open(&location).await?;
             db.ping().await?;
             db.migrate().await?;
             let head = crate::platform::events::head(&db).await?;
-            let users = db.fetch_one("SELECT COUNT(*) AS n FROM users", &[]).await?.i64("n")?;
-            println!("database: ok ({:?}, schema current, {users} accounts, event log at {head})", db.backend());
+            let users = db
+                .fetch_one("SELECT COUNT(*) AS n FROM users", &[])
+                .await?
+                .i64("n")?;
+            println!(
+                "database: ok ({:?}, schema current, {users} accounts, event log at {head})",
+                db.backend()
+            );
             check_templates()?;
             Ok(())
         }

@@ -72,16 +72,23 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut tasks = events::spawn(db.clone(), followers(), stop_rx.clone());
-    tasks.push(tokio::spawn(housekeeping(db.clone(), config.clone(), stop_rx)));
+    tasks.push(tokio::spawn(housekeeping(
+        db.clone(),
+        config.clone(),
+        stop_rx,
+    )));
 
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     // Tests and scripts read this line to learn the port when listening on :0.
     println!("keng listening on http://{addr}");
     tracing::info!(%addr, backend = ?db.backend(), "listening");
-    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     let _ = stop_tx.send(true);
     for t in tasks {
         let _ = tokio::time::timeout(Duration::from_secs(5), t).await;

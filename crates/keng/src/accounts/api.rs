@@ -54,9 +54,15 @@ pub async fn list_units(State(app): State<AppState>, ctx: Ctx) -> AppResult<Json
 #[utoipa::path(post, path = "/api/v1/units", tag = "accounts", request_body = UnitInput,
     responses((status = 201, body = Unit), (status = 409, description = "Code taken"), (status = 422, description = "Invalid fields")),
     security(("bearer" = [])))]
-pub async fn create_unit(State(app): State<AppState>, ctx: Ctx, Json(input): Json<UnitInput>) -> AppResult<Response> {
+pub async fn create_unit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(input): Json<UnitInput>,
+) -> AppResult<Response> {
     ctx.require(Action::ManageUnits, &Owner::None)?;
-    Ok(created(store::create_unit(&app.db, &ctx.origin(), &input).await?))
+    Ok(created(
+        store::create_unit(&app.db, &ctx.origin(), &input).await?,
+    ))
 }
 
 /// The press agencies registry.
@@ -71,32 +77,53 @@ pub async fn list_agencies(State(app): State<AppState>, ctx: Ctx) -> AppResult<J
 #[utoipa::path(get, path = "/api/v1/agencies/{id}", tag = "accounts",
     params(("id" = String, Path, description = "Agency id")),
     responses((status = 200, body = Agency), (status = 404)), security(("bearer" = [])))]
-pub async fn get_agency(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<Agency>> {
+pub async fn get_agency(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<Agency>> {
     let user = ctx.user()?;
     let own = user.role == Role::Journalist && user.agency_id.as_deref() == Some(id.as_str());
     if !own {
         ctx.require(Action::ViewAgencies, &Owner::None)?;
     }
     valid_id(&id)?;
-    Ok(Json(store::get_agency(&app.db, &id).await?.ok_or(AppError::NotFound)?))
+    Ok(Json(
+        store::get_agency(&app.db, &id)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// Adds a press agency (admin, press officer).
 #[utoipa::path(post, path = "/api/v1/agencies", tag = "accounts", request_body = AgencyInput,
     responses((status = 201, body = Agency), (status = 409), (status = 422)), security(("bearer" = [])))]
-pub async fn create_agency(State(app): State<AppState>, ctx: Ctx, Json(input): Json<AgencyInput>) -> AppResult<Response> {
+pub async fn create_agency(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(input): Json<AgencyInput>,
+) -> AppResult<Response> {
     ctx.require(Action::ManageAgencies, &Owner::None)?;
-    Ok(created(store::create_agency(&app.db, &ctx.origin(), &input).await?))
+    Ok(created(
+        store::create_agency(&app.db, &ctx.origin(), &input).await?,
+    ))
 }
 
 /// Replaces a press agency's details.
 #[utoipa::path(put, path = "/api/v1/agencies/{id}", tag = "accounts", request_body = AgencyInput,
     params(("id" = String, Path, description = "Agency id")),
     responses((status = 200, body = Agency), (status = 404), (status = 422)), security(("bearer" = [])))]
-pub async fn update_agency(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>, Json(input): Json<AgencyInput>) -> AppResult<Json<Agency>> {
+pub async fn update_agency(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(input): Json<AgencyInput>,
+) -> AppResult<Json<Agency>> {
     ctx.require(Action::ManageAgencies, &Owner::None)?;
     valid_id(&id)?;
-    Ok(Json(store::update_agency(&app.db, &ctx.origin(), &id, &input).await?))
+    Ok(Json(
+        store::update_agency(&app.db, &ctx.origin(), &id, &input).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -110,35 +137,69 @@ pub struct UsersParams {
 /// Accounts, filtered by role and status (staff).
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", params(UsersParams),
     responses((status = 200, body = [User]), (status = 400), (status = 403)), security(("bearer" = [])))]
-pub async fn list_users(State(app): State<AppState>, ctx: Ctx, Query(p): Query<UsersParams>) -> AppResult<Json<Vec<User>>> {
+pub async fn list_users(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<UsersParams>,
+) -> AppResult<Json<Vec<User>>> {
     ctx.require(Action::ViewUsers, &Owner::None)?;
     let role = match p.role.as_deref().filter(|s| !s.is_empty()) {
-        Some(r) => Some(Role::parse(r).ok_or(AppError::BadRequest { key: "err.choice", detail: Some(format!("role={r}")) })?),
+        Some(r) => Some(Role::parse(r).ok_or(AppError::BadRequest {
+            key: "err.choice",
+            detail: Some(format!("role={r}")),
+        })?),
         None => None,
     };
     let status = match p.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(Status::parse(s).ok_or(AppError::BadRequest { key: "err.choice", detail: Some(format!("status={s}")) })?),
+        Some(s) => Some(Status::parse(s).ok_or(AppError::BadRequest {
+            key: "err.choice",
+            detail: Some(format!("status={s}")),
+        })?),
         None => None,
     };
-    Ok(Json(store::list_users(&app.db, &UserFilter { role, status, agency_id: None }).await?))
+    Ok(Json(
+        store::list_users(
+            &app.db,
+            &UserFilter {
+                role,
+                status,
+                agency_id: None,
+            },
+        )
+        .await?,
+    ))
 }
 
 /// One account: staff see any, others only themselves.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "accounts",
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = User), (status = 403), (status = 404)), security(("bearer" = [])))]
-pub async fn get_user(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Json<User>> {
+pub async fn get_user(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Json<User>> {
     ctx.require(Action::ViewUser, &Owner::User(id.clone()))?;
     valid_id(&id)?;
-    Ok(Json(store::get_user(&app.db, &id).await?.ok_or(AppError::NotFound)?))
+    Ok(Json(
+        store::get_user(&app.db, &id)
+            .await?
+            .ok_or(AppError::NotFound)?,
+    ))
 }
 
 /// Creates an active account of any role (admin).
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
     responses((status = 201, body = User), (status = 403), (status = 422)), security(("bearer" = [])))]
-pub async fn create_user(State(app): State<AppState>, ctx: Ctx, Json(input): Json<NewUser>) -> AppResult<Response> {
+pub async fn create_user(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(input): Json<NewUser>,
+) -> AppResult<Response> {
     ctx.require(Action::ManageUsers, &Owner::None)?;
-    Ok(created(store::create_user(&app.db, &ctx.origin(), &input, Status::Active).await?))
+    Ok(created(
+        store::create_user(&app.db, &ctx.origin(), &input, Status::Active).await?,
+    ))
 }
 
 /// A journalist's self-registration; the account waits for accreditation.
@@ -157,7 +218,11 @@ pub struct Registration {
 /// accredits it).
 #[utoipa::path(post, path = "/api/v1/journalists", tag = "accounts", request_body = Registration,
     responses((status = 201, body = User), (status = 422)))]
-pub async fn register(State(app): State<AppState>, ctx: Ctx, Json(r): Json<Registration>) -> AppResult<Response> {
+pub async fn register(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(r): Json<Registration>,
+) -> AppResult<Response> {
     let input = NewUser {
         username: r.username.clone(),
         display_name: r.display_name,
@@ -173,7 +238,9 @@ pub async fn register(State(app): State<AppState>, ctx: Ctx, Json(r): Json<Regis
     };
     let mut origin = ctx.origin();
     origin.actor_name = format!("registration:{}", r.username.trim().to_ascii_lowercase());
-    Ok(created(store::create_user(&app.db, &origin, &input, Status::Pending).await?))
+    Ok(created(
+        store::create_user(&app.db, &origin, &input, Status::Pending).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -190,16 +257,25 @@ pub struct StatusChange {
     params(("id" = String, Path, description = "User id")),
     responses((status = 200, body = User), (status = 403), (status = 404), (status = 409, description = "Not a move the workflow allows"), (status = 422)),
     security(("bearer" = [])))]
-pub async fn change_status(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>, Json(c): Json<StatusChange>) -> AppResult<Json<User>> {
+pub async fn change_status(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(c): Json<StatusChange>,
+) -> AppResult<Json<User>> {
     ctx.user()?;
     valid_id(&id)?;
     let to = Status::parse(&c.status).ok_or(AppError::invalid("status", "err.choice"))?;
-    let target = store::get_user(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let target = store::get_user(&app.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     ctx.require(status_action(target.role, to), &Owner::None)?;
     if ctx.user.as_ref().is_some_and(|u| u.id == id) {
         return Err(AppError::Forbidden("err.self_status"));
     }
-    Ok(Json(store::set_status(&app.db, &ctx.origin(), &id, to, c.reason.as_deref()).await?))
+    Ok(Json(
+        store::set_status(&app.db, &ctx.origin(), &id, to, c.reason.as_deref()).await?,
+    ))
 }
 
 /// The audit log, newest first (leaders, admins).
@@ -208,7 +284,11 @@ pub async fn change_status(State(app): State<AppState>, ctx: Ctx, Path(id): Path
            ("from" = Option<String>, Query, description = "dd/mm/yyyy"), ("to" = Option<String>, Query, description = "dd/mm/yyyy, inclusive"),
            ("page" = Option<i64>, Query)),
     responses((status = 200, body = [AuditEntry]), (status = 400), (status = 403)), security(("bearer" = [])))]
-pub async fn audit_log(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Json<Vec<AuditEntry>>> {
+pub async fn audit_log(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Json<Vec<AuditEntry>>> {
     ctx.require(Action::ViewAudit, &Owner::None)?;
     Ok(Json(audit::list(&app.db, &q.filter(200)?).await?))
 }
@@ -236,7 +316,11 @@ pub struct NewToken {
 /// Creates an API token for oneself.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest,
     responses((status = 201, body = NewToken), (status = 401), (status = 422)), security(("bearer" = [])))]
-pub async fn create_token(State(app): State<AppState>, ctx: Ctx, Json(r): Json<TokenRequest>) -> AppResult<Response> {
+pub async fn create_token(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(r): Json<TokenRequest>,
+) -> AppResult<Response> {
     let u = ctx.user()?.clone();
     let (token, secret) = store::create_token(&app.db, &ctx.origin(), &u.id, &r.name).await?;
     Ok(created(NewToken { token, secret }))
@@ -246,7 +330,11 @@ pub async fn create_token(State(app): State<AppState>, ctx: Ctx, Json(r): Json<T
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
     params(("id" = String, Path, description = "Token id")),
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
-pub async fn revoke_token(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<StatusCode> {
+pub async fn revoke_token(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
     let u = ctx.user()?.clone();
     valid_id(&id)?;
     store::revoke_token(&app.db, &ctx.origin(), &u.id, &id).await?;

@@ -245,7 +245,8 @@ impl Check {
     pub fn code(&mut self, field: &str, value: &str) -> String {
         let v = value.trim().to_ascii_uppercase();
         let ok = (2..=32).contains(&v.len())
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
             self.fail(field, "err.code");
         }
@@ -256,7 +257,8 @@ impl Check {
     pub fn username(&mut self, field: &str, value: &str) -> String {
         let v = value.trim().to_ascii_lowercase();
         let ok = (3..=40).contains(&v.len())
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
         if !ok {
             self.fail(field, "err.username");
         }
@@ -290,8 +292,7 @@ impl Check {
         }
         let digits = v.chars().filter(char::is_ascii_digit).count();
         let valid = (8..=15).contains(&digits)
-            && v
-                .chars()
+            && v.chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-' | '(' | ')'));
         if !valid {
             self.fail(field, "err.phone");
@@ -326,7 +327,7 @@ impl Check {
             self.fail(field, "err.password_short");
         } else if n > 200 {
             self.fail(field, "err.too_long");
-        } else if value.chars().all(|c| Some(c) == value.chars().next()) {
+        } else if value.chars().all(|c| value.starts_with(c)) {
             self.fail(field, "err.password_weak");
         }
     }

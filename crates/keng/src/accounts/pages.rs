@@ -61,10 +61,26 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx, Query(q): Query<NextQue
     let mut vars = context! { done => done };
     if let Some(u) = &ctx.user {
         if u.role.is_staff() && !ctx.totp_setup_due {
-            let pending = store::list_users(&app.db, &UserFilter { role: Some(Role::Journalist), status: Some(Status::Pending), agency_id: None }).await?;
+            let pending = store::list_users(
+                &app.db,
+                &UserFilter {
+                    role: Some(Role::Journalist),
+                    status: Some(Status::Pending),
+                    agency_id: None,
+                },
+            )
+            .await?;
             let agencies = store::list_agencies(&app.db).await?;
             let units = store::list_units(&app.db).await?;
-            let accredited = store::list_users(&app.db, &UserFilter { role: Some(Role::Journalist), status: Some(Status::Active), agency_id: None }).await?;
+            let accredited = store::list_users(
+                &app.db,
+                &UserFilter {
+                    role: Some(Role::Journalist),
+                    status: Some(Status::Active),
+                    agency_id: None,
+                },
+            )
+            .await?;
             vars = context! { ..vars, ..context! {
                 pending_count => pending.len(),
                 agency_count => agencies.len(),
@@ -83,12 +99,20 @@ pub async fn home(State(app): State<AppState>, ctx: Ctx, Query(q): Query<NextQue
     Ok(page(&app, &ctx, "home.html", vars)?.into_response())
 }
 
-pub async fn set_lang(Path(code): Path<String>, Query(q): Query<NextQuery>, State(app): State<AppState>) -> Response {
+pub async fn set_lang(
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+    State(app): State<AppState>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
     let cookie = format!(
         "keng_lang={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
         lang.code(),
-        if app.config.secure_cookies() { "; Secure" } else { "" }
+        if app.config.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        }
     );
     let mut r = Redirect::to(&safe_next(q.next.as_deref())).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -125,14 +149,28 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginFor
     let next = safe_next(f.next.as_deref());
     if let Err(e) = ratelimit::check(&app.db, &app.config, &f.username, &ip).await {
         let mut r = match &e {
-            AppError::TooManyRequests { retry_after_secs, .. } => {
-                let msg = i18n::tf(ctx.lang, "err.locked_out_minutes", &[("minutes", ((retry_after_secs + 59) / 60).to_string())]);
-                let html = page(&app, &ctx, "accounts/login.html", context! { next => next, error => msg, username => f.username })?;
+            AppError::TooManyRequests {
+                retry_after_secs, ..
+            } => {
+                let msg = i18n::tf(
+                    ctx.lang,
+                    "err.locked_out_minutes",
+                    &[("minutes", ((retry_after_secs + 59) / 60).to_string())],
+                );
+                let html = page(
+                    &app,
+                    &ctx,
+                    "accounts/login.html",
+                    context! { next => next, error => msg, username => f.username },
+                )?;
                 (axum::http::StatusCode::TOO_MANY_REQUESTS, html).into_response()
             }
             _ => return Err(e),
         };
-        if let AppError::TooManyRequests { retry_after_secs, .. } = e {
+        if let AppError::TooManyRequests {
+            retry_after_secs, ..
+        } = e
+        {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 r.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -156,32 +194,62 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginFor
                 Status::Revoked => "err.account_revoked",
                 _ => "err.account_disabled",
             };
-            let html = page(&app, &ctx, "accounts/login.html", context! { next => next, error => i18n::t(ctx.lang, key), reason => u.status_reason, username => f.username })?;
+            let html = page(
+                &app,
+                &ctx,
+                "accounts/login.html",
+                context! { next => next, error => i18n::t(ctx.lang, key), reason => u.status_reason, username => f.username },
+            )?;
             return Ok((axum::http::StatusCode::FORBIDDEN, html).into_response());
         }
         _ => {
             ratelimit::record(&app.db, &f.username, &ip, false).await?;
-            let html = page(&app, &ctx, "accounts/login.html", context! { next => next, error => i18n::t(ctx.lang, "err.bad_login"), username => f.username })?;
+            let html = page(
+                &app,
+                &ctx,
+                "accounts/login.html",
+                context! { next => next, error => i18n::t(ctx.lang, "err.bad_login"), username => f.username },
+            )?;
             return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
         }
     };
     ratelimit::record(&app.db, &f.username, &ip, true).await?;
     let mfa = user.totp_enabled;
-    let (cookie, s) = session::create(&app.db, &app.config, &user.id, ctx.ip.as_deref(), ctx.user_agent.as_deref(), mfa).await?;
+    let (cookie, s) = session::create(
+        &app.db,
+        &app.config,
+        &user.id,
+        ctx.ip.as_deref(),
+        ctx.user_agent.as_deref(),
+        mfa,
+    )
+    .await?;
     let mut origin = ctx.origin();
     origin.actor_id = Some(user.id.clone());
     origin.actor_name = user.username.clone();
     log_session(&app, &origin, "session.opened", &s.id_hash, mfa).await?;
     let target = if mfa {
-        format!("/login/totp?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+        format!(
+            "/login/totp?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
     } else {
         next
     };
     let r = Redirect::to(&target).into_response();
-    Ok(set_cookie(r, &session::cookie_header(session::COOKIE, &cookie, &app.config, true)))
+    Ok(set_cookie(
+        r,
+        &session::cookie_header(session::COOKIE, &cookie, &app.config, true),
+    ))
 }
 
-async fn log_session(app: &AppState, origin: &crate::platform::audit::Origin, action: &str, id_hash: &str, mfa_pending: bool) -> AppResult<()> {
+async fn log_session(
+    app: &AppState,
+    origin: &crate::platform::audit::Origin,
+    action: &str,
+    id_hash: &str,
+    mfa_pending: bool,
+) -> AppResult<()> {
     let mut tx = app.db.begin().await?;
     crate::platform::audit::record_change(
         &mut tx,
@@ -201,7 +269,13 @@ pub async fn totp_form(State(app): State<AppState>, ctx: Ctx, Query(q): Query<Ne
     if ctx.mfa_user.is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
-    Ok(page(&app, &ctx, "accounts/login_totp.html", context! { next => safe_next(q.next.as_deref()) })?.into_response())
+    Ok(page(
+        &app,
+        &ctx,
+        "accounts/login_totp.html",
+        context! { next => safe_next(q.next.as_deref()) },
+    )?
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -216,15 +290,24 @@ pub async fn totp_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<To
     };
     let ip = ctx.ip.clone().unwrap_or_default();
     ratelimit::check(&app.db, &app.config, &user.username, &ip).await?;
-    let secret = store::credentials(&app.db, &user.id).await?.and_then(|c| c.1);
-    let step = secret.as_deref().and_then(|s| totp::matching_step(s, &f.code, totp::now_secs()));
+    let secret = store::credentials(&app.db, &user.id)
+        .await?
+        .and_then(|c| c.1);
+    let step = secret
+        .as_deref()
+        .and_then(|s| totp::matching_step(s, &f.code, totp::now_secs()));
     let accepted = match step {
         Some(st) => store::use_totp_step(&app.db, &user.id, st).await?,
         None => false,
     };
     if !accepted {
         ratelimit::record(&app.db, &user.username, &ip, false).await?;
-        let html = page(&app, &ctx, "accounts/login_totp.html", context! { next => safe_next(f.next.as_deref()), error => i18n::t(ctx.lang, "err.bad_totp") })?;
+        let html = page(
+            &app,
+            &ctx,
+            "accounts/login_totp.html",
+            context! { next => safe_next(f.next.as_deref()), error => i18n::t(ctx.lang, "err.bad_totp") },
+        )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
     }
     session::complete_mfa(&app.db, &sid).await?;
@@ -243,7 +326,10 @@ pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> Page {
         }
     }
     let r = Redirect::to("/login?done=signed_out").into_response();
-    Ok(set_cookie(r, &session::cookie_header(session::COOKIE, "", &app.config, true)))
+    Ok(set_cookie(
+        r,
+        &session::cookie_header(session::COOKIE, "", &app.config, true),
+    ))
 }
 
 // ---------- journalist registration ----------
@@ -268,7 +354,13 @@ pub struct RegisterForm {
 
 pub async fn register_form(State(app): State<AppState>, ctx: Ctx) -> Page {
     let agencies = store::list_agencies(&app.db).await?;
-    Ok(page(&app, &ctx, "accounts/register.html", context! { agencies => agencies, form => RegisterForm::default() })?.into_response())
+    Ok(page(
+        &app,
+        &ctx,
+        "accounts/register.html",
+        context! { agencies => agencies, form => RegisterForm::default() },
+    )?
+    .into_response())
 }
 
 pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RegisterForm>) -> Page {
@@ -292,16 +384,33 @@ pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Regis
         Err(e) => {
             let errors = field_errors(e, ctx.lang)?;
             let agencies = store::list_agencies(&app.db).await?;
-            Ok(unprocessable(page(&app, &ctx, "accounts/register.html", context! { agencies => agencies, form => f, errors => errors })?))
+            Ok(unprocessable(page(
+                &app,
+                &ctx,
+                "accounts/register.html",
+                context! { agencies => agencies, form => f, errors => errors },
+            )?))
         }
     }
 }
 
 // ---------- accreditation ----------
 
-pub async fn accreditation(State(app): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Page {
+pub async fn accreditation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NextQuery>,
+) -> Page {
     ctx.require(Action::ViewAccreditationQueue, &Owner::None)?;
-    let pending = store::list_users(&app.db, &UserFilter { role: Some(Role::Journalist), status: Some(Status::Pending), agency_id: None }).await?;
+    let pending = store::list_users(
+        &app.db,
+        &UserFilter {
+            role: Some(Role::Journalist),
+            status: Some(Status::Pending),
+            agency_id: None,
+        },
+    )
+    .await?;
     let agencies = store::list_agencies(&app.db).await?;
     Ok(page(&app, &ctx, "accounts/accreditation.html", context! { pending => pending, agencies => agencies, done => done_message(ctx.lang, q.done.as_deref()) })?.into_response())
 }
@@ -324,13 +433,20 @@ pub fn status_action(role: Role, to: Status) -> Action {
     }
 }
 
-pub async fn change_status(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<StatusForm>) -> Page {
+pub async fn change_status(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Page {
     ctx.user()?;
     if !is_id(&id) {
         return Err(AppError::NotFound);
     }
     let to = Status::parse(&f.to).ok_or(AppError::bad("err.choice"))?;
-    let target = store::get_user(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let target = store::get_user(&app.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     ctx.require(status_action(target.role, to), &Owner::None)?;
     if ctx.user.as_ref().is_some_and(|u| u.id == id) {
         return Err(AppError::Forbidden("err.self_status"));
@@ -403,7 +519,12 @@ pub struct UserForm {
     password: String,
 }
 
-async fn user_form_page(app: &AppState, ctx: &Ctx, form: &UserForm, errors: Vec<(String, String)>) -> AppResult<Html<String>> {
+async fn user_form_page(
+    app: &AppState,
+    ctx: &Ctx,
+    form: &UserForm,
+    errors: Vec<(String, String)>,
+) -> AppResult<Html<String>> {
     let units = store::list_units(&app.db).await?;
     let agencies = store::list_agencies(&app.db).await?;
     page(
@@ -411,13 +532,15 @@ async fn user_form_page(app: &AppState, ctx: &Ctx, form: &UserForm, errors: Vec<
         ctx,
         "accounts/user_new.html",
         context! { form => form, errors => errors, units => units, agencies => agencies,
-                   roles => Role::ACCOUNTS.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
+        roles => Role::ACCOUNTS.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
     )
 }
 
 pub async fn user_new(State(app): State<AppState>, ctx: Ctx) -> Page {
     ctx.require(Action::ManageUsers, &Owner::None)?;
-    Ok(user_form_page(&app, &ctx, &UserForm::default(), Vec::new()).await?.into_response())
+    Ok(user_form_page(&app, &ctx, &UserForm::default(), Vec::new())
+        .await?
+        .into_response())
 }
 
 pub async fn user_create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> Page {
@@ -448,12 +571,19 @@ pub async fn user_create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Us
     }
 }
 
-pub async fn user_detail(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<NextQuery>) -> Page {
+pub async fn user_detail(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Page {
     if !is_id(&id) {
         return Err(AppError::NotFound);
     }
     ctx.require(Action::ViewUser, &Owner::User(id.clone()))?;
-    let user = store::get_user(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let user = store::get_user(&app.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let unit = match &user.unit_id {
         Some(u) => store::get_unit(&app.db, u).await?,
         None => None,
@@ -465,7 +595,9 @@ pub async fn user_detail(State(app): State<AppState>, ctx: Ctx, Path(id): Path<S
     let me = ctx.user.as_ref().is_some_and(|u| u.id == id);
     let transitions: Vec<&str> = Status::ALL
         .iter()
-        .filter(|to| !me && ctx.can(status_action(user.role, **to)) && user.status.can_move(user.role, **to))
+        .filter(|to| {
+            !me && ctx.can(status_action(user.role, **to)) && user.status.can_move(user.role, **to)
+        })
         .map(|s| s.as_str())
         .collect();
     Ok(page(
@@ -495,7 +627,13 @@ pub struct UnitForm {
     phone: String,
 }
 
-async fn units_page(app: &AppState, ctx: &Ctx, form: &UnitForm, errors: Vec<(String, String)>, done: Option<String>) -> AppResult<Html<String>> {
+async fn units_page(
+    app: &AppState,
+    ctx: &Ctx,
+    form: &UnitForm,
+    errors: Vec<(String, String)>,
+    done: Option<String>,
+) -> AppResult<Html<String>> {
     let units = store::list_units(&app.db).await?;
     let tree = unit_tree(&units);
     page(
@@ -503,13 +641,18 @@ async fn units_page(app: &AppState, ctx: &Ctx, form: &UnitForm, errors: Vec<(Str
         ctx,
         "accounts/units.html",
         context! { tree => tree, units => units, kinds => UNIT_KINDS, form => form, errors => errors,
-                   can_manage => ctx.can(Action::ManageUnits), done => done },
+        can_manage => ctx.can(Action::ManageUnits), done => done },
     )
 }
 
 /// The units in tree order with their depth, for an indented list.
 fn unit_tree(units: &[super::model::Unit]) -> Vec<(usize, super::model::Unit)> {
-    fn walk(units: &[super::model::Unit], parent: Option<&str>, depth: usize, out: &mut Vec<(usize, super::model::Unit)>) {
+    fn walk(
+        units: &[super::model::Unit],
+        parent: Option<&str>,
+        depth: usize,
+        out: &mut Vec<(usize, super::model::Unit)>,
+    ) {
         if depth > 16 {
             return;
         }
@@ -526,7 +669,11 @@ fn unit_tree(units: &[super::model::Unit]) -> Vec<(usize, super::model::Unit)> {
 pub async fn units(State(app): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Page {
     ctx.require(Action::ViewUnits, &Owner::None)?;
     let done = done_message(ctx.lang, q.done.as_deref());
-    Ok(units_page(&app, &ctx, &UnitForm::default(), Vec::new(), done).await?.into_response())
+    Ok(
+        units_page(&app, &ctx, &UnitForm::default(), Vec::new(), done)
+            .await?
+            .into_response(),
+    )
 }
 
 pub async fn unit_create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<UnitForm>) -> Page {
@@ -543,7 +690,9 @@ pub async fn unit_create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Un
         Ok(_) => Ok(Redirect::to("/units?done=unit_created").into_response()),
         Err(e) => {
             let errors = field_errors(e, ctx.lang)?;
-            Ok(unprocessable(units_page(&app, &ctx, &f, errors, None).await?))
+            Ok(unprocessable(
+                units_page(&app, &ctx, &f, errors, None).await?,
+            ))
         }
     }
 }
@@ -589,51 +738,89 @@ impl AgencyForm {
     }
 }
 
-async fn agencies_page(app: &AppState, ctx: &Ctx, form: &AgencyForm, errors: Vec<(String, String)>, done: Option<String>) -> AppResult<Html<String>> {
+async fn agencies_page(
+    app: &AppState,
+    ctx: &Ctx,
+    form: &AgencyForm,
+    errors: Vec<(String, String)>,
+    done: Option<String>,
+) -> AppResult<Html<String>> {
     let agencies = store::list_agencies(&app.db).await?;
     page(
         app,
         ctx,
         "accounts/agencies.html",
         context! { agencies => agencies, kinds => AGENCY_KINDS, media => AGENCY_MEDIA, form => form, errors => errors,
-                   can_manage => ctx.can(Action::ManageAgencies), done => done },
+        can_manage => ctx.can(Action::ManageAgencies), done => done },
     )
 }
 
 pub async fn agencies(State(app): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Page {
     ctx.require(Action::ViewAgencies, &Owner::None)?;
     let done = done_message(ctx.lang, q.done.as_deref());
-    Ok(agencies_page(&app, &ctx, &AgencyForm::default(), Vec::new(), done).await?.into_response())
+    Ok(
+        agencies_page(&app, &ctx, &AgencyForm::default(), Vec::new(), done)
+            .await?
+            .into_response(),
+    )
 }
 
-pub async fn agency_create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<AgencyForm>) -> Page {
+pub async fn agency_create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<AgencyForm>,
+) -> Page {
     ctx.require(Action::ManageAgencies, &Owner::None)?;
     match store::create_agency(&app.db, &ctx.origin(), &f.input()).await {
         Ok(_) => Ok(Redirect::to("/agencies?done=agency_created").into_response()),
         Err(e) => {
             let errors = field_errors(e, ctx.lang)?;
-            Ok(unprocessable(agencies_page(&app, &ctx, &f, errors, None).await?))
+            Ok(unprocessable(
+                agencies_page(&app, &ctx, &f, errors, None).await?,
+            ))
         }
     }
 }
 
-async fn agency_edit_page(app: &AppState, ctx: &Ctx, id: &str, form: &AgencyForm, errors: Vec<(String, String)>, done: Option<String>) -> AppResult<Html<String>> {
-    let journalists = store::list_users(&app.db, &UserFilter { role: Some(Role::Journalist), status: None, agency_id: Some(id.to_string()) }).await?;
+async fn agency_edit_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    form: &AgencyForm,
+    errors: Vec<(String, String)>,
+    done: Option<String>,
+) -> AppResult<Html<String>> {
+    let journalists = store::list_users(
+        &app.db,
+        &UserFilter {
+            role: Some(Role::Journalist),
+            status: None,
+            agency_id: Some(id.to_string()),
+        },
+    )
+    .await?;
     page(
         app,
         ctx,
         "accounts/agency.html",
         context! { id => id, form => form, errors => errors, kinds => AGENCY_KINDS, media => AGENCY_MEDIA,
-                   journalists => journalists, can_manage => ctx.can(Action::ManageAgencies), done => done },
+        journalists => journalists, can_manage => ctx.can(Action::ManageAgencies), done => done },
     )
 }
 
-pub async fn agency_detail(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>, Query(q): Query<NextQuery>) -> Page {
+pub async fn agency_detail(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Page {
     ctx.require(Action::ViewAgencies, &Owner::None)?;
     if !is_id(&id) {
         return Err(AppError::NotFound);
     }
-    let a = store::get_agency(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let a = store::get_agency(&app.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let form = AgencyForm {
         code: a.code,
         name: a.name,
@@ -646,10 +833,17 @@ pub async fn agency_detail(State(app): State<AppState>, ctx: Ctx, Path(id): Path
         feed_url: a.feed_url.unwrap_or_default(),
     };
     let done = done_message(ctx.lang, q.done.as_deref());
-    Ok(agency_edit_page(&app, &ctx, &id, &form, Vec::new(), done).await?.into_response())
+    Ok(agency_edit_page(&app, &ctx, &id, &form, Vec::new(), done)
+        .await?
+        .into_response())
 }
 
-pub async fn agency_update(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>, Form(f): Form<AgencyForm>) -> Page {
+pub async fn agency_update(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<AgencyForm>,
+) -> Page {
     ctx.require(Action::ManageAgencies, &Owner::None)?;
     if !is_id(&id) {
         return Err(AppError::NotFound);
@@ -658,7 +852,9 @@ pub async fn agency_update(State(app): State<AppState>, ctx: Ctx, Path(id): Path
         Ok(_) => Ok(Redirect::to(&format!("/agencies/{id}?done=agency_updated")).into_response()),
         Err(e) => {
             let errors = field_errors(e, ctx.lang)?;
-            Ok(unprocessable(agency_edit_page(&app, &ctx, &id, &f, errors, None).await?))
+            Ok(unprocessable(
+                agency_edit_page(&app, &ctx, &id, &f, errors, None).await?,
+            ))
         }
     }
 }

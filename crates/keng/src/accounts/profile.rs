@@ -24,7 +24,11 @@ pub struct ProfileQuery {
 /// The signed-in user, allowing the TOTP enrolment a staff member may owe.
 fn me(ctx: &Ctx) -> AppResult<&crate::accounts::model::User> {
     let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
-    if crate::platform::permissions::allowed(&u.actor(), Action::ManageOwnProfile, &Owner::User(u.id.clone())) {
+    if crate::platform::permissions::allowed(
+        &u.actor(),
+        Action::ManageOwnProfile,
+        &Owner::User(u.id.clone()),
+    ) {
         Ok(u)
     } else {
         Err(AppError::Forbidden("err.forbidden"))
@@ -38,7 +42,13 @@ struct Extra {
     totp_url: Option<String>,
 }
 
-async fn render(app: &AppState, ctx: &Ctx, extra: Extra, done: Option<String>, status: u16) -> AppResult<Response> {
+async fn render(
+    app: &AppState,
+    ctx: &Ctx,
+    extra: Extra,
+    done: Option<String>,
+    status: u16,
+) -> AppResult<Response> {
     let u = me(ctx)?;
     let tokens = store::list_tokens(&app.db, &u.id).await?;
     let unit = match &u.unit_id {
@@ -64,10 +74,19 @@ async fn render(app: &AppState, ctx: &Ctx, extra: Extra, done: Option<String>, s
 }
 
 fn no_extra() -> Extra {
-    Extra { errors: Vec::new(), new_token: None, totp_secret: None, totp_url: None }
+    Extra {
+        errors: Vec::new(),
+        new_token: None,
+        totp_secret: None,
+        totp_url: None,
+    }
 }
 
-pub async fn profile(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ProfileQuery>) -> AppResult<Response> {
+pub async fn profile(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ProfileQuery>,
+) -> AppResult<Response> {
     let done = q.done.as_deref().and_then(|d| {
         let key = format!("done.{d}");
         let m = i18n::t(ctx.lang, &key);
@@ -82,18 +101,49 @@ pub struct PasswordForm {
     new_password: String,
 }
 
-pub async fn change_password(State(app): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+pub async fn change_password(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
     let u = me(&ctx)?.clone();
     let hash = store::credentials(&app.db, &u.id).await?.map(|c| c.0);
     if !password::verify(&f.current_password, hash.as_deref()).await {
-        let extra = Extra { errors: vec![("current_password".into(), i18n::t(ctx.lang, "err.bad_password"))], ..no_extra() };
+        let extra = Extra {
+            errors: vec![(
+                "current_password".into(),
+                i18n::t(ctx.lang, "err.bad_password"),
+            )],
+            ..no_extra()
+        };
         return render(&app, &ctx, extra, None, 422).await;
     }
-    match store::set_password(&app.db, &ctx.origin(), &u.id, &f.new_password, ctx.session_hash.as_deref()).await {
+    match store::set_password(
+        &app.db,
+        &ctx.origin(),
+        &u.id,
+        &f.new_password,
+        ctx.session_hash.as_deref(),
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to("/profile?done=password_changed").into_response()),
         Err(AppError::Invalid(fields)) => {
-            let errors = fields.into_iter().map(|(k, m)| (k, i18n::t(ctx.lang, m))).collect();
-            render(&app, &ctx, Extra { errors, ..no_extra() }, None, 422).await
+            let errors = fields
+                .into_iter()
+                .map(|(k, m)| (k, i18n::t(ctx.lang, m)))
+                .collect();
+            render(
+                &app,
+                &ctx,
+                Extra {
+                    errors,
+                    ..no_extra()
+                },
+                None,
+                422,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -104,7 +154,18 @@ pub async fn totp_start(State(app): State<AppState>, ctx: Ctx) -> AppResult<Resp
     let u = me(&ctx)?;
     let secret = totp::new_secret();
     let url = totp::otpauth_url(&secret, &u.username, &app.config.site_name);
-    render(&app, &ctx, Extra { totp_secret: Some(secret), totp_url: url, ..no_extra() }, None, 200).await
+    render(
+        &app,
+        &ctx,
+        Extra {
+            totp_secret: Some(secret),
+            totp_url: url,
+            ..no_extra()
+        },
+        None,
+        200,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -114,13 +175,27 @@ pub struct TotpConfirm {
 }
 
 /// Confirms enrolment with a code from the new secret.
-pub async fn totp_confirm(State(app): State<AppState>, ctx: Ctx, Form(f): Form<TotpConfirm>) -> AppResult<Response> {
+pub async fn totp_confirm(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<TotpConfirm>,
+) -> AppResult<Response> {
     let u = me(&ctx)?.clone();
     let secret = f.secret.trim().to_string();
-    let valid_secret = secret.len() >= 16 && secret.len() <= 128 && secret.chars().all(|c| c.is_ascii_alphanumeric() || c == '=');
-    let step = valid_secret.then(|| totp::matching_step(&secret, &f.code, totp::now_secs())).flatten();
+    let valid_secret = secret.len() >= 16
+        && secret.len() <= 128
+        && secret
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '=');
+    let step = valid_secret
+        .then(|| totp::matching_step(&secret, &f.code, totp::now_secs()))
+        .flatten();
     let Some(step) = step else {
-        let url = if valid_secret { totp::otpauth_url(&secret, &u.username, &app.config.site_name) } else { None };
+        let url = if valid_secret {
+            totp::otpauth_url(&secret, &u.username, &app.config.site_name)
+        } else {
+            None
+        };
         let extra = Extra {
             errors: vec![("code".into(), i18n::t(ctx.lang, "err.bad_totp"))],
             totp_secret: valid_secret.then_some(secret),
@@ -138,14 +213,24 @@ pub struct TotpDisable {
     current_password: String,
 }
 
-pub async fn totp_disable(State(app): State<AppState>, ctx: Ctx, Form(f): Form<TotpDisable>) -> AppResult<Response> {
+pub async fn totp_disable(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<TotpDisable>,
+) -> AppResult<Response> {
     let u = me(&ctx)?.clone();
     if app.config.auth.require_totp_for_staff && u.role.is_staff() {
         return Err(AppError::Forbidden("err.totp_required_by_policy"));
     }
     let hash = store::credentials(&app.db, &u.id).await?.map(|c| c.0);
     if !password::verify(&f.current_password, hash.as_deref()).await {
-        let extra = Extra { errors: vec![("current_password".into(), i18n::t(ctx.lang, "err.bad_password"))], ..no_extra() };
+        let extra = Extra {
+            errors: vec![(
+                "current_password".into(),
+                i18n::t(ctx.lang, "err.bad_password"),
+            )],
+            ..no_extra()
+        };
         return render(&app, &ctx, extra, None, 422).await;
     }
     store::set_totp(&app.db, &ctx.origin(), &u.id, None, None).await?;
@@ -157,22 +242,55 @@ pub struct TokenForm {
     name: String,
 }
 
-pub async fn token_create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<TokenForm>) -> AppResult<Response> {
+pub async fn token_create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<TokenForm>,
+) -> AppResult<Response> {
     if ctx.totp_setup_due {
         return Err(AppError::Forbidden("err.totp_setup_required"));
     }
     let u = me(&ctx)?.clone();
     match store::create_token(&app.db, &ctx.origin(), &u.id, &f.name).await {
-        Ok((_, secret)) => render(&app, &ctx, Extra { new_token: Some(secret), ..no_extra() }, None, 200).await,
+        Ok((_, secret)) => {
+            render(
+                &app,
+                &ctx,
+                Extra {
+                    new_token: Some(secret),
+                    ..no_extra()
+                },
+                None,
+                200,
+            )
+            .await
+        }
         Err(AppError::Invalid(fields)) => {
-            let errors = fields.into_iter().map(|(k, m)| (k, i18n::t(ctx.lang, m))).collect();
-            render(&app, &ctx, Extra { errors, ..no_extra() }, None, 422).await
+            let errors = fields
+                .into_iter()
+                .map(|(k, m)| (k, i18n::t(ctx.lang, m)))
+                .collect();
+            render(
+                &app,
+                &ctx,
+                Extra {
+                    errors,
+                    ..no_extra()
+                },
+                None,
+                422,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn token_revoke(State(app): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn token_revoke(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let u = me(&ctx)?.clone();
     if !is_id(&id) {
         return Err(AppError::NotFound);

@@ -107,7 +107,16 @@ pub async fn create_unit(db: &Db, origin: &Origin, input: &UnitInput) -> AppResu
         created_at: now,
         updated_at: now,
     };
-    record_change(&mut tx, origin, "unit.created", "unit", &id, None, Some(serde_json::to_value(&unit).unwrap_or_default())).await?;
+    record_change(
+        &mut tx,
+        origin,
+        "unit.created",
+        "unit",
+        &id,
+        None,
+        Some(serde_json::to_value(&unit).unwrap_or_default()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(unit)
 }
@@ -199,12 +208,26 @@ pub async fn create_agency(db: &Db, origin: &Origin, input: &AgencyInput) -> App
         created_at: now,
         updated_at: now,
     };
-    record_change(&mut tx, origin, "agency.created", "agency", &id, None, Some(serde_json::to_value(&agency).unwrap_or_default())).await?;
+    record_change(
+        &mut tx,
+        origin,
+        "agency.created",
+        "agency",
+        &id,
+        None,
+        Some(serde_json::to_value(&agency).unwrap_or_default()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(agency)
 }
 
-pub async fn update_agency(db: &Db, origin: &Origin, id: &str, input: &AgencyInput) -> AppResult<Agency> {
+pub async fn update_agency(
+    db: &Db,
+    origin: &Origin,
+    id: &str,
+    input: &AgencyInput,
+) -> AppResult<Agency> {
     let a = check_agency(input)?;
     let before = get_agency(db, id).await?.ok_or(AppError::NotFound)?;
     let now = now_ms();
@@ -265,13 +288,22 @@ pub async fn user_by_username(db: &Db, username: &str) -> DbResult<Option<User>>
 }
 
 /// The stored password hash and TOTP state of a user, for login.
-pub async fn credentials(db: &Db, user_id: &str) -> DbResult<Option<(String, Option<String>, Option<i64>)>> {
+pub async fn credentials(
+    db: &Db,
+    user_id: &str,
+) -> DbResult<Option<(String, Option<String>, Option<i64>)>> {
     db.fetch_optional(
         "SELECT password_hash, totp_secret, totp_last_step FROM users WHERE id = $1",
         args![user_id],
     )
     .await?
-    .map(|r| Ok((r.str("password_hash")?, r.opt_str("totp_secret")?, r.opt_i64("totp_last_step")?)))
+    .map(|r| {
+        Ok((
+            r.str("password_hash")?,
+            r.opt_str("totp_secret")?,
+            r.opt_i64("totp_last_step")?,
+        ))
+    })
     .transpose()
 }
 
@@ -324,7 +356,12 @@ pub struct NewUser {
 }
 
 /// Checks a new account and creates it with `status`.
-pub async fn create_user(db: &Db, origin: &Origin, input: &NewUser, status: Status) -> AppResult<User> {
+pub async fn create_user(
+    db: &Db,
+    origin: &Origin,
+    input: &NewUser,
+    status: Status,
+) -> AppResult<User> {
     let mut c = super::model::Check::default();
     let username = c.username("username", &input.username);
     let display_name = c.text("display_name", &input.display_name, 120);
@@ -333,7 +370,12 @@ pub async fn create_user(db: &Db, origin: &Origin, input: &NewUser, status: Stat
     let title = c.opt_text("title", input.title.as_deref(), 120);
     let press_card_no = c.opt_text("press_card_no", input.press_card_no.as_deref(), 40);
     c.password("password", &input.password);
-    let blank = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let blank = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let mut unit_id = blank(&input.unit_id);
     let mut agency_id = blank(&input.agency_id);
     match input.role {
@@ -342,7 +384,9 @@ pub async fn create_user(db: &Db, origin: &Origin, input: &NewUser, status: Stat
             agency_id = None;
             match &unit_id {
                 None => c.fail("unit_id", "err.unit_required"),
-                Some(u) if get_unit(db, u).await?.is_none() => c.fail("unit_id", "err.unknown_unit"),
+                Some(u) if get_unit(db, u).await?.is_none() => {
+                    c.fail("unit_id", "err.unknown_unit")
+                }
                 _ => {}
             }
         }
@@ -350,7 +394,9 @@ pub async fn create_user(db: &Db, origin: &Origin, input: &NewUser, status: Stat
             unit_id = None;
             match &agency_id {
                 None => c.fail("agency_id", "err.agency_required"),
-                Some(a) if get_agency(db, a).await?.is_none() => c.fail("agency_id", "err.unknown_agency"),
+                Some(a) if get_agency(db, a).await?.is_none() => {
+                    c.fail("agency_id", "err.unknown_agency")
+                }
                 _ => {}
             }
             if press_card_no.is_none() {
@@ -401,8 +447,21 @@ pub async fn create_user(db: &Db, origin: &Origin, input: &NewUser, status: Stat
         created_at: now,
         updated_at: now,
     };
-    let action = if status == Status::Pending { "user.registered" } else { "user.created" };
-    record_change(&mut tx, origin, action, "user", &id, None, Some(user.json())).await?;
+    let action = if status == Status::Pending {
+        "user.registered"
+    } else {
+        "user.created"
+    };
+    record_change(
+        &mut tx,
+        origin,
+        action,
+        "user",
+        &id,
+        None,
+        Some(user.json()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(user)
 }
@@ -423,7 +482,9 @@ pub async fn set_status(
     if !from.can_move(before.role, to) {
         return Err(AppError::Conflict("err.bad_transition"));
     }
-    let reason = reason.map(|r| keng_text::canonical(r.trim())).filter(|r| !r.is_empty());
+    let reason = reason
+        .map(|r| keng_text::canonical(r.trim()))
+        .filter(|r| !r.is_empty());
     if matches!(to, Rejected | Suspended | Revoked | Disabled) && reason.is_none() {
         return Err(AppError::invalid("reason", "err.reason_required"));
     }
@@ -438,7 +499,8 @@ pub async fn set_status(
     )
     .await?;
     if to != Active {
-        tx.execute("DELETE FROM sessions WHERE user_id = $1", args![user_id]).await?;
+        tx.execute("DELETE FROM sessions WHERE user_id = $1", args![user_id])
+            .await?;
         tx.execute(
             "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
             args![now, user_id],
@@ -458,21 +520,39 @@ pub async fn set_status(
         (_, Disabled) => "user.disabled",
         _ => "user.status_changed",
     };
-    record_change(&mut tx, origin, action, "user", user_id, Some(before.json()), Some(after.json())).await?;
+    record_change(
+        &mut tx,
+        origin,
+        action,
+        "user",
+        user_id,
+        Some(before.json()),
+        Some(after.json()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 /// Changes a password (the caller has checked the old one or the right to reset).
 /// Other sessions of the user end.
-pub async fn set_password(db: &Db, origin: &Origin, user_id: &str, new_password: &str, keep_session: Option<&str>) -> AppResult<()> {
+pub async fn set_password(
+    db: &Db,
+    origin: &Origin,
+    user_id: &str,
+    new_password: &str,
+    keep_session: Option<&str>,
+) -> AppResult<()> {
     let mut c = super::model::Check::default();
     c.password("new_password", new_password);
     c.finish()?;
     let hash = crate::platform::auth::password::hash(new_password).await?;
     let mut tx = db.begin().await?;
     let n = tx
-        .execute("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", args![hash, now_ms(), user_id])
+        .execute(
+            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
+            args![hash, now_ms(), user_id],
+        )
         .await?;
     if n == 0 {
         return Err(AppError::NotFound);
@@ -482,21 +562,49 @@ pub async fn set_password(db: &Db, origin: &Origin, user_id: &str, new_password:
         args![user_id, keep_session.unwrap_or("")],
     )
     .await?;
-    record_change(&mut tx, origin, "user.password_changed", "user", user_id, None, Some(serde_json::json!({"password": "changed"}))).await?;
+    record_change(
+        &mut tx,
+        origin,
+        "user.password_changed",
+        "user",
+        user_id,
+        None,
+        Some(serde_json::json!({"password": "changed"})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Stores a TOTP secret (enabled) or clears it.
-pub async fn set_totp(db: &Db, origin: &Origin, user_id: &str, secret: Option<&str>, step: Option<i64>) -> AppResult<()> {
+pub async fn set_totp(
+    db: &Db,
+    origin: &Origin,
+    user_id: &str,
+    secret: Option<&str>,
+    step: Option<i64>,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     tx.execute(
         "UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, updated_at = $4 WHERE id = $5",
         args![secret, secret.is_some(), step, now_ms(), user_id],
     )
     .await?;
-    let action = if secret.is_some() { "user.totp_enabled" } else { "user.totp_disabled" };
-    record_change(&mut tx, origin, action, "user", user_id, Some(serde_json::json!({"totp_enabled": secret.is_none()})), Some(serde_json::json!({"totp_enabled": secret.is_some()}))).await?;
+    let action = if secret.is_some() {
+        "user.totp_enabled"
+    } else {
+        "user.totp_disabled"
+    };
+    record_change(
+        &mut tx,
+        origin,
+        action,
+        "user",
+        user_id,
+        Some(serde_json::json!({"totp_enabled": secret.is_none()})),
+        Some(serde_json::json!({"totp_enabled": secret.is_some()})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -543,7 +651,12 @@ pub async fn list_tokens(db: &Db, user_id: &str) -> DbResult<Vec<ApiToken>> {
 }
 
 /// Creates a token and returns its secret (shown once; only the hash is stored).
-pub async fn create_token(db: &Db, origin: &Origin, user_id: &str, name: &str) -> AppResult<(ApiToken, String)> {
+pub async fn create_token(
+    db: &Db,
+    origin: &Origin,
+    user_id: &str,
+    name: &str,
+) -> AppResult<(ApiToken, String)> {
     let mut c = super::model::Check::default();
     let name = c.text("name", name, 80);
     c.finish()?;
@@ -556,13 +669,33 @@ pub async fn create_token(db: &Db, origin: &Origin, user_id: &str, name: &str) -
         args![&id, user_id, &name, hash_secret(&secret), now],
     )
     .await?;
-    let token = ApiToken { id: id.clone(), name, created_at: now, last_used_at: None, revoked_at: None };
-    record_change(&mut tx, origin, "token.created", "api_token", &id, None, Some(serde_json::json!({"user_id": user_id, "name": token.name}))).await?;
+    let token = ApiToken {
+        id: id.clone(),
+        name,
+        created_at: now,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    record_change(
+        &mut tx,
+        origin,
+        "token.created",
+        "api_token",
+        &id,
+        None,
+        Some(serde_json::json!({"user_id": user_id, "name": token.name})),
+    )
+    .await?;
     tx.commit().await?;
     Ok((token, secret))
 }
 
-pub async fn revoke_token(db: &Db, origin: &Origin, user_id: &str, token_id: &str) -> AppResult<()> {
+pub async fn revoke_token(
+    db: &Db,
+    origin: &Origin,
+    user_id: &str,
+    token_id: &str,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let n = tx
         .execute(
@@ -573,7 +706,16 @@ pub async fn revoke_token(db: &Db, origin: &Origin, user_id: &str, token_id: &st
     if n == 0 {
         return Err(AppError::NotFound);
     }
-    record_change(&mut tx, origin, "token.revoked", "api_token", token_id, Some(serde_json::json!({"revoked": false})), Some(serde_json::json!({"revoked": true}))).await?;
+    record_change(
+        &mut tx,
+        origin,
+        "token.revoked",
+        "api_token",
+        token_id,
+        Some(serde_json::json!({"revoked": false})),
+        Some(serde_json::json!({"revoked": true})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

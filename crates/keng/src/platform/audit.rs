@@ -142,7 +142,11 @@ pub async fn list(db: &Db, f: &AuditFilter) -> DbResult<Vec<AuditEntry>> {
     if let Some(t) = f.to_ms {
         sql.push_str(&format!(" AND at < {}", bind(t.into())));
     }
-    let limit = if f.limit <= 0 { 100 } else { f.limit.min(10_000) };
+    let limit = if f.limit <= 0 {
+        100
+    } else {
+        f.limit.min(10_000)
+    };
     sql.push_str(&format!(
         " ORDER BY at DESC, id DESC LIMIT {limit} OFFSET {}",
         f.offset.max(0)

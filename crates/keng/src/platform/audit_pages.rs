@@ -41,7 +41,10 @@ impl AuditQuery {
                 None => Ok(None),
                 Some(d) => clock::parse_local_date(&d)
                     .map(Some)
-                    .ok_or(AppError::BadRequest { key: "err.date", detail: Some(d) }),
+                    .ok_or(AppError::BadRequest {
+                        key: "err.date",
+                        detail: Some(d),
+                    }),
             }
         };
         let page = self.page.unwrap_or(1).clamp(1, 100_000);
@@ -60,7 +63,11 @@ impl AuditQuery {
 
 const PAGE: i64 = 50;
 
-pub async fn audit_page(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+pub async fn audit_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
     ctx.require(Action::ViewAudit, &Owner::None)?;
     let filter = q.filter(PAGE + 1)?;
     let mut entries = audit::list(&app.db, &filter).await?;
@@ -79,7 +86,13 @@ pub async fn audit_page(State(app): State<AppState>, ctx: Ctx, Query(q): Query<A
 
 fn serde_urlencoded_query(q: &AuditQuery) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [("actor", &q.actor), ("entity", &q.entity), ("entity_id", &q.entity_id), ("from", &q.from), ("to", &q.to)] {
+    for (k, v) in [
+        ("actor", &q.actor),
+        ("entity", &q.entity),
+        ("entity_id", &q.entity_id),
+        ("from", &q.from),
+        ("to", &q.to),
+    ] {
         if !v.trim().is_empty() {
             s.append_pair(k, v);
         }
@@ -87,15 +100,30 @@ fn serde_urlencoded_query(q: &AuditQuery) -> String {
     s.finish()
 }
 
-pub async fn audit_csv(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+pub async fn audit_csv(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
     ctx.require(Action::ViewAudit, &Owner::None)?;
     let mut filter = q.filter(10_000)?;
     filter.offset = 0;
     let entries = audit::list(&app.db, &filter).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| AppError::Internal(e.to_string());
-    w.write_record(["at_utc", "at_vietnam", "actor", "actor_id", "ip", "action", "entity", "entity_id", "before", "after"])
-        .map_err(io)?;
+    w.write_record([
+        "at_utc",
+        "at_vietnam",
+        "actor",
+        "actor_id",
+        "ip",
+        "action",
+        "entity",
+        "entity_id",
+        "before",
+        "after",
+    ])
+    .map_err(io)?;
     for e in &entries {
         w.write_record([
             clock::iso(e.at),
@@ -112,11 +140,17 @@ pub async fn audit_csv(State(app): State<AppState>, ctx: Ctx, Query(q): Query<Au
         .map_err(io)?;
     }
     let mut bytes = b"\xEF\xBB\xBF".to_vec(); // BOM so spreadsheet programs read UTF-8
-    bytes.extend(w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?);
+    bytes.extend(
+        w.into_inner()
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"keng-audit.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"keng-audit.csv\"",
+            ),
         ],
         bytes,
     )

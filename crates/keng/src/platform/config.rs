@@ -135,18 +135,30 @@ impl Config {
 
     /// Checks values a person may have mistyped.
     pub fn validate(&self) -> Result<(), String> {
-        let url = url::Url::parse(&self.public_base_url)
-            .map_err(|e| format!("public_base_url: {e}"))?;
+        let url =
+            url::Url::parse(&self.public_base_url).map_err(|e| format!("public_base_url: {e}"))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err("public_base_url must be http:// or https://".into());
         }
         let positive = [
-            ("clocks.initial_information_hours", self.clocks.initial_information_hours),
-            ("clocks.press_conference_days", self.clocks.press_conference_days),
-            ("clocks.periodic_information_days", self.clocks.periodic_information_days),
+            (
+                "clocks.initial_information_hours",
+                self.clocks.initial_information_hours,
+            ),
+            (
+                "clocks.press_conference_days",
+                self.clocks.press_conference_days,
+            ),
+            (
+                "clocks.periodic_information_days",
+                self.clocks.periodic_information_days,
+            ),
             ("auth.session_idle_minutes", self.auth.session_idle_minutes),
             ("auth.session_max_hours", self.auth.session_max_hours),
-            ("auth.max_failures_per_account", self.auth.max_failures_per_account),
+            (
+                "auth.max_failures_per_account",
+                self.auth.max_failures_per_account,
+            ),
             ("auth.max_failures_per_ip", self.auth.max_failures_per_ip),
             ("auth.lockout_minutes", self.auth.lockout_minutes),
         ];

@@ -298,8 +298,12 @@ fn bind_pg<'q>(
 /// Runs one statement against any executor of either backend.
 macro_rules! run {
     (sqlite, $exec:expr, fetch_all, $sql:expr, $args:expr) => {{
-        let rows = bind_sqlite(sqlx::query($sql), $args).fetch_all($exec).await?;
-        rows.iter().map(Row::from_sqlite).collect::<DbResult<Vec<_>>>()
+        let rows = bind_sqlite(sqlx::query($sql), $args)
+            .fetch_all($exec)
+            .await?;
+        rows.iter()
+            .map(Row::from_sqlite)
+            .collect::<DbResult<Vec<_>>>()
     }};
     (pg, $exec:expr, fetch_all, $sql:expr, $args:expr) => {{
         let rows = bind_pg(sqlx::query($sql), $args).fetch_all($exec).await?;
@@ -322,10 +326,7 @@ macro_rules! run {
 /// A handle on the database: cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite {
-        write: SqlitePool,
-        read: SqlitePool,
-    },
+    Sqlite { write: SqlitePool, read: SqlitePool },
     Postgres(PgPool),
 }
 

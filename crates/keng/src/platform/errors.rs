@@ -12,7 +12,10 @@ use super::db::DbError;
 pub enum AppError {
     /// Malformed or invalid input: 400 with a message key and optional detail.
     #[error("bad request: {key}")]
-    BadRequest { key: &'static str, detail: Option<String> },
+    BadRequest {
+        key: &'static str,
+        detail: Option<String>,
+    },
     /// Input that parses but breaks a rule, with the offending fields: 422.
     #[error("invalid input")]
     Invalid(Vec<(String, &'static str)>),
@@ -25,7 +28,10 @@ pub enum AppError {
     #[error("conflict: {0}")]
     Conflict(&'static str),
     #[error("too many requests")]
-    TooManyRequests { key: &'static str, retry_after_secs: i64 },
+    TooManyRequests {
+        key: &'static str,
+        retry_after_secs: i64,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }

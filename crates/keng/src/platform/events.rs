@@ -105,19 +105,21 @@ pub async fn read_after(db: &Db, position: i64, limit: i64) -> DbResult<Vec<Even
 
 /// The newest event's position (0 when the log is empty).
 pub async fn head(db: &Db) -> DbResult<i64> {
-    Ok(db
-        .fetch_one("SELECT COALESCE(MAX(id), 0) AS head FROM events", &[])
+    db.fetch_one("SELECT COALESCE(MAX(id), 0) AS head FROM events", &[])
         .await?
-        .i64("head")?)
+        .i64("head")
 }
 
 /// Every follower's cursor, for /metrics (follower lag) and the admin pages.
 pub async fn cursors(db: &Db) -> DbResult<Vec<(String, i64)>> {
-    db.fetch_all("SELECT name, position FROM follower_cursors ORDER BY name", &[])
-        .await?
-        .iter()
-        .map(|r| Ok((r.str("name")?, r.i64("position")?)))
-        .collect()
+    db.fetch_all(
+        "SELECT name, position FROM follower_cursors ORDER BY name",
+        &[],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.str("name")?, r.i64("position")?)))
+    .collect()
 }
 
 /// A reader of the event log. Handlers must be idempotent: after a crash the events

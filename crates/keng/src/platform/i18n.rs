@@ -43,7 +43,12 @@ impl Lang {
                 .get(axum::http::header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
             {
-                let first = al.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+                let first = al
+                    .split(',')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 if first.starts_with("en") {
                     return Lang::En;
                 }

@@ -33,12 +33,20 @@ pub async fn metrics(State(app): State<AppState>) -> Response {
     if let (Ok(head), Ok(cursors)) = (events::head(&app.db).await, events::cursors(&app.db).await) {
         metrics::gauge!("keng_event_log_head").set(head as f64);
         for (name, pos) in cursors {
-            metrics::gauge!("keng_follower_lag_events", "follower" => name).set((head - pos) as f64);
+            metrics::gauge!("keng_follower_lag_events", "follower" => name)
+                .set((head - pos) as f64);
         }
     }
     metrics::gauge!("keng_uptime_seconds").set(app.started.elapsed().as_secs_f64());
     let body = app.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// Counts requests and records their latency by route template (not raw path, so ids

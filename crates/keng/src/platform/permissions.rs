@@ -294,11 +294,28 @@ mod tests {
         ];
         // The public may do none of the staff actions, whatever the owner.
         for a in [
-            ViewUsers, ManageUsers, ViewUnits, ManageUnits, ViewAgencies, ManageAgencies,
-            ViewAccreditationQueue, AccreditJournalist, SuspendJournalist, RevokeJournalist,
-            ViewAudit, DraftBulletin, ApproveBulletin, PublishBulletin, ReadPressOnly,
-            AnswerPressRequest, ReceiveFieldWork, DraftWarning, ReportFigures, ViewFigures,
-            ManageCoverage, SignCommendation,
+            ViewUsers,
+            ManageUsers,
+            ViewUnits,
+            ManageUnits,
+            ViewAgencies,
+            ManageAgencies,
+            ViewAccreditationQueue,
+            AccreditJournalist,
+            SuspendJournalist,
+            RevokeJournalist,
+            ViewAudit,
+            DraftBulletin,
+            ApproveBulletin,
+            PublishBulletin,
+            ReadPressOnly,
+            AnswerPressRequest,
+            ReceiveFieldWork,
+            DraftWarning,
+            ReportFigures,
+            ViewFigures,
+            ManageCoverage,
+            SignCommendation,
         ] {
             rows.push((Public, a, Owner::None, false));
         }
@@ -311,7 +328,9 @@ mod tests {
         for (role, action, owner, want) in table() {
             let got = allowed(&actor(role), action, &owner);
             if got != want {
-                failures.push(format!("{role:?} {action:?} {owner:?}: got {got}, want {want}"));
+                failures.push(format!(
+                    "{role:?} {action:?} {owner:?}: got {got}, want {want}"
+                ));
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -323,14 +342,22 @@ mod tests {
         a.unit_id = Some("unit-province".into());
         assert!(allowed(&a, ReportFigures, &unit("unit-commune-b")));
         a.unit_id = Some("unit-commune-b".into());
-        assert!(!allowed(&a, ReportFigures, &Owner::Unit(vec!["unit-province".into()])));
+        assert!(!allowed(
+            &a,
+            ReportFigures,
+            &Owner::Unit(vec!["unit-province".into()])
+        ));
     }
 
     #[test]
     fn a_journalist_without_an_agency_owns_no_agency_record() {
         let mut a = actor(Role::Journalist);
         a.agency_id = None;
-        assert!(!allowed(&a, ViewPressRequest, &Owner::Agency("agency-a".into())));
+        assert!(!allowed(
+            &a,
+            ViewPressRequest,
+            &Owner::Agency("agency-a".into())
+        ));
     }
 
     #[test]

@@ -36,16 +36,22 @@ impl Templates {
     pub fn load() -> Result<Templates, String> {
         let mut env = Environment::new();
         for name in TemplateFiles::iter() {
-            let file = TemplateFiles::get(&name).ok_or_else(|| format!("template {name} vanished"))?;
-            let src = String::from_utf8(file.data.into_owned()).map_err(|e| format!("{name}: {e}"))?;
+            let file =
+                TemplateFiles::get(&name).ok_or_else(|| format!("template {name} vanished"))?;
+            let src =
+                String::from_utf8(file.data.into_owned()).map_err(|e| format!("{name}: {e}"))?;
             env.add_template_owned(name.to_string(), src)
                 .map_err(|e| format!("{name}: {e}"))?;
         }
         env.add_function("t", |state: &minijinja::State, key: String| -> String {
             i18n::t(lang_of(state), &key)
         });
-        env.add_filter("dt", |ms: Option<i64>| ms.map(clock::format_datetime).unwrap_or_default());
-        env.add_filter("date", |ms: Option<i64>| ms.map(clock::format_date).unwrap_or_default());
+        env.add_filter("dt", |ms: Option<i64>| {
+            ms.map(clock::format_datetime).unwrap_or_default()
+        });
+        env.add_filter("date", |ms: Option<i64>| {
+            ms.map(clock::format_date).unwrap_or_default()
+        });
         Ok(Templates { env })
     }
 
@@ -83,7 +89,11 @@ fn nav(ctx: &Ctx) -> Vec<NavItem> {
     let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav.home")];
     if ctx.user.is_some() && !ctx.totp_setup_due {
         for (action, href, key) in [
-            (Action::ViewAccreditationQueue, "/accreditation", "nav.accreditation"),
+            (
+                Action::ViewAccreditationQueue,
+                "/accreditation",
+                "nav.accreditation",
+            ),
             (Action::ViewUsers, "/users", "nav.users"),
             (Action::ViewUnits, "/units", "nav.units"),
             (Action::ViewAgencies, "/agencies", "nav.agencies"),
@@ -105,7 +115,11 @@ fn nav(ctx: &Ctx) -> Vec<NavItem> {
         .map(|(href, key)| NavItem {
             href,
             key,
-            current: if href == "/" { ctx.path == "/" } else { ctx.path.starts_with(href) },
+            current: if href == "/" {
+                ctx.path == "/"
+            } else {
+                ctx.path.starts_with(href)
+            },
         })
         .collect()
 }
@@ -165,7 +179,11 @@ fn key_for_status(status: StatusCode) -> &'static str {
 
 /// Turns every error response into the request's language and kind: problem+json for
 /// the API, an HTML page (or a redirect to the login page) for browsers.
-pub async fn render_errors(axum::extract::State(app): axum::extract::State<AppState>, req: Request, next: Next) -> Response {
+pub async fn render_errors(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let is_api = is_api_path(&path);
@@ -186,13 +204,18 @@ pub async fn render_errors(axum::extract::State(app): axum::extract::State<AppSt
         .unwrap_or("")
         .to_string();
     // Responses that already carry a body of ours (HTML forms with their errors) pass.
-    if !ours && (content_type.starts_with("text/html") || content_type.starts_with("application/problem+json")) {
+    if !ours
+        && (content_type.starts_with("text/html")
+            || content_type.starts_with("application/problem+json"))
+    {
         return resp;
     }
     let detail_from_body = if ours {
         None
     } else {
-        let bytes = axum::body::to_bytes(resp.into_body(), 4096).await.unwrap_or_default();
+        let bytes = axum::body::to_bytes(resp.into_body(), 4096)
+            .await
+            .unwrap_or_default();
         let s = String::from_utf8_lossy(&bytes).trim().to_string();
         (!s.is_empty()).then_some(s)
     };
@@ -218,20 +241,28 @@ pub async fn render_errors(axum::extract::State(app): axum::extract::State<AppSt
             "errors": fields.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect::<Vec<_>>(),
         });
         let mut r = (status, body.to_string()).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         r
     } else if status == StatusCode::UNAUTHORIZED && wants_html_redirect {
         let next_url = match &query {
             Some(q) => format!("{path}?{q}"),
             None => path.clone(),
         };
-        let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next_url.as_bytes()).collect::<String>());
+        let target = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next_url.as_bytes()).collect::<String>()
+        );
         Redirect::to(&target).into_response()
     } else {
         let ctx = Ctx {
             lang,
             is_api,
-            user: principal.as_ref().and_then(|p| if p.mfa_pending { None } else { p.user.clone() }),
+            user: principal
+                .as_ref()
+                .and_then(|p| if p.mfa_pending { None } else { p.user.clone() }),
             mfa_user: None,
             session_hash: None,
             csrf: principal.map(|p| p.csrf).unwrap_or_default(),

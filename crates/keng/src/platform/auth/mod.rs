@@ -69,11 +69,17 @@ async fn principal_of(app: &AppState, headers: &axum::http::HeaderMap) -> AppRes
             )
             .await?;
         let Some(row) = row else {
-            return Ok(Principal { bad_token: true, ..Default::default() });
+            return Ok(Principal {
+                bad_token: true,
+                ..Default::default()
+            });
         };
         if row.opt_i64("last_used_at")?.unwrap_or(0) < now - 60_000 {
             app.db
-                .execute("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", args![now, row.str("token_id")?])
+                .execute(
+                    "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+                    args![now, row.str("token_id")?],
+                )
                 .await?;
         }
         return Ok(Principal {
@@ -95,7 +101,10 @@ async fn principal_of(app: &AppState, headers: &axum::http::HeaderMap) -> AppRes
         }
     }
     match cookie(headers, session::ANON_CSRF_COOKIE).filter(|c| c.len() >= 32 && c.len() <= 64) {
-        Some(c) => Ok(Principal { csrf: c, ..Default::default() }),
+        Some(c) => Ok(Principal {
+            csrf: c,
+            ..Default::default()
+        }),
         None => Ok(Principal {
             csrf: random_secret(),
             new_anon_csrf: true,
@@ -132,7 +141,11 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
                 let bytes = match axum::body::to_bytes(body, app.config.max_body_bytes).await {
                     Ok(b) => b,
                     Err(_) => {
-                        return AppError::BadRequest { key: "err.too_large", detail: None }.into_response();
+                        return AppError::BadRequest {
+                            key: "err.too_large",
+                            detail: None,
+                        }
+                        .into_response();
                     }
                 };
                 let token = form_urlencoded_field(&bytes, "_csrf");
@@ -141,14 +154,20 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
             }
             None => None,
         };
-        let ok = sent.is_some_and(|s| !principal.csrf.is_empty() && constant_time_eq(&s, &principal.csrf));
+        let ok = sent
+            .is_some_and(|s| !principal.csrf.is_empty() && constant_time_eq(&s, &principal.csrf));
         if !ok || principal.new_anon_csrf {
             return AppError::Forbidden("err.csrf").into_response();
         }
     }
-    let new_cookie = principal
-        .new_anon_csrf
-        .then(|| session::cookie_header(session::ANON_CSRF_COOKIE, &principal.csrf, &app.config, true));
+    let new_cookie = principal.new_anon_csrf.then(|| {
+        session::cookie_header(
+            session::ANON_CSRF_COOKIE,
+            &principal.csrf,
+            &app.config,
+            true,
+        )
+    });
     parts.extensions.insert(principal.clone());
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     resp.extensions_mut().insert(principal);
@@ -195,8 +214,15 @@ pub struct Ctx {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let p = parts.extensions.get::<Principal>().cloned().unwrap_or_default();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let p = parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .unwrap_or_default();
         let path = parts.uri.path().to_string();
         let is_api = is_api_path(&path);
         let ip = parts
@@ -208,10 +234,17 @@ impl FromRequestParts<AppState> for Ctx {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let (user, mfa_user) = if p.mfa_pending { (None, p.user) } else { (p.user, None) };
-        let totp_setup_due = user
-            .as_ref()
-            .is_some_and(|u| app.config.auth.require_totp_for_staff && u.role.is_staff() && !u.totp_enabled && !p.via_token);
+        let (user, mfa_user) = if p.mfa_pending {
+            (None, p.user)
+        } else {
+            (p.user, None)
+        };
+        let totp_setup_due = user.as_ref().is_some_and(|u| {
+            app.config.auth.require_totp_for_staff
+                && u.role.is_staff()
+                && !u.totp_enabled
+                && !p.via_token
+        });
         Ok(Ctx {
             lang: Lang::from_request(&parts.headers, is_api),
             is_api,
@@ -231,7 +264,10 @@ impl FromRequestParts<AppState> for Ctx {
 
 impl Ctx {
     pub fn actor(&self) -> Actor {
-        self.user.as_ref().map(User::actor).unwrap_or_else(Actor::public)
+        self.user
+            .as_ref()
+            .map(User::actor)
+            .unwrap_or_else(Actor::public)
     }
 
     /// The signed-in user, or 401.

@@ -1,6 +1,8 @@
 //! Argon2id password hashes (PHC strings), computed off the async threads.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 use crate::platform::errors::{AppError, AppResult};
@@ -29,7 +31,11 @@ pub async fn verify(password: &str, hash: Option<&str>) -> bool {
     let h = hash.unwrap_or(DUMMY).to_string();
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&h)
-            .map(|parsed| Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(pw.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await

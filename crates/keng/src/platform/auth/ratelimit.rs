@@ -34,9 +34,7 @@ async fn failures_since(db: &Db, column: &str, value: &str, since: i64) -> DbRes
          WHERE {column} = $1 AND success = $2 AND at > $3
            AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE {column} = $1 AND success = $4), 0)"
     );
-    let r = db
-        .fetch_one(&sql, args![value, false, since, true])
-        .await?;
+    let r = db.fetch_one(&sql, args![value, false, since, true]).await?;
     Ok((r.i64("n")?, r.i64("newest")?))
 }
 

@@ -62,7 +62,9 @@ mod tests {
     fn rfc6238_sha1_vector() {
         // RFC 6238 appendix B, SHA-1 secret "12345678901234567890", T = 59 → 94287082 (8
         // digits); the 6-digit code is its last six digits.
-        let secret = Secret::Raw(b"12345678901234567890".to_vec()).to_encoded().to_string();
+        let secret = Secret::Raw(b"12345678901234567890".to_vec())
+            .to_encoded()
+            .to_string();
         assert_eq!(code_at(&secret, 59).as_deref(), Some("287082"));
         assert_eq!(code_at(&secret, 1_111_111_109).as_deref(), Some("081804"));
     }

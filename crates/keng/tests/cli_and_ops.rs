@@ -1,0 +1,300 @@
+//! The command line and operations: `keng user add`, `token create` (prints only the
+//! token), `passwd`, `check`, `migrate`, environment variables for the data dir and the
+//! database; /healthz, /readyz, /metrics; JSON logs; graceful shutdown.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::{backends, Backend, Server, TestDb};
+use reqwest::StatusCode;
+
+fn run_with_stdin(mut cmd: std::process::Command, input: &str) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn the_command_line_manages_accounts_and_tokens() {
+    for backend in backends() {
+        let t = TestDb::new(&backend).await;
+        let out = t.command().arg("migrate").output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        let mut add = t.command();
+        add.args([
+            "user",
+            "add",
+            "--username",
+            "Admin.One",
+            "--role",
+            "admin",
+            "--name",
+            "Quản trị viên",
+            "--password-stdin",
+        ]);
+        let out = run_with_stdin(add, "một mật khẩu đủ dài\n");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        // Bad input is explained, in Vietnamese and English, with a non-zero exit.
+        let mut bad = t.command();
+        bad.args([
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--role",
+            "leader",
+            "--password-stdin",
+        ]);
+        let out = run_with_stdin(bad, "short\n");
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("Mật khẩu cần ít nhất 10 ký tự") && err.contains("at least 10 characters"),
+            "{err}"
+        );
+        let mut role = t.command();
+        role.args([
+            "user",
+            "add",
+            "--username",
+            "abc",
+            "--role",
+            "king",
+            "--password-stdin",
+        ]);
+        assert!(!run_with_stdin(role, "long enough password\n")
+            .status
+            .success());
+
+        // token create prints only the token.
+        let out = t
+            .command()
+            .args(["token", "create", "--username", "admin.one", "--name", "ci"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let token = String::from_utf8(out.stdout).unwrap();
+        let token = token.trim_end_matches('\n');
+        assert!(
+            token.starts_with("keng_") && !token.contains(char::is_whitespace),
+            "{token:?}"
+        );
+
+        // The password can be changed from the command line; the old one stops working.
+        let mut pw = t.command();
+        pw.args([
+            "user",
+            "passwd",
+            "--username",
+            "admin.one",
+            "--password-stdin",
+        ]);
+        assert!(run_with_stdin(pw, "mật khẩu mới thật dài\n")
+            .status
+            .success());
+
+        let out = t.command().arg("check").output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("database: ok") && text.contains("1 accounts"),
+            "{text}"
+        );
+
+        // The server, started without --demo, knows the account and its token.
+        let s = Server::start_on(
+            t,
+            common::Options {
+                demo: false,
+                ..Default::default()
+            },
+        );
+        let (st, me) = s.api(Some(token)).get("/api/v1/me").await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(me["username"], "admin.one");
+        assert_eq!(me["display_name"], "Quản trị viên");
+        let b = s.browser();
+        let r = b
+            .submit(
+                "/login",
+                "/login",
+                &[
+                    ("username", "admin.one"),
+                    ("password", "một mật khẩu đủ dài"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        b.login("admin.one", "mật khẩu mới thật dài").await;
+    }
+}
+
+#[tokio::test]
+async fn environment_variables_choose_the_data_dir_and_database() {
+    let t = TestDb::new(&Backend::Sqlite).await;
+    let out = std::process::Command::new(common::bin())
+        .arg("migrate")
+        .env("KENG_DATA_DIR", &t.data_dir)
+        .env_remove("KENG_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(t.sqlite_file().exists(), "KENG_DATA_DIR was honoured");
+    // A database URL of an unknown kind is refused clearly.
+    let out = std::process::Command::new(common::bin())
+        .args(["check"])
+        .env("KENG_DATA_DIR", &t.data_dir)
+        .env("KENG_DATABASE_URL", "mysql://x")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+    // A broken keng.toml is reported, not ignored.
+    std::fs::write(
+        t.data_dir.join("keng.toml"),
+        "[clocks]\ninitial_information_hours = -3\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["check"])
+        .env("KENG_DATA_DIR", &t.data_dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("initial_information_hours"));
+}
+
+#[tokio::test]
+async fn operations_endpoints_report_health_and_metrics() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let b = s.browser();
+        assert_eq!(b.text("/healthz").await, (StatusCode::OK, "ok".to_string()));
+        assert_eq!(
+            b.text("/readyz").await,
+            (StatusCode::OK, "ready".to_string())
+        );
+        b.get("/login").await;
+        b.get("/users/0190").await;
+        let (st, m) = b.text("/metrics").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            m.contains("keng_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}"),
+            "{m}"
+        );
+        assert!(
+            m.contains("route=\"/users/{id}\""),
+            "ids are folded into the route template"
+        );
+        assert!(m.contains("keng_http_request_duration_seconds"));
+        assert!(m.contains("keng_db_pool_connections"));
+        assert!(m.contains("keng_event_log_head"));
+    }
+}
+
+#[tokio::test]
+async fn the_server_logs_json_and_shuts_down_gracefully() {
+    let t = TestDb::new(&Backend::Sqlite).await;
+    let mut child = t
+        .command()
+        .args([
+            "--log-format",
+            "json",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--demo",
+        ])
+        .env("KENG_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for l in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(a) = l.strip_prefix("keng listening on ") {
+                let _ = tx.send(a.to_string());
+            }
+        }
+    });
+    let base = rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap();
+    // Requests in flight when SIGTERM arrives still complete.
+    let client = reqwest::Client::new();
+    let inflight: Vec<_> = (0..20)
+        .map(|_| client.get(format!("{base}/")).send())
+        .collect();
+    let term = async {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+    };
+    let (results, _) = tokio::join!(futures::future::join_all(inflight), term);
+    let ok = results
+        .iter()
+        .filter(|r| r.as_ref().is_ok_and(|r| r.status() == StatusCode::OK))
+        .count();
+    let refused = results
+        .iter()
+        .filter(|r| r.as_ref().is_err_and(|e| e.is_connect()))
+        .count();
+    assert_eq!(
+        ok + refused,
+        20,
+        "every request either completed or was never accepted"
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0");
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut std::io::BufReader::new(stderr), &mut logs).unwrap();
+    let json_lines: Vec<serde_json::Value> = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(!json_lines.is_empty(), "logs are JSON: {logs}");
+    assert!(json_lines
+        .iter()
+        .any(|l| l["fields"]["message"] == "listening"));
+    assert!(json_lines
+        .iter()
+        .any(|l| l["fields"]["message"] == "stopped"));
+}

@@ -1,0 +1,195 @@
+//! Languages and API description: the Vietnamese and English catalogs have the same
+//! keys; every key the templates and the code use exists; errors come in the request's
+//! language; the OpenAPI document covers every /api/v1 route and passes a real validator.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use keng::platform::i18n::catalogs;
+use keng::platform::web::Templates;
+use reqwest::StatusCode;
+
+#[test]
+fn both_languages_have_the_same_keys_and_no_empty_message() {
+    let [(_, vi), (_, en)] = catalogs();
+    let vk: BTreeSet<_> = vi.keys().collect();
+    let ek: BTreeSet<_> = en.keys().collect();
+    assert!(
+        vk.len() > 200,
+        "the Vietnamese catalog did not load ({} keys)",
+        vk.len()
+    );
+    assert_eq!(
+        vk.difference(&ek).collect::<Vec<_>>(),
+        Vec::<&&String>::new(),
+        "missing in English"
+    );
+    assert_eq!(
+        ek.difference(&vk).collect::<Vec<_>>(),
+        Vec::<&&String>::new(),
+        "missing in Vietnamese"
+    );
+    for (k, v) in vi.iter().chain(en.iter()) {
+        assert!(!v.trim().is_empty(), "{k} is empty");
+    }
+}
+
+#[test]
+fn every_key_used_exists() {
+    let [(_, vi), _] = catalogs();
+    // Literal keys in templates: t("a.b") and t('a.b').
+    let t_re = regex::Regex::new(r#"t\(\s*["']([a-z0-9_.]+)["']\s*\)"#).unwrap();
+    let mut used = BTreeSet::new();
+    for (name, src) in Templates::sources() {
+        for c in t_re.captures_iter(&src) {
+            used.insert((name.clone(), c[1].to_string()));
+        }
+    }
+    // Keys in Rust code: "err.x", "done.x", "nav.x", "field.x".
+    let code_re = regex::Regex::new(r#""((?:err|done|nav|field)\.[a-z0-9_]+)""#).unwrap();
+    fn walk(d: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out)
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p)
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for c in code_re.captures_iter(&text) {
+            used.insert((f.display().to_string(), c[1].to_string()));
+        }
+    }
+    assert!(used.len() > 100, "found only {} keys in use", used.len());
+    let missing: Vec<_> = used.iter().filter(|(_, k)| !vi.contains_key(k)).collect();
+    assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    // Keys built from values: every role, status, kind and medium has a label.
+    for r in keng::platform::permissions::Role::ALL {
+        assert!(vi.contains_key(&format!("role.{}", r.as_str())));
+    }
+    for s in keng::accounts::model::Status::ALL {
+        for prefix in ["status.", "status.journalist.", "action."] {
+            assert!(
+                vi.contains_key(&format!("{prefix}{}", s.as_str())),
+                "{prefix}{}",
+                s.as_str()
+            );
+        }
+    }
+    for k in keng::accounts::model::UNIT_KINDS {
+        assert!(vi.contains_key(&format!("unit_kind.{k}")));
+    }
+    for k in keng::accounts::model::AGENCY_KINDS {
+        assert!(vi.contains_key(&format!("agency_kind.{k}")));
+    }
+    for k in keng::accounts::model::AGENCY_MEDIA {
+        assert!(vi.contains_key(&format!("medium.{k}")));
+    }
+}
+
+#[tokio::test]
+async fn pages_switch_language_and_errors_follow_it() {
+    let s = common::Server::start(&common::Backend::Sqlite).await;
+    let b = s.browser();
+    let (_, vi) = b.text("/login").await;
+    assert!(vi.contains("lang=\"vi\"") && vi.contains("Đăng nhập"));
+    let r = b.get("/lang/en?next=/login").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, en) = b.text("/login").await;
+    assert!(en.contains("lang=\"en\"") && en.contains("Sign in"), "{en}");
+    let (st, html) = b.text("/no-such-page").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert!(html.contains("does not exist"));
+    // The API follows Accept-Language.
+    let r = reqwest::Client::new()
+        .get(s.url("/api/v1/units"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["title"], "You need to sign in.");
+    let r = reqwest::Client::new()
+        .get(s.url("/api/v1/units"))
+        .send()
+        .await
+        .unwrap();
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(p["title"], "Bạn cần đăng nhập.");
+    // Field errors are listed by field, in the language asked for.
+    let token = s.token_for("quantri").await;
+    let r = reqwest::Client::new()
+        .post(s.url("/api/v1/units"))
+        .bearer_auth(&token)
+        .header("accept-language", "en")
+        .json(&serde_json::json!({"code": "!", "name": "", "kind": "castle"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = r.json().await.unwrap();
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["code", "name", "kind"]);
+    assert_eq!(p["errors"][1]["message"], "This cannot be empty.");
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_api_route_and_validates() {
+    let s = common::Server::start(&common::Backend::Sqlite).await;
+    let r = reqwest::get(s.url("/api/openapi.json")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: serde_json::Value = r.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    // Every /api/v1 route the router declares is documented with its method.
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/accounts/mod.rs"))
+        .unwrap();
+    let re = regex::Regex::new(r#"\.route\("(/api/v1[^"]*)",\s*([^\n]+)"#).unwrap();
+    let mut n = 0;
+    for c in re.captures_iter(&src) {
+        for (needle, method) in [
+            ("get(", "get"),
+            ("post(", "post"),
+            ("put(", "put"),
+            ("delete(", "delete"),
+        ] {
+            if c[2].contains(needle) {
+                n += 1;
+                assert!(
+                    doc["paths"][&c[1]][method].is_object(),
+                    "{method} {} is not in the OpenAPI document",
+                    &c[1]
+                );
+            }
+        }
+    }
+    assert!(n >= 16, "found only {n} API routes");
+    // A real validator (openapi-spec-validator, installed by scripts/test-deps).
+    let path = common::temp_dir("openapi").join("openapi.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = std::process::Command::new("python3")
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator rejected the document (install it with scripts/test-deps):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

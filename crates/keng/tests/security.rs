@@ -1,0 +1,748 @@
+//! Every state-changing route, three ways: without a CSRF token (403), by the wrong role
+//! (403), and with malformed input (a 4xx, never a 500). A source scan makes sure no
+//! state-changing route escapes the table. Plus: every page as every role renders without
+//! a 500, login throttling, TOTP sign-in, cookie flags.
+
+mod common;
+
+use common::{agency_id, backends, user_id, Browser, Server, DEMO_PASSWORD};
+use reqwest::{Method, StatusCode};
+
+/// How a route is exercised.
+struct Route {
+    method: &'static str,
+    /// The route as written in the router (with {id}).
+    pattern: &'static str,
+    /// A page carrying a CSRF token for the signed-in user.
+    kind: Kind,
+    /// A demo account allowed to call it, and one that is not (None: any account may).
+    allowed: &'static str,
+    wrong: Option<&'static str>,
+    /// A well-formed body (form fields or JSON) that passes CSRF and reaches the handler.
+    good: Body,
+    /// A malformed body.
+    bad: Body,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Form,
+    Json,
+}
+
+enum Body {
+    Form(&'static [(&'static str, &'static str)]),
+    Json(&'static str),
+}
+
+fn table() -> Vec<Route> {
+    use Body::{Form as F, Json as J};
+    use Kind::*;
+    vec![
+        Route {
+            method: "POST",
+            pattern: "/login",
+            kind: Form,
+            allowed: "quantri",
+            wrong: None,
+            good: F(&[("username", "x"), ("password", "y")]),
+            bad: F(&[("user", "x")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/login/totp",
+            kind: Form,
+            allowed: "quantri",
+            wrong: None,
+            good: F(&[("code", "123456")]),
+            bad: F(&[("nocode", "1")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/logout",
+            kind: Form,
+            allowed: "quantri",
+            wrong: None,
+            good: F(&[]),
+            bad: F(&[("\u{0}", "\u{0}")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/register",
+            kind: Form,
+            allowed: "quantri",
+            wrong: None,
+            good: F(&[("username", "a")]),
+            bad: F(&[("agency_id", "not-a-uuid"), ("password", "")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/users",
+            kind: Form,
+            allowed: "quantri",
+            wrong: Some("tuyentruyen"),
+            good: F(&[("role", "leader")]),
+            bad: F(&[("role", "superuser"), ("is_editor", "maybe")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/users/{id}/status",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("to", "suspended"), ("reason", "kiểm tra")]),
+            bad: F(&[("to", "emperor")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/units",
+            kind: Form,
+            allowed: "quantri",
+            wrong: Some("giamdoc"),
+            good: F(&[("code", "X1"), ("name", "n"), ("kind", "commune")]),
+            bad: F(&[
+                ("code", "<script>"),
+                ("kind", "castle"),
+                ("parent_id", "' OR 1=1 --"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/agencies",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.baothanhhoa"),
+            good: F(&[
+                ("code", "AB"),
+                ("name", "n"),
+                ("kind", "local"),
+                ("medium", "tv"),
+            ]),
+            bad: F(&[("code", ""), ("website_url", "javascript:alert(1)")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/agencies/{agency}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("phatngon"),
+            good: F(&[
+                ("code", "BTH"),
+                ("name", "Báo Thanh Hoá"),
+                ("kind", "local"),
+                ("medium", "print"),
+            ]),
+            bad: F(&[("kind", "weird"), ("contact_email", "not an email")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/profile/password",
+            kind: Form,
+            allowed: "phatngon",
+            wrong: None,
+            good: F(&[
+                ("current_password", "wrong"),
+                ("new_password", "khong-doi-2025"),
+            ]),
+            bad: F(&[("current_password", "x")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/profile/totp",
+            kind: Form,
+            allowed: "phatngon",
+            wrong: None,
+            good: F(&[
+                ("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+                ("code", "000000"),
+            ]),
+            bad: F(&[("secret", "!!")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/profile/totp/disable",
+            kind: Form,
+            allowed: "phatngon",
+            wrong: None,
+            good: F(&[("current_password", "wrong")]),
+            bad: F(&[]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/profile/tokens",
+            kind: Form,
+            allowed: "phatngon",
+            wrong: None,
+            good: F(&[("name", "x")]),
+            bad: F(&[("name", "")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/profile/tokens/{id}/revoke",
+            kind: Form,
+            allowed: "phatngon",
+            wrong: None,
+            good: F(&[]),
+            bad: F(&[]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/units",
+            kind: Json,
+            allowed: "quantri",
+            wrong: Some("tuyentruyen"),
+            good: J(r#"{"code":"X2","name":"n","kind":"commune"}"#),
+            bad: J(r#"{"code": 5"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/agencies",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("giamdoc"),
+            good: J(r#"{"code":"AB","name":"n","kind":"local","medium":"tv"}"#),
+            bad: J(r#"{"code":[],"name":null}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/agencies/{agency}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"code":"BTH","name":"Báo Thanh Hoá","kind":"local","medium":"print"}"#),
+            bad: J(r#"[1,2,3]"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/users",
+            kind: Json,
+            allowed: "quantri",
+            wrong: Some("giamdoc"),
+            good: J(
+                r#"{"username":"abc","display_name":"n","role":"leader","password":"mot-mat-khau-dai"}"#,
+            ),
+            bad: J(r#"{"role":"god"}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/users/{id}/status",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"status":"suspended","reason":"r"}"#),
+            bad: J(r#"{"status":42}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/journalists",
+            kind: Json,
+            allowed: "quantri",
+            wrong: None,
+            good: J(r#"{"username":"a"}"#),
+            bad: J(r#"not json at all"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/tokens",
+            kind: Json,
+            allowed: "phatngon",
+            wrong: None,
+            good: J(r#"{"name":"x"}"#),
+            bad: J(r#"{"name":{"deep":true}}"#),
+        },
+        Route {
+            method: "DELETE",
+            pattern: "/api/v1/tokens/{id}",
+            kind: Json,
+            allowed: "phatngon",
+            wrong: None,
+            good: J(r#"{}"#),
+            bad: J(r#"{}"#),
+        },
+    ]
+}
+
+/// Every state-changing route the routers declare is in the table.
+#[test]
+fn no_state_changing_route_escapes_the_table() {
+    let src_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let route_re = regex::Regex::new(r#"\.route\(\s*"([^"]+)",\s*([^\n]+)"#).unwrap();
+    let mut declared = Vec::new();
+    for entry in walk(std::path::Path::new(src_dir)) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        for c in route_re.captures_iter(&text) {
+            let path = c[1].to_string();
+            let handlers = &c[2];
+            for (needle, method) in [
+                ("post(", "POST"),
+                ("put(", "PUT"),
+                ("delete(", "DELETE"),
+                ("patch(", "PATCH"),
+            ] {
+                if handlers.contains(needle) {
+                    declared.push((method.to_string(), path.clone()));
+                }
+            }
+        }
+    }
+    assert!(
+        declared.len() >= 20,
+        "found only {} state-changing routes",
+        declared.len()
+    );
+    let normalise = |p: &str| p.replace("{agency}", "{id}");
+    let covered: Vec<(String, String)> = table()
+        .iter()
+        .map(|r| (r.method.to_string(), normalise(r.pattern)))
+        .collect();
+    for d in &declared {
+        assert!(
+            covered.contains(d),
+            "state-changing route {} {} is not in the security table",
+            d.0,
+            d.1
+        );
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+async fn session(s: &Server, user: &str) -> (Browser, String) {
+    let b = s.browser();
+    b.login(user, DEMO_PASSWORD).await;
+    let csrf = b.csrf("/profile").await;
+    (b, csrf)
+}
+
+fn request(
+    b: &Browser,
+    r: &Route,
+    path: &str,
+    body: &Body,
+    csrf: Option<&str>,
+) -> reqwest::RequestBuilder {
+    let method = Method::from_bytes(r.method.as_bytes()).unwrap();
+    let mut req = b.client.request(method, format!("{}{}", b.base, path));
+    match body {
+        Body::Form(fields) => {
+            let mut f: Vec<(&str, &str)> = fields.to_vec();
+            if let Some(t) = csrf {
+                f.push(("_csrf", t));
+            }
+            req = req.form(&f);
+        }
+        Body::Json(j) => {
+            req = req
+                .header("content-type", "application/json")
+                .body(j.to_string());
+            if let Some(t) = csrf {
+                req = req.header("x-csrf-token", t);
+            }
+        }
+    }
+    req
+}
+
+#[tokio::test]
+async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let admin_token = s.token_for("quantri").await;
+        let api = s.api(Some(&admin_token));
+        let target_user = user_id(&api, "pv.ttxvn").await;
+        let agency = agency_id(&api, "BTH").await;
+        let (_, tok) = s
+            .api(Some(&s.token_for("phatngon").await))
+            .post("/api/v1/tokens", &serde_json::json!({"name": "victim"}))
+            .await;
+        let token_id = tok["token"]["id"].as_str().unwrap().to_string();
+        for r in table() {
+            let path = r
+                .pattern
+                .replace(
+                    "{id}",
+                    if r.pattern.contains("tokens") {
+                        &token_id
+                    } else {
+                        &target_user
+                    },
+                )
+                .replace("{agency}", &agency);
+            let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
+
+            // 1. Signed in as an allowed user, but no CSRF token: 403.
+            let (b, _) = session(&s, r.allowed).await;
+            let resp = request(&b, &r, &path, &r.good, None).send().await.unwrap();
+            assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{who}: without CSRF");
+            let body = resp.text().await.unwrap_or_default();
+            assert!(
+                body.contains("hết hạn") || body.contains("expired"),
+                "{who}: the CSRF refusal explains itself: {body}"
+            );
+            // A wrong token is refused the same way.
+            let resp = request(
+                &b,
+                &r,
+                &path,
+                &r.good,
+                Some("forged-token-forged-token-forged-token"),
+            )
+            .send()
+            .await
+            .unwrap();
+            assert_eq!(
+                resp.status(),
+                StatusCode::FORBIDDEN,
+                "{who}: with a forged CSRF token"
+            );
+
+            // 2. The wrong role, with a valid CSRF token: 403.
+            if let Some(wrong) = r.wrong {
+                let (b, csrf) = session(&s, wrong).await;
+                let resp = request(&b, &r, &path, &r.good, Some(&csrf))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{who}: as {wrong}");
+            }
+
+            // 3. Malformed input from an allowed user: a 4xx, never a 500.
+            let (b, csrf) = session(&s, r.allowed).await;
+            let resp = request(&b, &r, &path, &r.bad, Some(&csrf))
+                .send()
+                .await
+                .unwrap();
+            let st = resp.status();
+            assert!(
+                st.is_client_error() || st.is_redirection(),
+                "{who}: malformed input got {st}"
+            );
+            if r.kind == Kind::Json {
+                assert!(st.is_client_error(), "{who}: malformed JSON got {st}");
+                let ct = resp
+                    .headers()
+                    .get("content-type")
+                    .map(|v| v.to_str().unwrap_or("").to_string())
+                    .unwrap_or_default();
+                assert_eq!(ct, "application/problem+json", "{who}");
+                let problem: serde_json::Value = resp.json().await.unwrap();
+                assert_eq!(problem["status"], st.as_u16(), "{who}");
+                assert!(
+                    problem["title"].as_str().is_some_and(|t| !t.is_empty()),
+                    "{who}"
+                );
+            }
+            // Garbage of several shapes never makes a 500.
+            for garbage in [
+                "",
+                "\u{0}\u{1}\u{2}",
+                "%%%",
+                "a=b&a=c&_csrf=x",
+                &"x".repeat(3_000_000),
+                "{\"a\":",
+                "[]",
+            ] {
+                let method = Method::from_bytes(r.method.as_bytes()).unwrap();
+                for ct in [
+                    "application/json",
+                    "application/x-www-form-urlencoded",
+                    "text/plain",
+                    "multipart/form-data; boundary=zz",
+                ] {
+                    let sent = b
+                        .client
+                        .request(method.clone(), format!("{}{}", b.base, path))
+                        .header("content-type", ct)
+                        .header("x-csrf-token", &csrf)
+                        .body(garbage.to_string())
+                        .send()
+                        .await;
+                    let oversize = garbage.len() > 2 * 1024 * 1024;
+                    match sent {
+                        Ok(resp) if oversize => assert!(
+                            resp.status().is_client_error() || resp.status().is_redirection(),
+                            "{who}: oversize body ({ct}) got {}",
+                            resp.status()
+                        ),
+                        Ok(resp) => assert!(
+                            resp.status().as_u16() < 500,
+                            "{who}: garbage ({} bytes, {ct}) got {}",
+                            garbage.len(),
+                            resp.status()
+                        ),
+                        // The server may answer 413 and close before the client has written
+                        // the whole oversize body; the client then sees the connection end.
+                        Err(e) => assert!(oversize, "{who}: request failed: {e}"),
+                    }
+                }
+            }
+        }
+        // The API without any credential: 401 for staff routes.
+        let (st, body) = s
+            .api(None)
+            .post(
+                "/api/v1/units",
+                &serde_json::json!({"code": "ZZ", "name": "n", "kind": "commune"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["status"], 401);
+        // A revoked or unknown token: 401.
+        let (st, _) = s.api(Some("keng_not-a-real-token")).get("/api/v1/me").await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn every_page_renders_for_every_role_without_a_server_error() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let api = s.api(Some(&s.token_for("quantri").await));
+        let some_user = user_id(&api, "pv.vnexpress").await;
+        let some_agency = agency_id(&api, "TTXVN-TH").await;
+        let pages = [
+            "/",
+            "/login",
+            "/register",
+            "/accreditation",
+            "/users",
+            "/users?role=journalist&status=pending",
+            "/users/new",
+            &format!("/users/{some_user}"),
+            "/units",
+            "/agencies",
+            &format!("/agencies/{some_agency}"),
+            "/profile",
+            "/profile/totp",
+            "/audit",
+            "/audit?actor=quantri&from=01/01/2020&to=31/12/2030",
+            "/audit?from=32/13/2020",
+            "/audit.csv",
+            "/users/not-an-id",
+            "/agencies/00000000-0000-7000-8000-000000000000",
+            "/nowhere",
+            "/static/style.css",
+            "/static/missing.css",
+            "/login/totp",
+            "/lang/en?next=/",
+            "/lang/xx?next=//evil.example",
+            "/api/openapi.json",
+            "/healthz",
+            "/readyz",
+            "/metrics",
+        ];
+        for who in [
+            None,
+            Some("quantri"),
+            Some("giamdoc"),
+            Some("phatngon"),
+            Some("tuyentruyen"),
+            Some("capx.hacthanh"),
+            Some("pv.baothanhhoa"),
+            Some("btv.ptth"),
+        ] {
+            let b = s.browser();
+            if let Some(u) = who {
+                b.login(u, DEMO_PASSWORD).await;
+            }
+            for p in &pages {
+                let r = b.get(p).await;
+                let st = r.status();
+                assert!(
+                    st.as_u16() < 500,
+                    "{p} as {who:?} on {}: {st}",
+                    backend.name()
+                );
+                if st == StatusCode::OK
+                    && r.headers()
+                        .get("content-type")
+                        .is_some_and(|c| c.to_str().unwrap_or("").starts_with("text/html"))
+                {
+                    let html = r.text().await.unwrap();
+                    assert!(
+                        html.contains("<main id=\"main\""),
+                        "{p} as {who:?}: no main landmark"
+                    );
+                    assert!(
+                        !html.contains("err.")
+                            && !html.contains("field.")
+                            && !html.contains("nav."),
+                        "{p} as {who:?}: an untranslated key shows"
+                    );
+                }
+            }
+        }
+        // Open redirects are refused.
+        let r = s.browser().get("/lang/en?next=//evil.example").await;
+        assert_eq!(r.headers()["location"], "/");
+    }
+}
+
+#[tokio::test]
+async fn logins_are_throttled_and_cookies_are_safe() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let b = s.browser();
+        // Cookie flags on the session cookie.
+        let r = b
+            .submit(
+                "/login",
+                "/login",
+                &[("username", "giamdoc"), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("keng_session="))
+            .unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http demo: no Secure flag"
+        );
+
+        let attacker = s.browser();
+        for _ in 0..5 {
+            let r = attacker
+                .submit(
+                    "/login",
+                    "/login",
+                    &[("username", "phatngon"), ("password", "wrong password")],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        }
+        // Locked now, even with the right password.
+        let r = attacker
+            .submit(
+                "/login",
+                "/login",
+                &[("username", "phatngon"), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.headers().contains_key("retry-after"));
+        assert!(r.text().await.unwrap().contains("phút"));
+        // Other accounts are not affected.
+        s.browser().login("tuyentruyen", DEMO_PASSWORD).await;
+    }
+}
+
+#[tokio::test]
+async fn staff_can_be_required_to_use_totp_and_sign_in_with_it() {
+    let secret_re = regex::Regex::new(r#"name="secret" value="([A-Z2-7=]+)""#).unwrap();
+    for backend in backends() {
+        let opts = common::Options {
+            toml: Some("[auth]\nrequire_totp_for_staff = true\n".into()),
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let b = s.browser();
+        b.login("phatngon", DEMO_PASSWORD).await;
+        // Everything but the profile is closed until TOTP is set up.
+        let r = b.get("/users").await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(r.text().await.unwrap().contains("xác thực hai lớp"));
+        let (_, setup) = b.text("/profile/totp").await;
+        let secret = secret_re
+            .captures(&setup)
+            .map(|c| c[1].to_string())
+            .expect("secret shown");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let code = keng::platform::auth::totp::code_at(&secret, now).unwrap();
+        let r = b
+            .submit(
+                "/profile/totp",
+                "/profile/totp",
+                &[("secret", &secret), ("code", "000000")],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a wrong code is refused"
+        );
+        let r = b
+            .submit(
+                "/profile/totp",
+                "/profile/totp",
+                &[("secret", &secret), ("code", &code)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(b.get("/users").await.status(), StatusCode::OK);
+
+        // A new sign-in now asks for the code; the password alone opens nothing.
+        let b2 = s.browser();
+        let r = b2
+            .submit(
+                "/login",
+                "/login",
+                &[
+                    ("username", "phatngon"),
+                    ("password", DEMO_PASSWORD),
+                    ("next", "/users"),
+                ],
+            )
+            .await;
+        assert!(r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login/totp"));
+        assert_eq!(
+            b2.get("/users").await.status(),
+            StatusCode::SEE_OTHER,
+            "not signed in before the second factor"
+        );
+        // The code already used during enrolment cannot be replayed.
+        let r = b2
+            .submit(
+                "/login/totp",
+                "/login/totp",
+                &[("code", &code), ("next", "/users")],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNAUTHORIZED,
+            "replayed code refused"
+        );
+        let next_code = keng::platform::auth::totp::code_at(&secret, now + 30).unwrap();
+        let r = b2
+            .submit(
+                "/login/totp",
+                "/login/totp",
+                &[("code", &next_code), ("next", "/users")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/users");
+        assert_eq!(b2.get("/users").await.status(), StatusCode::OK);
+        // Journalists are not staff: no TOTP demanded.
+        let j = s.browser();
+        j.login("pv.ttxvn", DEMO_PASSWORD).await;
+        assert_eq!(j.get("/profile").await.status(), StatusCode::OK);
+    }
+}
