@@ -187,9 +187,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let g = cli.global;
     match cli.command {
         Command::Serve { listen, demo } => {
-            let (db, config) = open(&g).await?;
+            let (db, mut config) = open(&g).await?;
             if demo {
                 crate::demo::load(&db).await?;
+                crate::demo::configure(&mut config);
             }
             crate::server::serve(db, config, listen).await
         }

@@ -131,6 +131,16 @@ fn user(username: &str, name: &str, title: Option<&str>, role: Role) -> NewUser 
     }
 }
 
+/// Names the site after the demo province unless keng.toml names it.
+pub fn configure(config: &mut crate::platform::config::Config) {
+    if config.site_name == crate::platform::config::Config::default().site_name {
+        config.site_name = "Công an tỉnh Thanh Hoá".into();
+    }
+    if config.province.is_empty() {
+        config.province = "Thanh Hoá".into();
+    }
+}
+
 /// Loads the demo province if the database has no account yet.
 pub async fn load(db: &Db) -> anyhow::Result<()> {
     let existing = db

@@ -72,6 +72,25 @@ fn every_key_used_exists() {
     assert!(used.len() > 100, "found only {} keys in use", used.len());
     let missing: Vec<_> = used.iter().filter(|(_, k)| !vi.contains_key(k)).collect();
     assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    // Every audit action the code records has a label in the audit page.
+    let action_re =
+        regex::Regex::new(r#""((?:user|unit|agency|token|session)\.[a-z_]+)""#).unwrap();
+    let mut files = Vec::new();
+    walk(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for c in action_re.captures_iter(&text) {
+            assert!(
+                vi.contains_key(&format!("audit_action.{}", &c[1])),
+                "no label for audit action {} ({})",
+                &c[1],
+                f.display()
+            );
+        }
+    }
     // Keys built from values: every role, status, kind and medium has a label.
     for r in keng::platform::permissions::Role::ALL {
         assert!(vi.contains_key(&format!("role.{}", r.as_str())));

@@ -256,3 +256,63 @@ async fn journey(s: &Server) {
     // Leaders read the log; press officers do not.
     assert_eq!(officer.get("/audit").await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_admin_edits_an_account_and_a_moved_officer_signs_in_again() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let api = s.api(Some(&s.token_for("quantri").await));
+        let officer = s.browser();
+        officer.login("capx.hacthanh", DEMO_PASSWORD).await;
+        let id = common::user_id(&api, "capx.hacthanh").await;
+        let (_, units) = api.get("/api/v1/units").await;
+        let pc08 = units
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["code"] == "PC08")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (st, u) = api
+            .send(
+                reqwest::Method::PUT,
+                &format!("/api/v1/users/{id}"),
+                &serde_json::json!({"display_name": "Phạm Đức Long", "title": "Trung tá, Phòng Cảnh sát giao thông", "role": "unit_officer", "unit_id": pc08}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{u}");
+        assert_eq!(u["unit_id"], pc08.as_str());
+        // Moved to another unit: the old session ends, the rights of the new unit apply at the next sign-in.
+        assert_eq!(
+            officer.get("/profile").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        officer.login("capx.hacthanh", DEMO_PASSWORD).await;
+        let (_, profile) = officer.text("/profile").await;
+        assert!(profile.contains("Phòng Cảnh sát giao thông"));
+        // A journalist cannot become staff by an edit.
+        let j = common::user_id(&api, "pv.ttxvn").await;
+        let (st, p) = api
+            .send(
+                reqwest::Method::PUT,
+                &format!("/api/v1/users/{j}"),
+                &serde_json::json!({"display_name": "x", "role": "leader"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(p["errors"][0]["field"], "role");
+        let (_, trail) = api
+            .get(&format!("/api/v1/audit?entity=user&entity_id={id}"))
+            .await;
+        assert_eq!(trail[0]["action"], "user.updated");
+        assert!(
+            trail[0]["before_json"].as_str().unwrap().contains("CAP")
+                || trail[0]["before_json"]
+                    .as_str()
+                    .unwrap()
+                    .contains("unit_id")
+        );
+    }
+}

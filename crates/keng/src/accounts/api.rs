@@ -188,6 +188,24 @@ pub async fn get_user(
     ))
 }
 
+/// Edits an account's profile (admin). Changing the role, unit or agency ends the
+/// account's sessions and tokens.
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "accounts", request_body = store::Profile,
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 200, body = User), (status = 403), (status = 404), (status = 422)), security(("bearer" = [])))]
+pub async fn update_user(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(p): Json<store::Profile>,
+) -> AppResult<Json<User>> {
+    ctx.require(Action::ManageUsers, &Owner::None)?;
+    valid_id(&id)?;
+    Ok(Json(
+        store::update_user(&app.db, &ctx.origin(), &id, &p).await?,
+    ))
+}
+
 /// Creates an active account of any role (admin).
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
     responses((status = 201, body = User), (status = 403), (status = 422)), security(("bearer" = [])))]

@@ -27,7 +27,10 @@ pub fn pages() -> Router<AppState> {
         .route("/accreditation", get(pages::accreditation))
         .route("/users", get(pages::users).post(pages::user_create))
         .route("/users/new", get(pages::user_new))
-        .route("/users/{id}", get(pages::user_detail))
+        .route(
+            "/users/{id}",
+            get(pages::user_detail).post(pages::user_update),
+        )
         .route("/users/{id}/status", post(pages::change_status))
         .route("/units", get(pages::units).post(pages::unit_create))
         .route("/agencies", get(pages::agencies).post(pages::agency_create))
@@ -60,7 +63,10 @@ pub fn api() -> Router<AppState> {
             get(api::get_agency).put(api::update_agency),
         )
         .route("/api/v1/users", get(api::list_users).post(api::create_user))
-        .route("/api/v1/users/{id}", get(api::get_user))
+        .route(
+            "/api/v1/users/{id}",
+            get(api::get_user).put(api::update_user),
+        )
         .route("/api/v1/users/{id}/status", post(api::change_status))
         .route("/api/v1/journalists", post(api::register))
         .route("/api/v1/audit", get(api::audit_log))

@@ -519,6 +519,22 @@ pub struct UserForm {
     password: String,
 }
 
+impl UserForm {
+    fn profile(&self, role: Role) -> store::Profile {
+        store::Profile {
+            display_name: self.display_name.clone(),
+            email: Some(self.email.clone()),
+            phone: Some(self.phone.clone()),
+            title: Some(self.title.clone()),
+            role,
+            unit_id: Some(self.unit_id.clone()),
+            agency_id: Some(self.agency_id.clone()),
+            is_editor: self.is_editor.is_some(),
+            press_card_no: Some(self.press_card_no.clone()),
+        }
+    }
+}
+
 async fn user_form_page(
     app: &AppState,
     ctx: &Ctx,
@@ -549,17 +565,18 @@ pub async fn user_create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Us
         let errors = vec![("role".to_string(), i18n::t(ctx.lang, "err.choice"))];
         return Ok(unprocessable(user_form_page(&app, &ctx, &f, errors).await?));
     };
+    let p = f.profile(role);
     let input = NewUser {
         username: f.username.clone(),
-        display_name: f.display_name.clone(),
-        email: Some(f.email.clone()),
-        phone: Some(f.phone.clone()),
-        title: Some(f.title.clone()),
+        display_name: p.display_name,
+        email: p.email,
+        phone: p.phone,
+        title: p.title,
         role,
-        unit_id: Some(f.unit_id.clone()),
-        agency_id: Some(f.agency_id.clone()),
-        is_editor: f.is_editor.is_some(),
-        press_card_no: Some(f.press_card_no.clone()),
+        unit_id: p.unit_id,
+        agency_id: p.agency_id,
+        is_editor: p.is_editor,
+        press_card_no: p.press_card_no,
         password: f.password.clone(),
     };
     match store::create_user(&app.db, &ctx.origin(), &input, Status::Active).await {
@@ -593,6 +610,15 @@ pub async fn user_detail(
         None => None,
     };
     let me = ctx.user.as_ref().is_some_and(|u| u.id == id);
+    let can_edit = ctx.can(Action::ManageUsers);
+    let (units, agencies) = if can_edit {
+        (
+            store::list_units(&app.db).await?,
+            store::list_agencies(&app.db).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let transitions: Vec<&str> = Status::ALL
         .iter()
         .filter(|to| {
@@ -604,9 +630,42 @@ pub async fn user_detail(
         &app,
         &ctx,
         "accounts/user.html",
-        context! { u => user, unit => unit, agency => agency, transitions => transitions, done => done_message(ctx.lang, q.done.as_deref()) },
+        context! { u => user, unit => unit, agency => agency, transitions => transitions, done => done_message(ctx.lang, q.done.as_deref()),
+                   can_edit => can_edit, units => units, agencies => agencies, errors => Vec::<(String, String)>::new(),
+                   roles => Role::ACCOUNTS.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
     )?
     .into_response())
+}
+
+pub async fn user_update(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<UserForm>,
+) -> Page {
+    ctx.require(Action::ManageUsers, &Owner::None)?;
+    if !is_id(&id) {
+        return Err(AppError::NotFound);
+    }
+    let role = Role::parse(&f.role).ok_or(AppError::invalid("role", "err.choice"))?;
+    match store::update_user(&app.db, &ctx.origin(), &id, &f.profile(role)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/users/{id}?done=user_updated")).into_response()),
+        Err(e) => {
+            let errors = field_errors(e, ctx.lang)?;
+            let user = store::get_user(&app.db, &id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let html = page(
+                &app,
+                &ctx,
+                "accounts/user.html",
+                context! { u => user, transitions => Vec::<String>::new(), can_edit => true, errors => errors,
+                units => store::list_units(&app.db).await?, agencies => store::list_agencies(&app.db).await?,
+                roles => Role::ACCOUNTS.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
+            )?;
+            Ok(unprocessable(html))
+        }
+    }
 }
 
 // ---------- units ----------
@@ -656,7 +715,16 @@ fn unit_tree(units: &[super::model::Unit]) -> Vec<(usize, super::model::Unit)> {
         if depth > 16 {
             return;
         }
-        for u in units.iter().filter(|u| u.parent_id.as_deref() == parent) {
+        let mut children: Vec<&super::model::Unit> = units
+            .iter()
+            .filter(|u| u.parent_id.as_deref() == parent)
+            .collect();
+        // Departments before district and commune police, then by code.
+        children.sort_by_key(|u| {
+            let rank = UNIT_KINDS.iter().position(|k| *k == u.kind).unwrap_or(9);
+            (rank, u.code.clone())
+        });
+        for u in children {
             out.push((depth, u.clone()));
             walk(units, Some(&u.id), depth + 1, out);
         }

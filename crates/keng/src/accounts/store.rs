@@ -355,21 +355,61 @@ pub struct NewUser {
     pub password: String,
 }
 
-/// Checks a new account and creates it with `status`.
-pub async fn create_user(
+/// The editable part of an account (everything but username, password and status).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct Profile {
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub title: Option<String>,
+    pub role: Role,
+    pub unit_id: Option<String>,
+    pub agency_id: Option<String>,
+    #[serde(default)]
+    pub is_editor: bool,
+    pub press_card_no: Option<String>,
+}
+
+impl NewUser {
+    fn profile(&self) -> Profile {
+        Profile {
+            display_name: self.display_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            title: self.title.clone(),
+            role: self.role,
+            unit_id: self.unit_id.clone(),
+            agency_id: self.agency_id.clone(),
+            is_editor: self.is_editor,
+            press_card_no: self.press_card_no.clone(),
+        }
+    }
+}
+
+/// A checked profile.
+struct CleanProfile {
+    display_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    title: Option<String>,
+    press_card_no: Option<String>,
+    unit_id: Option<String>,
+    agency_id: Option<String>,
+    is_editor: bool,
+}
+
+/// The rules every account obeys: a unit officer belongs to a unit, a journalist to a
+/// press agency with a press card number; nobody has the public role.
+async fn check_profile(
     db: &Db,
-    origin: &Origin,
-    input: &NewUser,
-    status: Status,
-) -> AppResult<User> {
-    let mut c = super::model::Check::default();
-    let username = c.username("username", &input.username);
+    c: &mut super::model::Check,
+    input: &Profile,
+) -> AppResult<CleanProfile> {
     let display_name = c.text("display_name", &input.display_name, 120);
     let email = c.opt_email("email", input.email.as_deref());
     let phone = c.opt_phone("phone", input.phone.as_deref());
     let title = c.opt_text("title", input.title.as_deref(), 120);
     let press_card_no = c.opt_text("press_card_no", input.press_card_no.as_deref(), 40);
-    c.password("password", &input.password);
     let blank = |s: &Option<String>| {
         s.as_deref()
             .map(str::trim)
@@ -412,6 +452,92 @@ pub async fn create_user(
             }
         }
     }
+    Ok(CleanProfile {
+        display_name,
+        email,
+        phone,
+        title,
+        press_card_no,
+        unit_id,
+        agency_id,
+        is_editor: input.role == Role::Journalist && input.is_editor,
+    })
+}
+
+/// Edits an account's profile (admin). A role change ends the account's sessions so
+/// the new rights apply from the next sign-in, and its tokens, which carried the old role.
+pub async fn update_user(db: &Db, origin: &Origin, id: &str, input: &Profile) -> AppResult<User> {
+    let before = get_user(db, id).await?.ok_or(AppError::NotFound)?;
+    let mut c = super::model::Check::default();
+    let p = check_profile(db, &mut c, input).await?;
+    if (before.role == Role::Journalist) != (input.role == Role::Journalist) {
+        // Journalists and staff follow different workflows; make a new account instead.
+        c.fail("role", "err.role_change");
+    }
+    c.finish()?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE users SET display_name = $1, email = $2, phone = $3, title = $4, role = $5, unit_id = $6, agency_id = $7,
+           is_editor = $8, press_card_no = $9, updated_at = $10 WHERE id = $11",
+        args![&p.display_name, &p.email, &p.phone, &p.title, input.role.as_str(), p.unit_id.clone(), p.agency_id.clone(),
+              p.is_editor, &p.press_card_no, now, id],
+    )
+    .await?;
+    if before.role != input.role || before.unit_id != p.unit_id || before.agency_id != p.agency_id {
+        tx.execute("DELETE FROM sessions WHERE user_id = $1", args![id])
+            .await?;
+        tx.execute(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            args![now, id],
+        )
+        .await?;
+    }
+    let mut after = before.clone();
+    after.display_name = p.display_name;
+    after.email = p.email;
+    after.phone = p.phone;
+    after.title = p.title;
+    after.role = input.role;
+    after.unit_id = p.unit_id;
+    after.agency_id = p.agency_id;
+    after.is_editor = p.is_editor;
+    after.press_card_no = p.press_card_no;
+    after.updated_at = now;
+    record_change(
+        &mut tx,
+        origin,
+        "user.updated",
+        "user",
+        id,
+        Some(before.json()),
+        Some(after.json()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Checks a new account and creates it with `status`.
+pub async fn create_user(
+    db: &Db,
+    origin: &Origin,
+    input: &NewUser,
+    status: Status,
+) -> AppResult<User> {
+    let mut c = super::model::Check::default();
+    let username = c.username("username", &input.username);
+    c.password("password", &input.password);
+    let p = check_profile(db, &mut c, &input.profile()).await?;
+    let (display_name, email, phone, title, press_card_no, unit_id, agency_id) = (
+        p.display_name,
+        p.email,
+        p.phone,
+        p.title,
+        p.press_card_no,
+        p.unit_id,
+        p.agency_id,
+    );
     if !username.is_empty() && user_by_username(db, &username).await?.is_some() {
         c.fail("username", "err.username_taken");
     }
@@ -419,7 +545,7 @@ pub async fn create_user(
     let hash = crate::platform::auth::password::hash(&input.password).await?;
     let id = new_id();
     let now = now_ms();
-    let is_editor = input.role == Role::Journalist && input.is_editor;
+    let is_editor = p.is_editor;
     let mut tx = db.begin().await?;
     tx.execute(
         "INSERT INTO users (id, username, display_name, email, phone, title, role, unit_id, agency_id, is_editor, press_card_no,

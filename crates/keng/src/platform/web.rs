@@ -46,6 +46,19 @@ impl Templates {
         env.add_function("t", |state: &minijinja::State, key: String| -> String {
             i18n::t(lang_of(state), &key)
         });
+        // A person's label for an audit action ("user.revoked" → "Thu hồi tài khoản").
+        env.add_filter(
+            "action_label",
+            |state: &minijinja::State, action: String| -> String {
+                let key = format!("audit_action.{action}");
+                let label = i18n::t(lang_of(state), &key);
+                if label == key {
+                    action
+                } else {
+                    label
+                }
+            },
+        );
         env.add_filter("dt", |ms: Option<i64>| {
             ms.map(clock::format_datetime).unwrap_or_default()
         });
