@@ -128,8 +128,9 @@ pub enum TokenCommand {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KENG_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KENG_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn,html5ever=error")
+    });
     let b = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -189,7 +190,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen, demo } => {
             let (db, mut config) = open(&g).await?;
             if demo {
-                crate::demo::load(&db).await?;
+                crate::demo::load(&db, &config).await?;
                 crate::demo::configure(&mut config);
             }
             crate::server::serve(db, config, listen).await

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod cli;
 pub mod demo;
+pub mod newsroom;
 pub mod openapi;
 pub mod platform;
 pub mod server;

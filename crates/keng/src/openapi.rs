@@ -5,6 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::accounts::{api as accounts, model, store};
+use crate::newsroom::{api as newsroom, model as nmodel, store as nstore};
 use crate::platform::{audit, permissions};
 
 #[derive(OpenApi)]
@@ -18,16 +19,21 @@ use crate::platform::{audit, permissions};
         accounts::register,
         accounts::audit_log,
         accounts::list_tokens, accounts::create_token, accounts::revoke_token,
+        newsroom::list, newsroom::get, newsroom::create, newsroom::update, newsroom::act,
+        newsroom::incidents, newsroom::create_incident,
     ),
     components(schemas(
         model::User, model::Unit, model::Agency, model::Status, permissions::Role,
         store::UnitInput, store::AgencyInput, store::NewUser, store::Profile, store::ApiToken,
         accounts::Registration, accounts::StatusChange, accounts::TokenRequest, accounts::NewToken,
         audit::AuditEntry,
+        nmodel::Bulletin, nmodel::Incident, nmodel::State, nmodel::Version,
+        nstore::BulletinInput, nstore::ActionInput, nstore::IncidentInput,
     )),
     modifiers(&BearerAuth),
     tags((name = "accounts", description = "Units, press agencies, accounts, accreditation, tokens"),
-         (name = "audit", description = "The append-only audit log")),
+         (name = "audit", description = "The append-only audit log"),
+         (name = "newsroom", description = "Bulletins (ninjs for readers) and their publication workflow")),
 )]
 pub struct ApiDoc;
 

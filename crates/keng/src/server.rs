@@ -26,6 +26,7 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .merge(crate::accounts::pages())
         .merge(crate::accounts::api())
+        .merge(crate::newsroom::routes())
         .route("/audit", get(audit_pages::audit_page))
         .route("/audit.csv", get(audit_pages::audit_csv))
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
@@ -72,6 +73,11 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut tasks = events::spawn(db.clone(), followers(), stop_rx.clone());
+    tasks.push(tokio::spawn(crate::newsroom::release_loop(
+        db.clone(),
+        stop_rx.clone(),
+    )));
+
     tasks.push(tokio::spawn(housekeeping(
         db.clone(),
         config.clone(),

@@ -277,6 +277,96 @@ fn table() -> Vec<Route> {
             good: J(r#"{}"#),
             bad: J(r#"{}"#),
         },
+        // newsroom ({bulletin} is a submitted bulletin, {incident} an incident)
+        Route {
+            method: "POST",
+            pattern: "/newsroom",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("kind", "press_release"), ("title", "x")]),
+            bad: F(&[
+                ("kind", "rumour"),
+                ("embargo_until", "soon"),
+                ("incident_id", "../x"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/newsroom/b/{bulletin}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("kind", "press_release"), ("title", "x")]),
+            bad: F(&[("audience", "everyone"), ("body", "")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/newsroom/b/{bulletin}/correct",
+            kind: Form,
+            allowed: "giamdoc",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("note", "x")]),
+            bad: F(&[("note", "")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/newsroom/b/{bulletin}/do/{action}",
+            kind: Form,
+            allowed: "giamdoc",
+            wrong: Some("tuyentruyen"),
+            good: F(&[]),
+            bad: F(&[("publish_at", "yesterday-ish")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/newsroom/incidents",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.baothanhhoa"),
+            good: F(&[("title", "x"), ("occurred_at", "2026-01-01T08:00")]),
+            bad: F(&[("occurred_at", "31/02/2026 25:61")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/bulletins",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(
+                r#"{"kind":"press_release","category":"khac","title":"t","summary":"s","body":"b","audience":"public"}"#,
+            ),
+            bad: J(r#"{"kind":1}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/bulletins/{bulletin}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(
+                r#"{"kind":"press_release","category":"khac","title":"t","summary":"s","body":"b","audience":"public"}"#,
+            ),
+            bad: J(r#"{"places":"not a list"}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/bulletins/{bulletin}/{action}",
+            kind: Json,
+            allowed: "giamdoc",
+            wrong: Some("tuyentruyen"),
+            good: J(r#"{}"#),
+            bad: J(r#"{"publish_at":[]}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/incidents",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"title":"x","occurred_at":"2026-01-01T08:00"}"#),
+            bad: J(r#"{"title":"x","occurred_at":"hôm qua"}"#),
+        },
     ]
 }
 
@@ -312,7 +402,8 @@ fn no_state_changing_route_escapes_the_table() {
         "found only {} state-changing routes",
         declared.len()
     );
-    let normalise = |p: &str| p.replace("{agency}", "{id}");
+    let normalise = |p: &str| p.replace("{agency}", "{id}").replace("{bulletin}", "{id}");
+
     let covered: Vec<(String, String)> = table()
         .iter()
         .map(|r| (r.method.to_string(), normalise(r.pattern)))
@@ -391,6 +482,21 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
             .post("/api/v1/tokens", &serde_json::json!({"name": "victim"}))
             .await;
         let token_id = tok["token"]["id"].as_str().unwrap().to_string();
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let (_, b) = officer
+            .post(
+                "/api/v1/bulletins",
+                &serde_json::json!({"kind": "press_release", "category": "khac", "title": "Tin thử", "summary": "s", "body": "b", "audience": "public"}),
+            )
+            .await;
+        let bulletin = b["id"].as_str().expect("a draft bulletin").to_string();
+        officer
+            .post(
+                &format!("/api/v1/bulletins/{bulletin}/submit"),
+                &serde_json::json!({}),
+            )
+            .await;
+
         for r in table() {
             let path = r
                 .pattern
@@ -402,7 +508,10 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                         &target_user
                     },
                 )
-                .replace("{agency}", &agency);
+                .replace("{agency}", &agency)
+                .replace("{bulletin}", &bulletin)
+                .replace("{action}", "approve");
+
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
 
             // 1. Signed in as an allowed user, but no CSRF token: 403.
@@ -535,7 +644,46 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
         let api = s.api(Some(&s.token_for("quantri").await));
         let some_user = user_id(&api, "pv.vnexpress").await;
         let some_agency = agency_id(&api, "TTXVN-TH").await;
-        let pages = [
+        let (_, docs) = api.get("/api/v1/bulletins").await;
+        let bulletin = docs[0]["uri"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let (_, incidents) = api.get("/api/v1/incidents").await;
+        let incident = incidents[0]["id"].as_str().unwrap().to_string();
+        let newsroom_pages = [
+            "/tin".to_string(),
+            "/tin?category=ma_tuy&from=01/01/2025&to=31/12/2030&page=2".to_string(),
+            "/tin?from=hôm-qua".to_string(),
+            format!("/tin/{bulletin}"),
+            format!("/tin/{bulletin}/print"),
+            "/tin/not-an-id".to_string(),
+            format!("/vu-viec/{incident}"),
+            "/sitemap.xml".to_string(),
+            "/feeds/bulletins.atom".to_string(),
+            "/feeds/category/ma_tuy.atom".to_string(),
+            "/feeds/category/nope.atom".to_string(),
+            format!("/feeds/incident/{incident}.atom"),
+            "/newsroom".to_string(),
+            "/newsroom/new".to_string(),
+            format!("/newsroom/new?incident={incident}"),
+            "/newsroom/incidents/new".to_string(),
+            format!("/newsroom/b/{bulletin}"),
+            format!("/newsroom/b/{bulletin}/edit"),
+            format!("/newsroom/b/{bulletin}/diff"),
+            format!("/newsroom/b/{bulletin}/diff?from=1&to=1"),
+            format!("/newsroom/b/{bulletin}/diff?from=x"),
+            "/api/v1/bulletins?category=ma_tuy".to_string(),
+            "/api/v1/incidents".to_string(),
+        ];
+        let user_page = format!("/users/{some_user}");
+        let agency_page = format!("/agencies/{some_agency}");
+        let mut pages: Vec<&str> = newsroom_pages.iter().map(String::as_str).collect();
+
+        pages.extend([
             "/",
             "/login",
             "/register",
@@ -543,10 +691,10 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/users",
             "/users?role=journalist&status=pending",
             "/users/new",
-            &format!("/users/{some_user}"),
+            &user_page,
             "/units",
             "/agencies",
-            &format!("/agencies/{some_agency}"),
+            &agency_page,
             "/profile",
             "/profile/totp",
             "/audit",
@@ -565,7 +713,8 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/healthz",
             "/readyz",
             "/metrics",
-        ];
+        ]);
+
         for who in [
             None,
             Some("quantri"),

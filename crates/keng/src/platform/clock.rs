@@ -51,6 +51,35 @@ pub fn parse_local_date(s: &str) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+/// Parses a date and time typed by a person or sent by a program, in Vietnam time
+/// unless it carries an offset: "2025-01-13T14:00" (HTML datetime-local),
+/// "13/01/2025 14:00", or RFC 3339 ("2025-01-13T07:00:00Z").
+pub fn parse_local_datetime(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.timestamp_millis());
+    }
+    let naive = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())?;
+    Ho_Chi_Minh
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+}
+
+/// The value of an HTML datetime-local input, in Vietnam time.
+pub fn input_datetime(ms: i64) -> String {
+    local(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +89,17 @@ mod tests {
         // 2025-01-13T07:00:00Z is 14:00 in Hanoi (UTC+7).
         assert_eq!(format_datetime(1_736_751_600_000), "13/01/2025 14:00");
         assert_eq!(format_date(1_736_751_600_000), "13/01/2025");
+    }
+
+    #[test]
+    fn parses_date_times_in_vietnam_time() {
+        let t = Some(1_736_751_600_000); // 13/01/2025 14:00 in Hanoi
+        assert_eq!(parse_local_datetime("2025-01-13T14:00"), t);
+        assert_eq!(parse_local_datetime("13/01/2025 14:00"), t);
+        assert_eq!(parse_local_datetime("2025-01-13T07:00:00Z"), t);
+        assert_eq!(parse_local_datetime("2025-01-13T14:00:00+07:00"), t);
+        assert_eq!(parse_local_datetime("tomorrow"), None);
+        assert_eq!(input_datetime(1_736_751_600_000), "2025-01-13T14:00");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub clocks: ClockConfig,
     pub smtp: SmtpConfig,
+    pub newsroom: NewsroomConfig,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
 }
@@ -52,6 +53,28 @@ pub struct ClockConfig {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
+pub struct NewsroomConfig {
+    /// Bulletin categories (codes; labels come from the locale files, category.<code>).
+    pub categories: Vec<String>,
+    /// A spokesperson may approve their own initial information in an emergency (logged
+    /// as self-approved). Off by default: four eyes.
+    pub allow_emergency_self_approval: bool,
+}
+
+impl Default for NewsroomConfig {
+    fn default() -> Self {
+        NewsroomConfig {
+            categories: crate::newsroom::model::DEFAULT_CATEGORIES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            allow_emergency_self_approval: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SmtpConfig {
     /// Empty: email is not sent (deliveries wait in the event log).
     pub host: String,
@@ -72,6 +95,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             clocks: ClockConfig::default(),
             smtp: SmtpConfig::default(),
+            newsroom: NewsroomConfig::default(),
             max_body_bytes: 2 * 1024 * 1024,
         }
     }
@@ -125,6 +149,7 @@ impl Config {
                 "auth",
                 "clocks",
                 "smtp",
+                "newsroom",
                 "max_body_bytes",
             ]))
             .extract()
@@ -169,6 +194,16 @@ impl Config {
         }
         if !matches!(self.smtp.security.as_str(), "none" | "starttls" | "tls") {
             return Err("smtp.security must be none, starttls or tls".into());
+        }
+        if self.newsroom.categories.is_empty()
+            || self.newsroom.categories.iter().any(|c| {
+                c.is_empty()
+                    || !c
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+            })
+        {
+            return Err("newsroom.categories: codes of a–z, 0–9 and _".into());
         }
         if self.max_body_bytes < 1024 {
             return Err("max_body_bytes must be at least 1024".into());

@@ -82,6 +82,7 @@ pub enum Action {
     ManageOwnProfile,
     ViewUser,
     // newsroom
+    ViewNewsroomDesk,
     DraftBulletin,
     ApproveBulletin,
     PublishBulletin,
@@ -168,7 +169,9 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
             matches!(role, Admin | Leader | Spokesperson | PressOfficer)
                 || (role == UnitOfficer && (own || *owner == Owner::None))
         }
-        ApproveBulletin | PublishBulletin => matches!(role, Leader | Spokesperson),
+        ViewNewsroomDesk => role.is_staff(),
+        ApproveBulletin => matches!(role, Leader | Spokesperson),
+        PublishBulletin => matches!(role, Leader | Spokesperson | PressOfficer),
         ReadPressOnly => role.is_staff() || role == Journalist,
         SubmitPressRequest => role == Journalist && (own || *owner == Owner::None),
         ViewPressRequest => {
@@ -263,6 +266,11 @@ mod tests {
             (Spokesperson, ApproveBulletin, Owner::None, true),
             (PressOfficer, ApproveBulletin, Owner::None, false),
             (Admin, ApproveBulletin, Owner::None, false),
+            (PressOfficer, PublishBulletin, Owner::None, true),
+            (UnitOfficer, PublishBulletin, Owner::None, false),
+            (Journalist, PublishBulletin, Owner::None, false),
+            (UnitOfficer, ViewNewsroomDesk, Owner::None, true),
+            (Journalist, ViewNewsroomDesk, Owner::None, false),
             (Journalist, ReadPressOnly, Owner::None, true),
             (Public, ReadPressOnly, Owner::None, false),
             // press desk: a journalist reads their own agency's records only

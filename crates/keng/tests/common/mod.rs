@@ -102,7 +102,7 @@ impl TestDb {
         }
         c.env_remove("KENG_DATABASE_URL")
             .env_remove("KENG_DATA_DIR")
-            .env("KENG_LOG", "warn");
+            .env("KENG_LOG", "warn,html5ever=error");
         c
     }
 

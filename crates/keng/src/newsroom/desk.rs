@@ -1,0 +1,533 @@
+//! The newsroom desk for police staff: the dashboard (incident clocks, bulletins by
+//! state), the editor, the workflow buttons, versions and the diff between any two.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use minijinja::context;
+use serde::Deserialize;
+
+use super::model::{Bulletin, State as BState, AUDIENCES, KINDS};
+use super::store::{self, ActionInput, BulletinInput, IncidentInput, ListFilter};
+use super::visibility::Viewer;
+use crate::accounts::store as accounts;
+use crate::platform::auth::Ctx;
+use crate::platform::clock::{self, now_ms};
+use crate::platform::errors::{AppError, AppResult};
+use crate::platform::i18n::{self, Lang};
+use crate::platform::permissions::{Action, Owner, Role};
+use crate::platform::state::AppState;
+use crate::platform::web::page;
+
+fn staff(ctx: &Ctx) -> AppResult<&crate::accounts::model::User> {
+    ctx.require(Action::ViewNewsroomDesk, &Owner::None)?;
+    ctx.user()
+}
+
+fn field_errors(e: AppError, lang: Lang) -> AppResult<Vec<(String, String)>> {
+    match e {
+        AppError::Invalid(f) => Ok(f.into_iter().map(|(k, m)| (k, i18n::t(lang, m))).collect()),
+        AppError::Conflict(k) => Ok(vec![("_".into(), i18n::t(lang, k))]),
+
+        other => Err(other),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+fn done(lang: Lang, d: Option<&str>) -> Option<String> {
+    let key = format!("done.{}", d?);
+    let m = i18n::t(lang, &key);
+    (m != key).then_some(m)
+}
+
+pub async fn dashboard(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    staff(&ctx)?;
+    let now = now_ms();
+    let incidents = store::list_incidents(&app.db, 30).await?;
+    let clocks: Vec<_> = incidents
+        .iter()
+        .map(|i| {
+            let m = i.minutes_left(now).unwrap_or(0).abs();
+            context! { i => i, clock => i.clock_state(now), hours => m / 60, minutes => m % 60 }
+        })
+        .collect();
+    let mut by_state = Vec::new();
+    for st in [
+        BState::Submitted,
+        BState::Approved,
+        BState::Draft,
+        BState::Published,
+        BState::Withdrawn,
+    ] {
+        let f = ListFilter {
+            state: Some(st.as_str().into()),
+            limit: 50,
+            ..Default::default()
+        };
+        by_state.push(context! { state => st.as_str(), items => store::list(&app.db, Viewer::Staff, &f, true).await? });
+    }
+    Ok(page(
+        &app,
+        &ctx,
+        "newsroom/desk.html",
+        context! { clocks => clocks, by_state => by_state, now => now, done => done(ctx.lang, q.done.as_deref()),
+                   can_draft => ctx.can(Action::DraftBulletin) || ctx.user.as_ref().is_some_and(|u| u.role == Role::UnitOfficer) },
+    )?
+    .into_response())
+}
+
+/// The editor's form fields (strings as typed).
+#[derive(Deserialize, Default, serde::Serialize, Clone)]
+pub struct EditorForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    places: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    audience: String,
+    #[serde(default)]
+    embargo_until: String,
+    #[serde(default)]
+    incident_id: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    spokesperson_id: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl EditorForm {
+    fn input(&self) -> BulletinInput {
+        let list = |s: &str| {
+            s.split([',', '\n'])
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        };
+        BulletinInput {
+            kind: self.kind.clone(),
+            category: self.category.clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+            places: list(&self.places),
+            tags: list(&self.tags),
+            audience: self.audience.clone(),
+            embargo_until: Some(self.embargo_until.clone()),
+            incident_id: Some(self.incident_id.clone()),
+            unit_ids: Some(self.unit_id.clone())
+                .filter(|s| !s.is_empty())
+                .into_iter()
+                .collect(),
+            spokesperson_id: Some(self.spokesperson_id.clone()),
+        }
+    }
+
+    fn of(b: &Bulletin) -> EditorForm {
+        EditorForm {
+            kind: b.kind.clone(),
+            category: b.category.clone(),
+            title: b.title.clone(),
+            summary: b.summary.clone(),
+            body: b.body_html.clone(),
+            places: b.places.join(", "),
+            tags: b.tags.join(", "),
+            audience: b.audience.clone(),
+            embargo_until: b
+                .embargo_until
+                .map(clock::input_datetime)
+                .unwrap_or_default(),
+            incident_id: b.incident_id.clone().unwrap_or_default(),
+            unit_id: b.unit_ids.first().cloned().unwrap_or_default(),
+            spokesperson_id: b.spokesperson_id.clone().unwrap_or_default(),
+            note: String::new(),
+        }
+    }
+}
+
+async fn editor(
+    app: &AppState,
+    ctx: &Ctx,
+    action: &str,
+    form: &EditorForm,
+    errors: Vec<(String, String)>,
+    correcting: bool,
+) -> AppResult<Html<String>> {
+    let incidents = store::list_incidents(&app.db, 100).await?;
+    let units = accounts::list_units(&app.db).await?;
+    let mut speakers = accounts::list_users(
+        &app.db,
+        &accounts::UserFilter {
+            role: Some(Role::Spokesperson),
+            ..Default::default()
+        },
+    )
+    .await?;
+    speakers.extend(
+        accounts::list_users(
+            &app.db,
+            &accounts::UserFilter {
+                role: Some(Role::Leader),
+                ..Default::default()
+            },
+        )
+        .await?,
+    );
+    page(
+        app,
+        ctx,
+        "newsroom/editor.html",
+        context! { action => action, form => form, errors => errors, incidents => incidents, units => units, speakers => speakers,
+        kinds => KINDS, audiences => AUDIENCES, categories => app.config.newsroom.categories.clone(), correcting => correcting },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    incident: Option<String>,
+}
+
+pub async fn new_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
+    staff(&ctx)?;
+    let form = EditorForm {
+        kind: if q.incident.is_some() {
+            "initial_information".into()
+        } else {
+            "press_release".into()
+        },
+        audience: "public".into(),
+        incident_id: q.incident.unwrap_or_default(),
+        ..Default::default()
+    };
+    Ok(editor(&app, &ctx, "/newsroom", &form, Vec::new(), false)
+        .await?
+        .into_response())
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<EditorForm>,
+) -> AppResult<Response> {
+    let user = staff(&ctx)?.clone();
+    match store::create(&app.db, &app.config, &ctx.origin(), &user, &f.input()).await {
+        Ok(b) => {
+            Ok(Redirect::to(&format!("/newsroom/b/{}?done=bulletin_saved", b.id)).into_response())
+        }
+        Err(e) => {
+            let errors = field_errors(e, ctx.lang)?;
+            Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                editor(&app, &ctx, "/newsroom", &f, errors, false).await?,
+            )
+                .into_response())
+        }
+    }
+}
+
+pub async fn view(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let user = staff(&ctx)?.clone();
+    let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let versions = store::versions(&app.db, &id).await?;
+    let incident = match &b.incident_id {
+        Some(i) => store::get_incident(&app.db, i).await?,
+        None => None,
+    };
+    let names = accounts::list_users(&app.db, &Default::default()).await?;
+    let name_of = |id: &Option<String>| {
+        id.as_ref()
+            .and_then(|i| names.iter().find(|u| &u.id == i))
+            .map(|u| u.display_name.clone())
+    };
+    let is_author = b.author_id.as_deref() == Some(user.id.as_str());
+    let can = |a: Action| ctx.can(a);
+    let actions: Vec<&str> = match b.state {
+        BState::Draft => vec!["submit"],
+        BState::Submitted
+            if can(Action::ApproveBulletin)
+                && (!is_author
+                    || (app.config.newsroom.allow_emergency_self_approval
+                        && user.role == Role::Spokesperson
+                        && b.kind == "initial_information")) =>
+        {
+            vec!["approve"]
+        }
+        BState::Approved if can(Action::PublishBulletin) => vec!["publish"],
+        BState::Published if can(Action::ApproveBulletin) => vec!["withdraw"],
+        _ => vec![],
+    };
+    let editable = matches!(
+        b.state,
+        BState::Draft | BState::Submitted | BState::Approved
+    );
+    let correctable = b.state == BState::Published && can(Action::PublishBulletin);
+    Ok(page(
+        &app,
+        &ctx,
+        "newsroom/desk_bulletin.html",
+        context! {
+            b => b.clone(), versions => versions, incident => incident, actions => actions, editable => editable, correctable => correctable,
+            author => name_of(&b.author_id), approver => name_of(&b.approved_by), publisher => name_of(&b.published_by),
+            now => now_ms(), done => done(ctx.lang, q.done.as_deref()),
+        },
+    )?
+    .into_response())
+}
+
+pub async fn edit_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    staff(&ctx)?;
+    let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let correcting = b.state == BState::Published;
+    let action = if correcting {
+        format!("/newsroom/b/{id}/correct")
+    } else {
+        format!("/newsroom/b/{id}")
+    };
+    Ok(editor(
+        &app,
+        &ctx,
+        &action,
+        &EditorForm::of(&b),
+        Vec::new(),
+        correcting,
+    )
+    .await?
+    .into_response())
+}
+
+pub async fn update(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<EditorForm>,
+) -> AppResult<Response> {
+    let user = staff(&ctx)?.clone();
+    match store::update(&app.db, &app.config, &ctx.origin(), &user, &id, &f.input()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/newsroom/b/{id}?done=bulletin_saved")).into_response()),
+        Err(e) => {
+            let errors = field_errors(e, ctx.lang)?;
+            let html = editor(&app, &ctx, &format!("/newsroom/b/{id}"), &f, errors, false).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+pub async fn correct(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<EditorForm>,
+) -> AppResult<Response> {
+    let user = staff(&ctx)?.clone();
+    let input = ActionInput {
+        note: Some(f.note.clone()),
+        content: Some(f.input()),
+        publish_at: None,
+    };
+    match store::act(
+        &app.db,
+        &app.config,
+        &ctx.origin(),
+        &user,
+        &id,
+        "correct",
+        &input,
+    )
+    .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/newsroom/b/{id}?done=bulletin_corrected")).into_response())
+        }
+        Err(e) => {
+            let errors = field_errors(e, ctx.lang)?;
+            let html = editor(
+                &app,
+                &ctx,
+                &format!("/newsroom/b/{id}/correct"),
+                &f,
+                errors,
+                true,
+            )
+            .await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    publish_at: String,
+}
+
+pub async fn step(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<StepForm>,
+) -> AppResult<Response> {
+    let user = staff(&ctx)?.clone();
+    if !matches!(
+        action.as_str(),
+        "submit" | "approve" | "publish" | "withdraw"
+    ) {
+        return Err(AppError::NotFound);
+    }
+    let input = ActionInput {
+        note: Some(f.note),
+        publish_at: Some(f.publish_at),
+        content: None,
+    };
+    store::act(
+        &app.db,
+        &app.config,
+        &ctx.origin(),
+        &user,
+        &id,
+        &action,
+        &input,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/newsroom/b/{id}?done=bulletin_{action}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DiffQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+/// Word-level differences between two versions of the text.
+pub async fn diff(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> AppResult<Response> {
+    staff(&ctx)?;
+    let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let versions = store::versions(&app.db, &id).await?;
+    let to = q.to.unwrap_or(b.version);
+    let from = q.from.unwrap_or(to - 1);
+    let pick = |n: i64| {
+        versions
+            .iter()
+            .find(|v| v.version == n)
+            .ok_or(AppError::BadRequest {
+                key: "err.no_version",
+                detail: Some(n.to_string()),
+            })
+    };
+    let (a, z) = (pick(from)?, pick(to)?);
+    let parts = |old: &str, new: &str| -> Vec<(String, String)> {
+        similar::TextDiff::from_words(old, new)
+            .iter_all_changes()
+            .map(|c| {
+                let tag = match c.tag() {
+                    similar::ChangeTag::Delete => "del",
+                    similar::ChangeTag::Insert => "ins",
+                    similar::ChangeTag::Equal => "eq",
+                };
+                (tag.to_string(), c.value().to_string())
+            })
+            .collect()
+    };
+    let plain = super::sanitize::plain;
+    Ok(page(
+        &app,
+        &ctx,
+        "newsroom/diff.html",
+        context! {
+            b => b, from => a, to => z, versions => versions,
+            title => parts(&a.title, &z.title), summary => parts(&a.summary, &z.summary),
+            body => parts(&plain(&a.body_html), &plain(&z.body_html)),
+        },
+    )?
+    .into_response())
+}
+
+pub async fn incident_form(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    staff(&ctx)?;
+    let units = accounts::list_units(&app.db).await?;
+    Ok(page(&app, &ctx, "newsroom/incident_new.html", context! { units => units, form => IncidentForm::default(), errors => Vec::<(String, String)>::new() })?.into_response())
+}
+
+#[derive(Deserialize, Default, serde::Serialize)]
+pub struct IncidentForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    occurred_at: String,
+    #[serde(default)]
+    public_concern: Option<String>,
+}
+
+pub async fn incident_create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<IncidentForm>,
+) -> AppResult<Response> {
+    let user = staff(&ctx)?.clone();
+    let input = IncidentInput {
+        title: f.title.clone(),
+        summary: Some(f.summary.clone()),
+        place: Some(f.place.clone()),
+        unit_id: Some(f.unit_id.clone()),
+        occurred_at: f.occurred_at.clone(),
+        public_concern: f.public_concern.is_some(),
+    };
+    match store::create_incident(&app.db, &app.config, &ctx.origin(), &user, &input).await {
+        Ok(i) => Ok(Redirect::to(&format!("/newsroom/new?incident={}", i.id)).into_response()),
+        Err(e) => {
+            let errors = field_errors(e, ctx.lang)?;
+            let units = accounts::list_units(&app.db).await?;
+            let html = page(
+                &app,
+                &ctx,
+                "newsroom/incident_new.html",
+                context! { units => units, form => f, errors => errors },
+            )?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}

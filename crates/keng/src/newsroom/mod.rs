@@ -1,0 +1,68 @@
+//! Newsroom (tin tức): initial information on incidents and press releases, from draft to
+//! every reader — four-eyes approval, embargo, scheduled publication, corrections and
+//! withdrawals with every version kept — and its public surfaces (pages, Atom, ninjs,
+//! sitemap). Who sees what is decided in `visibility`, and only there.
+
+pub mod api;
+pub mod desk;
+pub mod feeds;
+pub mod model;
+pub mod ninjs;
+pub mod public;
+pub mod sanitize;
+pub mod store;
+pub mod visibility;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::platform::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tin", get(public::list))
+        .route("/tin/{id}", get(public::detail))
+        .route("/tin/{id}/print", get(public::print))
+        .route("/vu-viec/{id}", get(public::incident))
+        .route("/sitemap.xml", get(public::sitemap))
+        .route("/feeds/bulletins.atom", get(public::feed_all))
+        .route("/feeds/category/{file}", get(public::feed_category))
+        .route("/feeds/incident/{file}", get(public::feed_incident))
+        .route("/newsroom", get(desk::dashboard).post(desk::create))
+        .route("/newsroom/new", get(desk::new_form))
+        .route("/newsroom/b/{id}", get(desk::view).post(desk::update))
+        .route("/newsroom/b/{id}/edit", get(desk::edit_form))
+        .route("/newsroom/b/{id}/diff", get(desk::diff))
+        .route("/newsroom/b/{id}/correct", post(desk::correct))
+        .route("/newsroom/b/{id}/do/{action}", post(desk::step))
+        .route("/newsroom/incidents", post(desk::incident_create))
+        .route("/newsroom/incidents/new", get(desk::incident_form))
+        .route("/api/v1/bulletins", get(api::list).post(api::create))
+        .route("/api/v1/bulletins/{id}", get(api::get).put(api::update))
+        .route("/api/v1/bulletins/{id}/{action}", post(api::act))
+        .route(
+            "/api/v1/incidents",
+            get(api::incidents).post(api::create_incident),
+        )
+}
+
+/// Releases scheduled and embargoed bulletins when their time comes: it sleeps until the
+/// next due time (at most a second, so schedules set meanwhile are seen).
+pub async fn release_loop(
+    db: crate::platform::db::Db,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        if let Err(e) = store::release_due(&db).await {
+            tracing::warn!(error = %e, "release of due bulletins failed");
+        }
+        let wait = match store::next_release(&db).await {
+            Ok(Some(t)) => (t - crate::platform::clock::now_ms()).clamp(0, 1000),
+            _ => 1000,
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_millis(wait as u64)) => {},
+            _ = stop.changed() => return,
+        }
+    }
+}
