@@ -460,19 +460,29 @@ pub async fn load_newsroom(
         unit_ids: Vec::new(),
         spokesperson_id: Some(speaker.id.clone()),
     };
+    // The real chain: the press officer drafts and submits, the spokesperson approves,
+    // the press officer publishes.
+    let publish = |id: &str| {
+        let (officer, speaker, o) = (&officer, &speaker, &o);
+        let id = id.to_string();
+        async move {
+            for (who, step) in [
+                (officer, "submit"),
+                (speaker, "approve"),
+                (officer, "publish"),
+            ] {
+                news::act(db, config, o, who, &id, step, &ActionInput::default())
+                    .await
+                    .map_err(e)?;
+            }
+            Ok::<(), anyhow::Error>(())
+        }
+    };
     for b in DEMO_BULLETINS {
         let d = news::create(db, config, &o, &officer, &input(b))
             .await
             .map_err(e)?;
-        for (who, step) in [
-            (&officer, "submit"),
-            (&speaker, "approve"),
-            (&officer, "publish"),
-        ] {
-            news::act(db, config, &o, who, &d.id, step, &ActionInput::default())
-                .await
-                .map_err(e)?;
-        }
+        publish(&d.id).await?;
         let at = now - b.0 * day - 2 * 3_600_000;
         backdate(db, &d.id, at).await?;
     }
@@ -484,30 +494,14 @@ pub async fn load_newsroom(
     let d = news::create(db, config, &o, &officer, &emb)
         .await
         .map_err(e)?;
-    for (who, step) in [
-        (&officer, "submit"),
-        (&speaker, "approve"),
-        (&officer, "publish"),
-    ] {
-        news::act(db, config, &o, who, &d.id, step, &ActionInput::default())
-            .await
-            .map_err(e)?;
-    }
+    publish(&d.id).await?;
     // A withdrawn item.
     let mut wd = input(&DEMO_BULLETINS[7]);
     wd.title = "Thông tin về vụ trộm cắp tại chợ đêm (đã gỡ)".into();
     let d = news::create(db, config, &o, &officer, &wd)
         .await
         .map_err(e)?;
-    for (who, step) in [
-        (&officer, "submit"),
-        (&speaker, "approve"),
-        (&officer, "publish"),
-    ] {
-        news::act(db, config, &o, who, &d.id, step, &ActionInput::default())
-            .await
-            .map_err(e)?;
-    }
+    publish(&d.id).await?;
     news::act(
         db,
         config,
