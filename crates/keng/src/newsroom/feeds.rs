@@ -33,6 +33,29 @@ pub fn feed(
     site: &str,
     bulletins: &[Bulletin],
 ) -> String {
+    feed_with(title, self_path, base, site, bulletins, None)
+}
+
+/// A press feed: embargoed and press-only entries say so in their title, at `now`.
+pub fn press_feed(
+    title: &str,
+    self_path: &str,
+    base: &str,
+    site: &str,
+    bulletins: &[Bulletin],
+    now: i64,
+) -> String {
+    feed_with(title, self_path, base, site, bulletins, Some(now))
+}
+
+fn feed_with(
+    title: &str,
+    self_path: &str,
+    base: &str,
+    site: &str,
+    bulletins: &[Bulletin],
+    press_at: Option<i64>,
+) -> String {
     let base = base.trim_end_matches('/');
     let mut entries = Vec::new();
     let mut deleted = Vec::new();
@@ -72,8 +95,20 @@ pub fn feed(
         if let Some(n) = &b.correction_note {
             summary = format!("[Đính chính: {n}] {summary}");
         }
+        let mut entry_title = b.title.clone();
+        if let (Some(now), Some(until)) = (press_at, b.embargo_until) {
+            if until > now && b.audience == "public" {
+                entry_title = format!(
+                    "[CẤM ĐĂNG TRƯỚC {}] {entry_title}",
+                    crate::platform::clock::format_datetime(until)
+                );
+            }
+        }
+        if press_at.is_some() && b.audience == "press" {
+            entry_title = format!("[CHỈ DÀNH CHO BÁO CHÍ] {entry_title}");
+        }
         entries.push(Entry {
-            title: Text::plain(b.title.clone()),
+            title: Text::plain(entry_title),
             id: entry_id(b),
             updated: time(changed),
             published: Some(time(b.shown_at())),

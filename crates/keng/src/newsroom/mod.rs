@@ -5,12 +5,15 @@
 
 pub mod api;
 pub mod desk;
+pub mod distribution;
 pub mod feeds;
 pub mod model;
 pub mod ninjs;
+pub mod press;
 pub mod public;
 pub mod sanitize;
 pub mod store;
+pub mod stream;
 pub mod visibility;
 
 use axum::routing::{get, post};
@@ -44,6 +47,16 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/incidents",
             get(api::incidents).post(api::create_incident),
         )
+        .route("/api/v1/stream", get(stream::stream))
+        .route("/feeds/press/{file}", get(press::press_feed))
+        .route("/press", get(press::press_page))
+        .route("/press/feed-token", post(press::new_feed_token))
+        .route("/press/feed-token/revoke", post(press::revoke_feed_token))
+        .route("/press/subscription", post(press::set_subscription))
+        .route("/press/webhook", post(press::set_webhook))
+        .route("/press/webhook/disable", post(press::disable_webhook))
+        .route("/newsroom/deliveries", get(press::deliveries_page))
+        .route("/newsroom/deliveries/{id}/replay", post(press::replay))
 }
 
 /// Releases scheduled and embargoed bulletins when their time comes: it sleeps until the

@@ -87,7 +87,10 @@ pub struct Bulletin {
     pub self_approved: bool,
     pub published_by: Option<String>,
     pub published_at: Option<i64>,
+    /// When it became public (public audience only).
     pub released_at: Option<i64>,
+    /// When it reached accredited press.
+    pub press_released_at: Option<i64>,
     pub corrected_at: Option<i64>,
     pub correction_note: Option<String>,
     pub withdrawn_at: Option<i64>,
@@ -136,6 +139,7 @@ impl Bulletin {
             published_by: r.opt_str("published_by")?,
             published_at: r.opt_i64("published_at")?,
             released_at: r.opt_i64("released_at")?,
+            press_released_at: r.opt_i64("press_released_at")?,
             corrected_at: r.opt_i64("corrected_at")?,
             correction_note: r.opt_str("correction_note")?,
             withdrawn_at: r.opt_i64("withdrawn_at")?,
@@ -163,6 +167,7 @@ impl Bulletin {
     /// The time shown as its date: public release, press release, or creation.
     pub fn shown_at(&self) -> i64 {
         self.released_at
+            .or(self.press_released_at)
             .or(self.press_time())
             .unwrap_or(self.created_at)
     }

@@ -529,29 +529,44 @@ async fn mark_first_information(tx: &mut Tx, b: &Bulletin) -> DbResult<()> {
     Ok(())
 }
 
-/// Marks a bulletin released once its public time (or, press-only, its press time) has
-/// come, appending `bulletin.released` once: the signal feeds, caches and streams follow.
+/// Marks the two moments of a published bulletin once each, with an event the
+/// distribution follows: `bulletin.press_released` when accredited press may read it
+/// (publication, or its scheduled time) and `bulletin.released` when the public may
+/// (after any embargo; public audience only).
 async fn release_in(tx: &mut Tx, b: &Bulletin, now: i64) -> DbResult<bool> {
-    let due = b.public_time().or(b.press_time()).filter(|t| *t <= now);
-    let Some(t) = due else { return Ok(false) };
-    let n = tx
-        .execute(
-            "UPDATE bulletins SET released_at = $1 WHERE id = $2 AND released_at IS NULL AND state = 'published'",
-            args![t, &b.id],
-        )
-        .await?;
-    if n == 1 {
-        crate::platform::events::append(
-            tx,
-            "bulletin.released",
-            "bulletin",
-            &b.id,
-            None,
-            &serde_json::json!({"id": b.id, "audience": b.audience, "released_at": t}),
-        )
-        .await?;
+    let mut any = false;
+    let moments = [
+        (
+            "press_released_at",
+            "bulletin.press_released",
+            b.press_time(),
+        ),
+        ("released_at", "bulletin.released", b.public_time()),
+    ];
+    for (column, kind, time) in moments {
+        let Some(t) = time.filter(|t| *t <= now) else {
+            continue;
+        };
+        let n = tx
+            .execute(
+                &format!("UPDATE bulletins SET {column} = $1 WHERE id = $2 AND {column} IS NULL AND state = 'published'"),
+                args![t, &b.id],
+            )
+            .await?;
+        if n == 1 {
+            crate::platform::events::append(
+                tx,
+                kind,
+                "bulletin",
+                &b.id,
+                None,
+                &serde_json::json!({"id": b.id, "audience": b.audience, "at": t}),
+            )
+            .await?;
+            any = true;
+        }
     }
-    Ok(n == 1)
+    Ok(any)
 }
 
 /// Releases every published bulletin whose schedule or embargo has passed (run every
@@ -560,8 +575,9 @@ pub async fn release_due(db: &Db) -> AppResult<usize> {
     let now = now_ms();
     let rows = db
         .fetch_all(
-            "SELECT id FROM bulletins WHERE state = 'published' AND released_at IS NULL
-               AND COALESCE(publish_at, 0) <= $1 AND (audience <> 'public' OR COALESCE(embargo_until, 0) <= $1)",
+            "SELECT id FROM bulletins WHERE state = 'published' AND COALESCE(publish_at, 0) <= $1
+               AND (press_released_at IS NULL
+                    OR (released_at IS NULL AND audience = 'public' AND COALESCE(embargo_until, 0) <= $1))",
             args![now],
         )
         .await?;
@@ -584,8 +600,10 @@ pub async fn next_release(db: &Db) -> AppResult<Option<i64>> {
     let now = now_ms();
     let row = db
         .fetch_one(
-            "SELECT MIN(CASE WHEN COALESCE(publish_at, 0) > $1 THEN publish_at ELSE embargo_until END) AS t
-             FROM bulletins WHERE state = 'published' AND released_at IS NULL",
+            "SELECT MIN(CASE WHEN press_released_at IS NULL THEN publish_at
+                             WHEN audience = 'public' AND released_at IS NULL THEN embargo_until END) AS t
+             FROM bulletins WHERE state = 'published' AND (press_released_at IS NULL OR released_at IS NULL)
+               AND (COALESCE(publish_at, 0) > $1 OR COALESCE(embargo_until, 0) > $1)",
             args![now],
         )
         .await?;
@@ -621,7 +639,7 @@ pub async fn list(
         params.push(v);
         sql.push_str(&cond.replace('?', &format!("${}", params.len())));
     };
-    let shown = "COALESCE(b.released_at, b.published_at, b.created_at)";
+    let shown = "COALESCE(b.released_at, b.press_released_at, b.published_at, b.created_at)";
     if let Some(c) = f.category.as_deref().filter(|s| !s.is_empty()) {
         add(c.into(), " AND b.category = ?");
     }

@@ -73,6 +73,16 @@ pub fn parse_local_datetime(s: &str) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+/// Today (in Vietnam) at `hour`:00, as UTC milliseconds.
+pub fn today_at_hour(now_ms: i64, hour: u32) -> Option<i64> {
+    let day = local(now_ms)?.date_naive();
+    let t = day.and_hms_opt(hour.min(23), 0, 0)?;
+    Ho_Chi_Minh
+        .from_local_datetime(&t)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+}
+
 /// The value of an HTML datetime-local input, in Vietnam time.
 pub fn input_datetime(ms: i64) -> String {
     local(ms)

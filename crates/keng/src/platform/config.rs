@@ -59,6 +59,8 @@ pub struct NewsroomConfig {
     /// A spokesperson may approve their own initial information in an emergency (logged
     /// as self-approved). Off by default: four eyes.
     pub allow_emergency_self_approval: bool,
+    /// The daily digest email goes out at this hour (Vietnam time).
+    pub digest_hour: u32,
 }
 
 impl Default for NewsroomConfig {
@@ -69,6 +71,7 @@ impl Default for NewsroomConfig {
                 .map(|s| s.to_string())
                 .collect(),
             allow_emergency_self_approval: false,
+            digest_hour: 17,
         }
     }
 }

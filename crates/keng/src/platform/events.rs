@@ -230,7 +230,7 @@ pub fn wake() {
     }
 }
 
-fn register_waker() -> Arc<Notify> {
+pub fn register_waker() -> Arc<Notify> {
     let n = Arc::new(Notify::new());
     if let Ok(mut w) = wakers().lock() {
         w.push(n.clone());

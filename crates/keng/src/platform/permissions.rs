@@ -87,6 +87,10 @@ pub enum Action {
     ApproveBulletin,
     PublishBulletin,
     ReadPressOnly,
+    /// Set a press agency's webhook endpoint and read its delivery log.
+    ManageAgencyWebhook,
+    /// Read all deliveries, replay dead letters.
+    ManageDeliveries,
     // press desk
     SubmitPressRequest,
     ViewPressRequest,
@@ -173,6 +177,10 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         ApproveBulletin => matches!(role, Leader | Spokesperson),
         PublishBulletin => matches!(role, Leader | Spokesperson | PressOfficer),
         ReadPressOnly => role.is_staff() || role == Journalist,
+        ManageAgencyWebhook => {
+            matches!(role, Admin | PressOfficer) || (role == Journalist && actor.is_editor && own)
+        }
+        ManageDeliveries => matches!(role, Admin | PressOfficer),
         SubmitPressRequest => role == Journalist && (own || *owner == Owner::None),
         ViewPressRequest => {
             matches!(role, Admin | Leader | Spokesperson | PressOfficer)
@@ -272,6 +280,21 @@ mod tests {
             (UnitOfficer, ViewNewsroomDesk, Owner::None, true),
             (Journalist, ViewNewsroomDesk, Owner::None, false),
             (Journalist, ReadPressOnly, Owner::None, true),
+            (
+                PressOfficer,
+                ManageAgencyWebhook,
+                Owner::Agency("agency-b".into()),
+                true,
+            ),
+            (
+                Journalist,
+                ManageAgencyWebhook,
+                Owner::Agency("agency-a".into()),
+                false,
+            ),
+            (Leader, ManageAgencyWebhook, Owner::None, false),
+            (PressOfficer, ManageDeliveries, Owner::None, true),
+            (Journalist, ManageDeliveries, Owner::None, false),
             (Public, ReadPressOnly, Owner::None, false),
             // press desk: a journalist reads their own agency's records only
             (Journalist, ViewPressRequest, own_agency.clone(), true),
@@ -354,6 +377,22 @@ mod tests {
             &a,
             ReportFigures,
             &Owner::Unit(vec!["unit-province".into()])
+        ));
+    }
+
+    #[test]
+    fn only_an_agency_editor_sets_the_agency_webhook() {
+        let mut a = actor(Role::Journalist);
+        a.is_editor = true;
+        assert!(allowed(
+            &a,
+            ManageAgencyWebhook,
+            &Owner::Agency("agency-a".into())
+        ));
+        assert!(!allowed(
+            &a,
+            ManageAgencyWebhook,
+            &Owner::Agency("agency-b".into())
         ));
     }
 

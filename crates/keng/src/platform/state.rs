@@ -14,6 +14,8 @@ pub struct Inner {
     pub templates: Templates,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub started: Instant,
+    /// This node's live-stream fan-out (newsroom).
+    pub stream_hub: crate::newsroom::stream::Hub,
 }
 
 pub type AppState = Arc<Inner>;

@@ -16,7 +16,7 @@ use super::auth::{is_api_path, Ctx, Principal};
 use super::clock;
 use super::errors::{AppError, AppResult, ErrorInfo};
 use super::i18n::{self, Lang};
-use super::permissions::Action;
+use super::permissions::{Action, Role};
 use super::state::AppState;
 
 #[derive(RustEmbed)]
@@ -118,6 +118,13 @@ fn nav(ctx: &Ctx) -> Vec<NavItem> {
                 items.push((href, key));
             }
         }
+    }
+    if ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role == Role::Journalist)
+    {
+        items.push(("/press", "nav.press"));
     }
     if ctx.user.is_some() {
         items.push(("/profile", "nav.profile"));

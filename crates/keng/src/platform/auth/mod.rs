@@ -121,6 +121,19 @@ fn unsafe_method(m: &Method) -> bool {
 /// anonymous CSRF cookie when one was minted.
 pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
+    // An oversize body is refused before anything reads it, whatever the route.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > app.config.max_body_bytes) {
+        return (
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::bad("err.too_large"),
+        )
+            .into_response();
+    }
     let principal = match principal_of(&app, &parts.headers).await {
         Ok(p) => p,
         Err(e) => return e.into_response(),

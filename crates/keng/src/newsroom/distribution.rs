@@ -1,0 +1,334 @@
+//! Distribution to the press, driven by the event log: a follower turns bulletin events
+//! into webhook deliveries for every press agency's endpoint and into email for the
+//! journalists who subscribed (instantly, or in a daily digest). What a journalist may
+//! receive is decided by `visibility::seen` as for any other surface.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::model::Bulletin;
+use super::ninjs;
+use super::sanitize;
+use super::store;
+use super::visibility::{seen, Seen, Viewer};
+use crate::args;
+use crate::platform::clock::{self, now_ms};
+use crate::platform::config::Config;
+use crate::platform::db::{Db, DbResult, Tx};
+use crate::platform::events::{Event, Follower};
+use crate::platform::i18n::{self, Lang};
+use crate::platform::{mailer, webhooks};
+
+/// The message types press systems receive.
+pub fn message_type(event_kind: &str) -> Option<&'static str> {
+    Some(match event_kind {
+        "bulletin.press_released" => "bulletin.published",
+        "bulletin.released" => "bulletin.embargo_lifted",
+        "bulletin.corrected" => "bulletin.corrected",
+        "bulletin.withdrawn" => "bulletin.withdrawn",
+        _ => return None,
+    })
+}
+
+/// What the press gets for an event, if anything: the type and the ninjs document.
+pub async fn press_message(
+    db: &Db,
+    config: &Config,
+    event: &Event,
+) -> anyhow::Result<Option<(&'static str, Bulletin, Value)>> {
+    let Some(kind) = message_type(&event.kind) else {
+        return Ok(None);
+    };
+    let Some(b) = store::get(db, &event.entity_id).await? else {
+        return Ok(None);
+    };
+    let s = seen(&b, Viewer::Press, now_ms());
+    let fits = match kind {
+        "bulletin.withdrawn" => s == Seen::Tombstone,
+        // An embargo lifting is news only for what was embargoed.
+        "bulletin.embargo_lifted" => matches!(s, Seen::Full { .. }) && b.embargo_until.is_some(),
+        _ => matches!(s, Seen::Full { .. }),
+    };
+    if !fits {
+        return Ok(None);
+    }
+    let doc = ninjs::document(&b, s, &config.public_base_url, &config.site_name);
+    Ok(Some((kind, b, doc)))
+}
+
+type Value = serde_json::Value;
+
+/// The follower: webhooks and instant email.
+pub struct Distribution {
+    pub config: Arc<Config>,
+}
+
+#[async_trait::async_trait]
+impl Follower for Distribution {
+    fn name(&self) -> &str {
+        "newsroom-distribution"
+    }
+
+    async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()> {
+        let Some((kind, b, doc)) = press_message(db, &self.config, event).await? else {
+            return Ok(());
+        };
+        let payload = serde_json::json!({ "type": kind, "timestamp": clock::iso(event.created_at), "data": doc });
+        let mut tx = db.begin().await?;
+        // Endpoints get what happened after they were set up, not the backlog before.
+        for ep in webhooks::active_endpoints(&mut tx)
+            .await?
+            .into_iter()
+            .filter(|ep| ep.created_at <= event.created_at)
+        {
+            webhooks::enqueue(
+                &mut tx,
+                &ep.id,
+                event.id,
+                &format!("{}:{}", ep.id, event.event_id),
+                kind,
+                Some(&b.id),
+                &payload,
+            )
+            .await?;
+        }
+        if kind != "bulletin.embargo_lifted" {
+            for (user_id, email) in instant_subscribers(&mut tx, &b, event.created_at).await? {
+                let (subject, body) = mail_text(&self.config, kind, &b);
+                mailer::enqueue(
+                    &mut tx,
+                    &format!("mail:{user_id}:{}", event.event_id),
+                    &email,
+                    &subject,
+                    &body,
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Accredited journalists (and staff) with an email who asked, before `since`, for
+/// instant mail about this bulletin's category.
+async fn instant_subscribers(
+    tx: &mut Tx,
+    b: &Bulletin,
+    since: i64,
+) -> DbResult<Vec<(String, String)>> {
+    let rows = tx
+        .fetch_all(
+            "SELECT u.id, u.email, s.categories FROM subscriptions s JOIN users u ON u.id = s.user_id
+             WHERE s.mode = 'instant' AND u.status = 'active' AND u.email IS NOT NULL AND s.updated_at <= $1",
+            args![since],
+        )
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let cats = r.str("categories")?;
+        if cats.trim().is_empty() || cats.lines().any(|c| c.trim() == b.category) {
+            if let Some(email) = r.opt_str("email")? {
+                out.push((r.str("id")?, email));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Subject and plain-text body of a bulletin email (Vietnamese).
+pub fn mail_text(config: &Config, kind: &str, b: &Bulletin) -> (String, String) {
+    let label = match kind {
+        "bulletin.corrected" => "ĐÍNH CHÍNH",
+        "bulletin.withdrawn" => "GỠ TIN",
+        _ => "TIN MỚI",
+    };
+    let embargo = b
+        .embargo_until
+        .filter(|t| *t > now_ms())
+        .map(|t| format!(" — CẤM ĐĂNG TRƯỚC {}", clock::format_datetime(t)))
+        .unwrap_or_default();
+    let subject = format!("[{}] {label}: {}{embargo}", config.site_name, b.title);
+    let link = format!(
+        "{}/tin/{}",
+        config.public_base_url.trim_end_matches('/'),
+        b.id
+    );
+    let body = match kind {
+        "bulletin.withdrawn" => format!(
+            "{}\n\nTin đã được gỡ. Lý do: {}\nĐề nghị các cơ quan báo chí gỡ hoặc cập nhật tin đã đăng.\n\n{link}\n",
+            b.title,
+            b.withdrawal_reason.clone().unwrap_or_default()
+        ),
+        _ => {
+            let mut s = String::new();
+            if let Some(n) = b.correction_note.as_ref().filter(|_| kind == "bulletin.corrected") {
+                s.push_str(&format!("ĐÍNH CHÍNH: {n}\n\n"));
+            }
+            if !embargo.is_empty() {
+                s.push_str(&format!("CẤM ĐĂNG TRƯỚC: chỉ được đăng, phát từ {}.\n\n", clock::format_datetime(b.embargo_until.unwrap_or(0))));
+            }
+            s.push_str(&format!(
+                "{}\n{} · {}\n\n{}\n\n{}\n\n{link}\n",
+                b.title,
+                i18n::t(Lang::Vi, &format!("kind.{}", b.kind)),
+                i18n::t(Lang::Vi, &format!("category.{}", b.category)),
+                b.summary,
+                sanitize::plain(&b.body_html)
+            ));
+            s
+        }
+    };
+    (subject, body)
+}
+
+// ---------- subscriptions ----------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Subscription {
+    /// off, instant or digest.
+    pub mode: String,
+    pub categories: Vec<String>,
+}
+
+pub const MODES: [&str; 3] = ["off", "instant", "digest"];
+
+pub async fn subscription(db: &Db, user_id: &str) -> DbResult<Subscription> {
+    Ok(
+        match db
+            .fetch_optional(
+                "SELECT mode, categories FROM subscriptions WHERE user_id = $1",
+                args![user_id],
+            )
+            .await?
+        {
+            Some(r) => Subscription {
+                mode: r.str("mode")?,
+                categories: r
+                    .str("categories")?
+                    .lines()
+                    .map(str::to_string)
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            },
+            None => Subscription {
+                mode: "off".into(),
+                categories: Vec::new(),
+            },
+        },
+    )
+}
+
+pub async fn set_subscription(
+    tx: &mut Tx,
+    user_id: &str,
+    mode: &str,
+    categories: &[String],
+) -> DbResult<()> {
+    tx.execute(
+        "INSERT INTO subscriptions (user_id, mode, categories, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode, categories = excluded.categories, updated_at = excluded.updated_at",
+        args![user_id, mode, categories.join("\n"), now_ms()],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Once a day at `newsroom.digest_hour` (Vietnam time), one email per digest subscriber
+/// with what reached the press since their last digest.
+pub async fn digest_loop(
+    db: Db,
+    config: Arc<Config>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        if let Err(e) = send_digests(&db, &config, now_ms()).await {
+            tracing::warn!(error = %e, "digest failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(60)) => {},
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Queues the digests due at `now` (idempotent per user and day).
+pub async fn send_digests(db: &Db, config: &Config, now: i64) -> anyhow::Result<usize> {
+    let Some(today_at) = clock::today_at_hour(now, config.newsroom.digest_hour) else {
+        return Ok(0);
+    };
+    if now < today_at {
+        return Ok(0);
+    }
+    let rows = db
+        .fetch_all(
+            "SELECT u.id, u.email, s.categories, s.last_digest_at FROM subscriptions s JOIN users u ON u.id = s.user_id
+             WHERE s.mode = 'digest' AND u.status = 'active' AND u.email IS NOT NULL AND COALESCE(s.last_digest_at, 0) < $1",
+            args![today_at],
+        )
+        .await?;
+    let mut queued = 0;
+    for r in rows {
+        let since = r
+            .opt_i64("last_digest_at")?
+            .unwrap_or(today_at - 86_400_000);
+        let cats: Vec<String> = r
+            .str("categories")?
+            .lines()
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let filter = store::ListFilter {
+            from_ms: Some(since),
+            limit: 200,
+            ..Default::default()
+        };
+        let items: Vec<Bulletin> = store::list(db, Viewer::Press, &filter, false)
+            .await?
+            .into_iter()
+            .filter(|b| cats.is_empty() || cats.contains(&b.category))
+            .collect();
+        let user_id = r.str("id")?;
+        let mut tx = db.begin().await?;
+        if !items.is_empty() {
+            let mut body = format!(
+                "Tin gửi báo chí từ {} đến {}:\n\n",
+                clock::format_datetime(since),
+                clock::format_datetime(now)
+            );
+            for b in &items {
+                body.push_str(&format!(
+                    "- {} ({})\n  {}/tin/{}\n",
+                    b.title,
+                    clock::format_datetime(b.shown_at()),
+                    config.public_base_url.trim_end_matches('/'),
+                    b.id
+                ));
+            }
+            let subject = format!(
+                "[{}] Điểm tin ngày {} ({} tin)",
+                config.site_name,
+                clock::format_date(now),
+                items.len()
+            );
+            let email = r.opt_str("email")?.unwrap_or_default();
+            mailer::enqueue(
+                &mut tx,
+                &format!("digest:{user_id}:{}", clock::format_date(now)),
+                &email,
+                &subject,
+                &body,
+            )
+            .await?;
+            queued += 1;
+        }
+        tx.execute(
+            "UPDATE subscriptions SET last_digest_at = $1 WHERE user_id = $2",
+            args![now, &user_id],
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(queued)
+}

@@ -1,0 +1,419 @@
+//! The press side of distribution: a journalist's page (personal Atom feed with its
+//! revocable token, email subscription, the agency's webhook for its editor), the
+//! personal feed itself, and the staff's delivery log and dead-letter replay.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use minijinja::context;
+use serde::Deserialize;
+
+use super::distribution::{self, MODES};
+use super::feeds;
+use super::store::{self, ListFilter};
+use super::visibility::Viewer;
+use crate::accounts::store as accounts;
+use crate::args;
+use crate::platform::audit::record_change;
+use crate::platform::auth::Ctx;
+use crate::platform::clock::now_ms;
+use crate::platform::errors::{AppError, AppResult};
+use crate::platform::i18n;
+use crate::platform::ids::{hash_secret, is_id, new_id, random_secret};
+use crate::platform::permissions::{Action, Owner, Role};
+use crate::platform::state::AppState;
+use crate::platform::web::page;
+use crate::platform::webhooks;
+
+#[derive(Deserialize)]
+pub struct PressQuery {
+    done: Option<String>,
+}
+
+/// Secrets shown once, right after they are made.
+struct Shown {
+    feed_url: Option<String>,
+    webhook_secret: Option<String>,
+}
+
+fn nothing_shown() -> Shown {
+    Shown {
+        feed_url: None,
+        webhook_secret: None,
+    }
+}
+
+async fn render(
+    app: &AppState,
+    ctx: &Ctx,
+    shown: Shown,
+    done: Option<String>,
+) -> AppResult<Response> {
+    ctx.require(Action::ReadPressOnly, &Owner::None)?;
+    let user = ctx.user()?.clone();
+    let sub = distribution::subscription(&app.db, &user.id).await?;
+    let has_feed = app
+        .db
+        .fetch_optional(
+            "SELECT id FROM feed_tokens WHERE user_id = $1 AND revoked_at IS NULL",
+            args![&user.id],
+        )
+        .await?
+        .is_some();
+    let agency = match &user.agency_id {
+        Some(a) => accounts::get_agency(&app.db, a).await?,
+        None => None,
+    };
+    let can_webhook = agency.as_ref().is_some_and(|a| {
+        ctx.require(Action::ManageAgencyWebhook, &Owner::Agency(a.id.clone()))
+            .is_ok()
+    });
+    let (endpoint, log) = match (&agency, can_webhook) {
+        (Some(a), true) => (
+            webhooks::endpoint_of_agency(&app.db, &a.id).await?,
+            webhooks::deliveries(&app.db, Some(&a.id), false, 50).await?,
+        ),
+        _ => (None, Vec::new()),
+    };
+    let html = page(
+        app,
+        ctx,
+        "newsroom/press.html",
+        context! {
+            sub => sub, modes => MODES, categories => app.config.newsroom.categories.clone(), has_feed => has_feed,
+            feed_url => shown.feed_url, agency => agency, can_webhook => can_webhook, endpoint => endpoint,
+            webhook_secret => shown.webhook_secret, log => log, done => done, agencies => agency.clone().into_iter().collect::<Vec<_>>(),
+            stream_url => "/api/v1/stream",
+        },
+    )?;
+    Ok(html.into_response())
+}
+
+pub async fn press_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PressQuery>,
+) -> AppResult<Response> {
+    let done = q.done.as_deref().and_then(|d| {
+        let key = format!("done.{d}");
+        let m = i18n::t(ctx.lang, &key);
+        (m != key).then_some(m)
+    });
+    render(&app, &ctx, nothing_shown(), done).await
+}
+
+/// A new personal feed token (the old ones stop working); the URL is shown once.
+pub async fn new_feed_token(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.require(Action::ReadPressOnly, &Owner::None)?;
+    let user = ctx.user()?.clone();
+    let token = random_secret();
+    let now = now_ms();
+    let mut tx = app.db.begin().await?;
+    tx.execute(
+        "UPDATE feed_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        args![now, &user.id],
+    )
+    .await?;
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO feed_tokens (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+        args![&id, &user.id, hash_secret(&token), now],
+    )
+    .await?;
+    record_change(
+        &mut tx,
+        &ctx.origin(),
+        "feed_token.created",
+        "feed_token",
+        &id,
+        None,
+        Some(serde_json::json!({"user_id": user.id})),
+    )
+    .await?;
+    tx.commit().await?;
+    let url = format!(
+        "{}/feeds/press/{token}.atom",
+        app.config.public_base_url.trim_end_matches('/')
+    );
+    render(
+        &app,
+        &ctx,
+        Shown {
+            feed_url: Some(url),
+            ..nothing_shown()
+        },
+        None,
+    )
+    .await
+}
+
+pub async fn revoke_feed_token(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.require(Action::ReadPressOnly, &Owner::None)?;
+    let user = ctx.user()?.clone();
+    let mut tx = app.db.begin().await?;
+    tx.execute(
+        "UPDATE feed_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        args![now_ms(), &user.id],
+    )
+    .await?;
+    record_change(
+        &mut tx,
+        &ctx.origin(),
+        "feed_token.revoked",
+        "feed_token",
+        &user.id,
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/press?done=feed_revoked").into_response())
+}
+
+/// The personal press feed: press-only and embargoed items included, marked.
+pub async fn press_feed(
+    State(app): State<AppState>,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let token = file.strip_suffix(".atom").ok_or(AppError::NotFound)?;
+    let row = app
+        .db
+        .fetch_optional(
+            "SELECT u.role FROM feed_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.status = 'active'",
+            args![hash_secret(token)],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = Role::parse(&row.str("role")?).unwrap_or(Role::Public);
+    if !(role == Role::Journalist || role.is_staff()) {
+        return Err(AppError::NotFound);
+    }
+    let items = store::list(
+        &app.db,
+        Viewer::Press,
+        &ListFilter {
+            limit: 100,
+            ..Default::default()
+        },
+        true,
+    )
+    .await?;
+    let title = format!(
+        "{} — {}",
+        app.config.site_name,
+        i18n::t(i18n::Lang::Vi, "press.feed_title")
+    );
+    let body = feeds::press_feed(
+        &title,
+        "/feeds/press",
+        &app.config.public_base_url,
+        &app.config.site_name,
+        &items,
+        now_ms(),
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SubscriptionForm {
+    #[serde(default)]
+    mode: String,
+    /// Categories, repeated (category=a&category=b) or comma-separated.
+    #[serde(default)]
+    categories: String,
+}
+
+pub async fn set_subscription(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<SubscriptionForm>,
+) -> AppResult<Response> {
+    ctx.require(Action::ReadPressOnly, &Owner::None)?;
+    let user = ctx.user()?.clone();
+    if !MODES.contains(&f.mode.as_str()) {
+        return Err(AppError::invalid("mode", "err.choice"));
+    }
+    let cats: Vec<String> = f
+        .categories
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if cats
+        .iter()
+        .any(|c| !app.config.newsroom.categories.contains(c))
+    {
+        return Err(AppError::invalid("categories", "err.choice"));
+    }
+    if f.mode != "off" && user.email.is_none() {
+        return Err(AppError::invalid("mode", "err.email_needed"));
+    }
+    let mut tx = app.db.begin().await?;
+    let before = distribution::subscription(&app.db, &user.id).await?;
+    distribution::set_subscription(&mut tx, &user.id, &f.mode, &cats).await?;
+    record_change(
+        &mut tx,
+        &ctx.origin(),
+        "subscription.updated",
+        "subscription",
+        &user.id,
+        Some(serde_json::to_value(&before).unwrap_or_default()),
+        Some(serde_json::json!({"mode": f.mode, "categories": cats})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/press?done=subscription_saved").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct WebhookForm {
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    agency_id: String,
+}
+
+fn webhook_agency(ctx: &Ctx, form_agency: &str) -> AppResult<String> {
+    let user = ctx.user()?;
+    let agency = if user.role == Role::Journalist {
+        user.agency_id.clone().unwrap_or_default()
+    } else {
+        form_agency.trim().to_string()
+    };
+    if !is_id(&agency) {
+        return Err(AppError::invalid("agency_id", "err.unknown_agency"));
+    }
+    ctx.require(Action::ManageAgencyWebhook, &Owner::Agency(agency.clone()))?;
+    Ok(agency)
+}
+
+/// Sets the agency's endpoint; the new secret is shown once.
+pub async fn set_webhook(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<WebhookForm>,
+) -> AppResult<Response> {
+    let agency = webhook_agency(&ctx, &f.agency_id)?;
+    let url = f.url.trim().to_string();
+    let ok = url::Url::parse(&url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        && url.len() <= 500;
+    if !ok {
+        return Err(AppError::invalid("url", "err.url"));
+    }
+    let mut tx = app.db.begin().await?;
+    let (ep, secret) = webhooks::set_endpoint(&mut tx, &agency, &url).await?;
+    record_change(
+        &mut tx,
+        &ctx.origin(),
+        "webhook.set",
+        "webhook",
+        &ep.id,
+        None,
+        Some(serde_json::json!({"agency_id": agency, "url": url})),
+    )
+    .await?;
+    tx.commit().await?;
+    if ctx.user()?.role == Role::Journalist {
+        render(
+            &app,
+            &ctx,
+            Shown {
+                webhook_secret: Some(secret),
+                ..nothing_shown()
+            },
+            None,
+        )
+        .await
+    } else {
+        let html = page(
+            &app,
+            &ctx,
+            "newsroom/webhook_secret.html",
+            context! { secret => secret, agency_id => agency },
+        )?;
+        Ok(html.into_response())
+    }
+}
+
+pub async fn disable_webhook(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<WebhookForm>,
+) -> AppResult<Response> {
+    let agency = webhook_agency(&ctx, &f.agency_id)?;
+    let mut tx = app.db.begin().await?;
+    webhooks::deactivate(&mut tx, &agency).await?;
+    record_change(
+        &mut tx,
+        &ctx.origin(),
+        "webhook.disabled",
+        "webhook",
+        &agency,
+        None,
+        Some(serde_json::json!({"active": false})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/press?done=webhook_disabled").into_response())
+}
+
+/// Staff: every agency's deliveries, dead letters first.
+pub async fn deliveries_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PressQuery>,
+) -> AppResult<Response> {
+    ctx.require(Action::ManageDeliveries, &Owner::None)?;
+    let dead = webhooks::deliveries(&app.db, None, true, 200).await?;
+    let recent = webhooks::deliveries(&app.db, None, false, 100).await?;
+    let agencies = accounts::list_agencies(&app.db).await?;
+    let done = q.done.as_deref().and_then(|d| {
+        let key = format!("done.{d}");
+        let m = i18n::t(ctx.lang, &key);
+        (m != key).then_some(m)
+    });
+    Ok(page(
+        &app,
+        &ctx,
+        "newsroom/deliveries.html",
+        context! { dead => dead, recent => recent, agencies => agencies, done => done },
+    )?
+    .into_response())
+}
+
+pub async fn replay(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    ctx.require(Action::ManageDeliveries, &Owner::None)?;
+    if !is_id(&id) {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = app.db.begin().await?;
+    if !webhooks::replay(&mut tx, &id).await? {
+        return Err(AppError::Conflict("err.not_dead"));
+    }
+    record_change(
+        &mut tx,
+        &ctx.origin(),
+        "webhook.replayed",
+        "webhook_delivery",
+        &id,
+        Some(serde_json::json!({"status": "dead"})),
+        Some(serde_json::json!({"status": "pending"})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/newsroom/deliveries?done=replayed").into_response())
+}

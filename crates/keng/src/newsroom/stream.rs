@@ -1,0 +1,218 @@
+//! The live stream for the press desk: `GET /api/v1/stream`, Server-Sent Events of what
+//! reaches accredited journalists (published, embargo lifted, corrected, withdrawn), with
+//! the event-log position as the SSE id so a client resumes with `Last-Event-ID`.
+//!
+//! Each node tails the event log itself (it wakes on local commits and, on PostgreSQL, on
+//! NOTIFY from other nodes) and fans messages out to its own clients through a broadcast
+//! channel. A revocation or suspension in the log ends that account's open streams at
+//! once.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures::stream::{self, Stream, StreamExt};
+use serde::Deserialize;
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::distribution::press_message;
+use crate::platform::auth::Ctx;
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::errors::{AppError, AppResult};
+use crate::platform::events::{self, Event};
+use crate::platform::permissions::{Action, Owner};
+use crate::platform::state::AppState;
+
+/// One message of the stream, or a control message ending a user's streams.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: i64,
+    pub event: &'static str,
+    pub data: String,
+    pub revoke_user: Option<String>,
+}
+
+/// This node's fan-out.
+#[derive(Clone)]
+pub struct Hub {
+    tx: broadcast::Sender<Arc<Message>>,
+    closing: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            tx: broadcast::channel(4096).0,
+            closing: Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+}
+
+impl Hub {
+    /// Ends every open stream (at shutdown).
+    pub fn close(&self) {
+        let _ = self.closing.send(true);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Message>> {
+        self.tx.subscribe()
+    }
+
+    pub fn clients(&self) -> usize {
+        self.tx.receiver_count()
+    }
+}
+
+/// What the stream says about one event of the log.
+async fn to_message(db: &Db, config: &Config, e: &Event) -> anyhow::Result<Option<Message>> {
+    if e.entity == "user"
+        && matches!(
+            e.kind.as_str(),
+            "user.revoked" | "user.suspended" | "user.disabled" | "user.updated"
+        )
+    {
+        return Ok(Some(Message {
+            id: e.id,
+            event: "control",
+            data: String::new(),
+            revoke_user: Some(e.entity_id.clone()),
+        }));
+    }
+    Ok(press_message(db, config, e)
+        .await?
+        .map(|(kind, _, doc)| Message {
+            id: e.id,
+            event: kind,
+            data: doc.to_string(),
+            revoke_user: None,
+        }))
+}
+
+/// Tails the event log from its head and broadcasts to this node's clients.
+pub async fn tail_loop(
+    db: Db,
+    config: Arc<Config>,
+    hub: Hub,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let notify = events::register_waker();
+    let mut pos = events::head(&db).await.unwrap_or(0);
+    loop {
+        match events::read_after(&db, pos, 500).await {
+            Ok(batch) => {
+                let more = batch.len() == 500;
+                for e in batch {
+                    pos = e.id;
+                    match to_message(&db, &config, &e).await {
+                        Ok(Some(m)) => {
+                            let _ = hub.tx.send(Arc::new(m));
+                        }
+                        Ok(None) => {}
+                        Err(err) => {
+                            tracing::warn!(error = %err, event = e.id, "stream message failed")
+                        }
+                    }
+                }
+                if more {
+                    continue;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "event log unreadable for the stream"),
+        }
+        tokio::select! {
+            _ = notify.notified() => {},
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {},
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StreamQuery {
+    /// Resume after this event id (same as the Last-Event-ID header).
+    since: Option<i64>,
+}
+
+/// The live stream (accredited journalists and staff).
+#[utoipa::path(get, path = "/api/v1/stream", tag = "newsroom",
+    params(("since" = Option<i64>, Query, description = "Resume after this id (or send Last-Event-ID)")),
+    responses((status = 200, description = "text/event-stream of ninjs documents"), (status = 401), (status = 403)),
+    security(("bearer" = [])))]
+pub async fn stream(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<StreamQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
+    ctx.require(Action::ReadPressOnly, &Owner::None)?;
+    let user_id = ctx.user()?.id.clone();
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(q.since);
+    // Subscribe before replaying, so nothing falls between the two.
+    let live = BroadcastStream::new(app.stream_hub.subscribe());
+    let mut replay = Vec::new();
+    let mut resume_after = last.unwrap_or(i64::MAX);
+    if let Some(after) = last {
+        if after < 0 {
+            return Err(AppError::bad("err.malformed"));
+        }
+        let mut pos = after;
+        loop {
+            let batch = events::read_after(&app.db, pos, 500).await?;
+            let n = batch.len();
+            for e in batch {
+                pos = e.id;
+                if let Some(m) = to_message(&app.db, &app.config, &e)
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                {
+                    if m.revoke_user.is_none() {
+                        replay.push(Arc::new(m));
+                    }
+                }
+            }
+            if n < 500 || replay.len() > 5000 {
+                break;
+            }
+        }
+        resume_after = pos;
+    }
+    let replayed = stream::iter(replay.into_iter().map(Ok::<_, ()>));
+    let live = live.map(|r| r.map_err(|_lagged| ()));
+    let user = user_id.clone();
+    let events = replayed
+        .chain(live.filter(move |r| {
+            // Live messages the replay already covered are skipped.
+            let keep = match r {
+                Ok(m) => last.is_none() || m.id > resume_after,
+                Err(()) => true,
+            };
+            futures::future::ready(keep)
+        }))
+        // A lagging client is cut off; it resumes with Last-Event-ID.
+        .take_while(|r| futures::future::ready(r.is_ok()))
+        .filter_map(|r| futures::future::ready(r.ok()))
+        .take_while(move |m| {
+            futures::future::ready(m.revoke_user.as_deref() != Some(user.as_str()))
+        })
+        .filter(|m| futures::future::ready(m.revoke_user.is_none()))
+        .map(|m| {
+            Ok(SseEvent::default()
+                .id(m.id.to_string())
+                .event(m.event)
+                .data(m.data.clone()))
+        });
+    let mut closing = app.stream_hub.closing.subscribe();
+    let events = events.take_until(async move {
+        let _ = closing.wait_for(|c| *c).await;
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
