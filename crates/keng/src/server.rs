@@ -35,6 +35,7 @@ pub fn router(app: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(app.clone(), crate::platform::cache::serve))
         .layer(middleware::from_fn_with_state(app.clone(), auth::resolve))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(app.clone(), web::render_errors))
@@ -65,6 +66,7 @@ fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle> {
 pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result<()> {
     let templates = Templates::load().map_err(anyhow::Error::msg)?;
     let hub = crate::newsroom::stream::Hub::default();
+    let cache = crate::platform::cache::PageCache::default();
     let app: AppState = Arc::new(Inner {
         db: db.clone(),
         config: config.clone(),
@@ -72,6 +74,7 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result
         metrics: install_metrics(),
         started: Instant::now(),
         stream_hub: hub.clone(),
+        page_cache: cache.clone(),
     });
     let shared = Arc::new(config.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -80,10 +83,17 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result
         db.clone(),
         stop_rx.clone(),
     )));
-    tasks.push(tokio::spawn(crate::newsroom::stream::tail_loop(
+    // Node-local followers: this node's live-stream clients and page cache.
+    let local: Vec<Arc<dyn events::LocalFollower>> = vec![
+        Arc::new(crate::newsroom::stream::StreamTail {
+            config: shared.clone(),
+            hub: hub.clone(),
+        }),
+        Arc::new(crate::platform::cache::Invalidator(cache.clone())),
+    ];
+    tasks.push(tokio::spawn(events::tail_local(
         db.clone(),
-        shared.clone(),
-        hub.clone(),
+        local,
         stop_rx.clone(),
     )));
     tasks.push(tokio::spawn(crate::platform::webhooks::dispatch_loop(

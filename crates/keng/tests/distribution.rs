@@ -505,3 +505,76 @@ async fn webhook_failures_are_retried_in_order_then_dead_lettered_and_replayed()
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn two_nodes_on_one_postgresql_share_the_work() {
+    let Some(pg) = backends()
+        .into_iter()
+        .find(|b| matches!(b, common::Backend::Postgres(_)))
+    else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI must set KENG_TEST_DATABASE_URL: the two-node test needs PostgreSQL");
+        }
+        return;
+    };
+    let a = Server::start(&pg).await;
+    let b = Server::start_on(
+        a.db.sharing(),
+        Options {
+            demo: false,
+            ..Default::default()
+        },
+    );
+    let receiver = Receiver::start(Vec::new()).await;
+    // Set the webhook through node B, stream from node B, publish on node A.
+    let editor = b.browser();
+    editor.login("btv.ptth", DEMO_PASSWORD).await;
+    assert_eq!(
+        editor
+            .submit("/press", "/press/webhook", &[("url", &receiver.url)])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let token = b.token_for("pv.ttxvn").await;
+    let mut stream = sse(open_stream(&b, &token, None).await);
+    let officer = a.api(Some(&a.token_for("tuyentruyen").await));
+    let leader = a.api(Some(&a.token_for("giamdoc").await));
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let id = publish(&officer, &leader, bulletin(&format!("Tin hai máy chủ {i}"))).await;
+        let (st, _) = officer
+            .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        ids.push(id);
+    }
+    for id in &ids {
+        let (_, kind, data) = next_event(&mut stream, 5)
+            .await
+            .expect("the other node's stream gets it");
+        assert_eq!(kind, "bulletin.published");
+        assert!(data.contains(id.as_str()), "in publication order");
+    }
+    assert!(wait_until(15, || receiver.count() >= 5).await, "delivered");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let delivered: Vec<String> = receiver
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, body)| {
+            serde_json::from_str::<Value>(body).unwrap()["data"]["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        delivered, ids,
+        "each webhook delivered once, in order, by two nodes"
+    );
+}

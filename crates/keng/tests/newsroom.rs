@@ -181,6 +181,10 @@ async fn initial_information_goes_from_draft_to_every_public_surface() {
             "places are canonical and deduplicated"
         );
         assert!(text(&s, "/tin").await.1.contains(&id));
+        // Public pages come from the cache the second time.
+        text(&s, &format!("/tin/{id}")).await;
+        let (_, metrics) = text(&s, "/metrics").await;
+        assert!(metrics.contains(r#"keng_page_cache_total{result="hit"}"#), "{metrics}");
         let (_, feed) = text(&s, "/feeds/bulletins.atom").await;
         let parsed =
             atom_syndication::Feed::read_from(feed.as_bytes()).expect("the feed is valid Atom");

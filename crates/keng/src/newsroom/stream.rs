@@ -93,42 +93,23 @@ async fn to_message(db: &Db, config: &Config, e: &Event) -> anyhow::Result<Optio
         }))
 }
 
-/// Tails the event log from its head and broadcasts to this node's clients.
-pub async fn tail_loop(
-    db: Db,
-    config: Arc<Config>,
-    hub: Hub,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
-    let notify = events::register_waker();
-    let mut pos = events::head(&db).await.unwrap_or(0);
-    loop {
-        match events::read_after(&db, pos, 500).await {
-            Ok(batch) => {
-                let more = batch.len() == 500;
-                for e in batch {
-                    pos = e.id;
-                    match to_message(&db, &config, &e).await {
-                        Ok(Some(m)) => {
-                            let _ = hub.tx.send(Arc::new(m));
-                        }
-                        Ok(None) => {}
-                        Err(err) => {
-                            tracing::warn!(error = %err, event = e.id, "stream message failed")
-                        }
-                    }
-                }
-                if more {
-                    continue;
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "event log unreadable for the stream"),
+/// This node's stream follows the event log from its head (see `events::tail_local`).
+pub struct StreamTail {
+    pub config: Arc<Config>,
+    pub hub: Hub,
+}
+
+#[async_trait::async_trait]
+impl events::LocalFollower for StreamTail {
+    fn name(&self) -> &str {
+        "stream"
+    }
+
+    async fn handle(&self, db: &Db, e: &Event) -> anyhow::Result<()> {
+        if let Some(m) = to_message(db, &self.config, e).await? {
+            let _ = self.hub.tx.send(Arc::new(m));
         }
-        tokio::select! {
-            _ = notify.notified() => {},
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {},
-            _ = stop.changed() => return,
-        }
+        Ok(())
     }
 }
 

@@ -446,9 +446,13 @@ impl Db {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> DbResult<Tx> {
-        Ok(match self {
-            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        let inner = match self {
+            Db::Sqlite { write, .. } => TxInner::Sqlite(write.begin().await?),
+            Db::Postgres(p) => TxInner::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            public_change: false,
         })
     }
 
@@ -478,23 +482,35 @@ impl Db {
 }
 
 /// A write transaction. Dropped without [`Tx::commit`], it rolls back.
-pub enum Tx {
+pub struct Tx {
+    inner: TxInner,
+    /// Something the public can see changed: cached public pages are stale once this
+    /// commits.
+    public_change: bool,
+}
+
+enum TxInner {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Tx {
+    /// Marks the transaction as changing what the public may see.
+    pub fn mark_public_change(&mut self) {
+        self.public_change = true;
+    }
+
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        match &self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
         }
     }
 
     pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> DbResult<Vec<Row>> {
-        match self {
-            Tx::Sqlite(tx) => run!(sqlite, &mut **tx, fetch_all, sql, args),
-            Tx::Postgres(tx) => run!(pg, &mut **tx, fetch_all, sql, args),
+        match &mut self.inner {
+            TxInner::Sqlite(tx) => run!(sqlite, &mut **tx, fetch_all, sql, args),
+            TxInner::Postgres(tx) => run!(pg, &mut **tx, fetch_all, sql, args),
         }
     }
 
@@ -509,18 +525,22 @@ impl Tx {
     }
 
     pub async fn execute(&mut self, sql: &str, args: &[Value]) -> DbResult<u64> {
-        match self {
-            Tx::Sqlite(tx) => run!(sqlite, &mut **tx, execute, sql, args),
-            Tx::Postgres(tx) => run!(pg, &mut **tx, execute, sql, args),
+        match &mut self.inner {
+            TxInner::Sqlite(tx) => run!(sqlite, &mut **tx, execute, sql, args),
+            TxInner::Postgres(tx) => run!(pg, &mut **tx, execute, sql, args),
         }
     }
 
     /// Commits: after this returns Ok the write is durable (WAL + synchronous=FULL on
     /// SQLite, a committed transaction on PostgreSQL).
     pub async fn commit(self) -> DbResult<()> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
+        let public_change = self.public_change;
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await?,
+            TxInner::Postgres(tx) => tx.commit().await?,
+        }
+        if public_change {
+            super::cache::bump();
         }
         super::events::wake();
         Ok(())

@@ -26,6 +26,8 @@ use crate::args;
 const PG_CHANNEL: &str = "keng_events";
 const APPEND_LOCK: i64 = 0x6b656e67; // "keng"
 const BATCH: i64 = 200;
+/// Entities whose changes can alter a public page or feed.
+pub const PUBLIC_ENTITIES: [&str; 4] = ["bulletin", "incident", "unit", "user"];
 
 /// One domain event.
 #[derive(Debug, Clone, Serialize)]
@@ -66,6 +68,9 @@ pub async fn append(
     actor_id: Option<&str>,
     payload: &serde_json::Value,
 ) -> DbResult<()> {
+    if PUBLIC_ENTITIES.contains(&entity) {
+        tx.mark_public_change();
+    }
     if tx.backend() == Backend::Postgres {
         tx.execute("SELECT pg_advisory_xact_lock($1)", args![APPEND_LOCK])
             .await?;
@@ -303,4 +308,47 @@ pub fn spawn(
         }));
     }
     handles
+}
+
+/// A node-local reader of the event log: every node runs its own from the log's head at
+/// start (for what concerns only this node: its live-stream clients, its page cache).
+#[async_trait::async_trait]
+pub trait LocalFollower: Send + Sync + 'static {
+    fn name(&self) -> &str;
+    async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()>;
+}
+
+/// Runs node-local followers until `stop`, waking on local commits, NOTIFY from other
+/// nodes (PostgreSQL) and a half-second poll.
+pub async fn tail_local(
+    db: Db,
+    followers: Vec<Arc<dyn LocalFollower>>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let notify = register_waker();
+    let mut pos = head(&db).await.unwrap_or(0);
+    loop {
+        match read_after(&db, pos, 500).await {
+            Ok(batch) => {
+                let more = batch.len() == 500;
+                for e in batch {
+                    pos = e.id;
+                    for f in &followers {
+                        if let Err(err) = f.handle(&db, &e).await {
+                            tracing::warn!(follower = f.name(), event = e.id, error = %err, "local follower failed");
+                        }
+                    }
+                }
+                if more {
+                    continue;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "event log unreadable"),
+        }
+        tokio::select! {
+            _ = notify.notified() => {},
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {},
+            _ = stop.changed() => return,
+        }
+    }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod audit_pages;
 pub mod auth;
 pub mod backup;
+pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -16,6 +16,8 @@ pub struct Inner {
     pub started: Instant,
     /// This node's live-stream fan-out (newsroom).
     pub stream_hub: crate::newsroom::stream::Hub,
+    /// Rendered public pages and feeds, cleared by events.
+    pub page_cache: super::cache::PageCache,
 }
 
 pub type AppState = Arc<Inner>;

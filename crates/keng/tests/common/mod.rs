@@ -93,6 +93,17 @@ impl TestDb {
         }
     }
 
+    /// Another node's view of the same database: its own data dir, the same PostgreSQL
+    /// database (dropped only by the original).
+    pub fn sharing(&self) -> TestDb {
+        TestDb {
+            data_dir: temp_dir("node"),
+            database_url: self.database_url.clone(),
+            pg_admin_url: None,
+            pg_name: None,
+        }
+    }
+
     /// `keng` with this database's --data-dir and --database-url.
     pub fn command(&self) -> Command {
         let mut c = Command::new(bin());
