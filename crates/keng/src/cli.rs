@@ -79,6 +79,8 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Validate the configuration and the database.
     Check,
+    /// Rebuild this node's search index from the database.
+    Reindex,
 }
 
 #[derive(Subcommand, Debug)]
@@ -193,7 +195,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::demo::load(&db, &config).await?;
                 crate::demo::configure(&mut config);
             }
-            crate::server::serve(db, config, listen).await
+            crate::server::serve(db, config, &g.data_dir, listen).await
         }
         Command::Migrate => {
             let (db, _) = open(&g).await?;
@@ -301,6 +303,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     println!("PostgreSQL: take the backup with pg_dump:\n  {hint}")
                 }
             }
+            Ok(())
+        }
+        Command::Reindex => {
+            let (db, _) = open(&g).await?;
+            let index = crate::newsroom::search::SearchIndex::open(
+                &crate::newsroom::search::SearchIndex::dir_in(&g.data_dir),
+            )?;
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.set_message("reindex");
+            let n = crate::newsroom::search::rebuild(&db, &index, |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })
+            .await?;
+            bar.finish_and_clear();
+            println!(
+                "indexed {n} bulletins into {}",
+                crate::newsroom::search::SearchIndex::dir_in(&g.data_dir).display()
+            );
             Ok(())
         }
         Command::Check => {

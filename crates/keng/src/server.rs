@@ -63,7 +63,15 @@ fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle> {
 }
 
 /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
-pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result<()> {
+pub async fn serve(
+    db: Db,
+    config: Config,
+    data_dir: &std::path::Path,
+    listen: SocketAddr,
+) -> anyhow::Result<()> {
+    let search = crate::newsroom::search::SearchIndex::open(
+        &crate::newsroom::search::SearchIndex::dir_in(data_dir),
+    )?;
     let templates = Templates::load().map_err(anyhow::Error::msg)?;
     let hub = crate::newsroom::stream::Hub::default();
     let cache = crate::platform::cache::PageCache::default();
@@ -75,6 +83,7 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result
         started: Instant::now(),
         stream_hub: hub.clone(),
         page_cache: cache.clone(),
+        search: search.clone(),
     });
     let shared = Arc::new(config.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -94,6 +103,11 @@ pub async fn serve(db: Db, config: Config, listen: SocketAddr) -> anyhow::Result
     tasks.push(tokio::spawn(events::tail_local(
         db.clone(),
         local,
+        stop_rx.clone(),
+    )));
+    tasks.push(tokio::spawn(crate::newsroom::search::follow(
+        db.clone(),
+        search,
         stop_rx.clone(),
     )));
     tasks.push(tokio::spawn(crate::platform::webhooks::dispatch_loop(

@@ -186,7 +186,10 @@ async fn initial_information_goes_from_draft_to_every_public_surface() {
         text(&s, &format!("/tin/{id}")).await;
         text(&s, &format!("/tin/{id}")).await;
         let (_, metrics) = text(&s, "/metrics").await;
-        assert!(metrics.contains(r#"keng_page_cache_total{result="hit"}"#), "{metrics}");
+        assert!(
+            metrics.contains(r#"keng_page_cache_total{result="hit"}"#),
+            "{metrics}"
+        );
         let (_, feed) = text(&s, "/feeds/bulletins.atom").await;
         let parsed =
             atom_syndication::Feed::read_from(feed.as_bytes()).expect("the feed is valid Atom");

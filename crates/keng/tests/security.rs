@@ -749,6 +749,9 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/api/v1/incidents".to_string(),
             "/press".to_string(),
             "/newsroom/deliveries".to_string(),
+            "/tim-kiem?q=l%E1%BB%ABa+%C4%91%E1%BA%A3o&category=khac".to_string(),
+            "/tim-kiem?q=%3Cscript%3E".to_string(),
+            "/api/v1/search?q=ma+tuy".to_string(),
             "/feeds/press/not-a-token.atom".to_string(),
         ];
         let user_page = format!("/users/{some_user}");

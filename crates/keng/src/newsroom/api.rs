@@ -182,3 +182,40 @@ pub async fn create_incident(
     let i = store::create_incident(&app.db, &app.config, &ctx.origin(), &user, &input).await?;
     Ok((StatusCode::CREATED, Json(i)).into_response())
 }
+
+#[derive(Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// Words, with or without diacritics ("ma tuy", "ma tuý").
+    q: String,
+    /// A category code.
+    category: Option<String>,
+    /// At most 50.
+    limit: Option<usize>,
+}
+
+/// Full-text search over the bulletins the requester may read.
+#[utoipa::path(get, path = "/api/v1/search", tag = "newsroom", params(SearchParams),
+    responses((status = 200, body = [super::search::Hit]), (status = 400)))]
+pub async fn search(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<SearchParams>,
+) -> AppResult<Json<Vec<super::search::Hit>>> {
+    let viewer = reader(&ctx)?;
+    if p.q.chars().count() > 200 {
+        return Err(AppError::bad("err.query_too_long"));
+    }
+    let hits = app
+        .search
+        .search(
+            &app.db,
+            &app.config.public_base_url,
+            viewer,
+            &p.q,
+            p.category.as_deref(),
+            p.limit.unwrap_or(20).clamp(1, 50),
+        )
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Json(hits))
+}

@@ -12,6 +12,7 @@ pub mod ninjs;
 pub mod press;
 pub mod public;
 pub mod sanitize;
+pub mod search;
 pub mod store;
 pub mod stream;
 pub mod visibility;
@@ -48,6 +49,8 @@ pub fn routes() -> Router<AppState> {
             get(api::incidents).post(api::create_incident),
         )
         .route("/api/v1/stream", get(stream::stream))
+        .route("/api/v1/search", get(api::search))
+        .route("/tim-kiem", get(public::search_page))
         .route("/feeds/press/{file}", get(press::press_feed))
         .route("/press", get(press::press_page))
         .route("/press/feed-token", post(press::new_feed_token))

@@ -354,3 +354,43 @@ pub async fn sitemap(State(app): State<AppState>) -> AppResult<Response> {
     )
         .into_response())
 }
+
+#[derive(Deserialize, Default, serde::Serialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub category: String,
+}
+
+/// The search page (tìm kiếm).
+pub async fn search_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let viewer = public_viewer(&ctx);
+    let text = q.q.trim().chars().take(200).collect::<String>();
+    let hits = if text.is_empty() {
+        Vec::new()
+    } else {
+        app.search
+            .search(
+                &app.db,
+                "",
+                viewer,
+                &text,
+                Some(q.category.as_str()).filter(|c| !c.is_empty()),
+                30,
+            )
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    };
+    Ok(page(
+        &app,
+        &ctx,
+        "newsroom/search.html",
+        context! { q => q, hits => hits, searched => !text.is_empty(), categories => app.config.newsroom.categories.clone() },
+    )?
+    .into_response())
+}

@@ -18,6 +18,8 @@ pub struct Inner {
     pub stream_hub: crate::newsroom::stream::Hub,
     /// Rendered public pages and feeds, cleared by events.
     pub page_cache: super::cache::PageCache,
+    /// This node's full-text index of bulletins.
+    pub search: crate::newsroom::search::SearchIndex,
 }
 
 pub type AppState = Arc<Inner>;

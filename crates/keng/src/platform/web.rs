@@ -99,8 +99,11 @@ struct NavItem {
 }
 
 fn nav(ctx: &Ctx) -> Vec<NavItem> {
-    let mut items: Vec<(&'static str, &'static str)> =
-        vec![("/", "nav.home"), ("/tin", "nav.news")];
+    let mut items: Vec<(&'static str, &'static str)> = vec![
+        ("/", "nav.home"),
+        ("/tin", "nav.news"),
+        ("/tim-kiem", "nav.search"),
+    ];
     if ctx.user.is_some() && !ctx.totp_setup_due {
         for (action, href, key) in [
             (Action::ViewNewsroomDesk, "/newsroom", "nav.newsroom"),
