@@ -20,7 +20,7 @@ use crate::platform::{audit, permissions};
         accounts::audit_log,
         accounts::list_tokens, accounts::create_token, accounts::revoke_token,
         newsroom::list, newsroom::get, newsroom::create, newsroom::update, newsroom::act,
-        newsroom::incidents, newsroom::create_incident, crate::newsroom::stream::stream, newsroom::search,
+        newsroom::incidents, newsroom::create_incident, crate::newsroom::stream::stream, newsroom::search, crate::newsroom::attachments::upload,
     ),
     components(schemas(
         model::User, model::Unit, model::Agency, model::Status, permissions::Role,

@@ -84,6 +84,7 @@ pub async fn serve(
         stream_hub: hub.clone(),
         page_cache: cache.clone(),
         search: search.clone(),
+        data_dir: data_dir.to_path_buf(),
     });
     let shared = Arc::new(config.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

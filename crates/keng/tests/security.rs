@@ -334,6 +334,24 @@ fn table() -> Vec<Route> {
             good: F(&[]),
             bad: Body::NoInput,
         },
+        Route {
+            method: "POST",
+            pattern: "/newsroom/b/{bulletin}/attachments",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("caption", "x")]),
+            bad: F(&[("file", "not a file")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/bulletins/{bulletin}/attachments",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{}"#),
+            bad: J(r#"{"file": "x"}"#),
+        },
         // newsroom ({bulletin} is a submitted bulletin, {incident} an incident)
         Route {
             method: "POST",

@@ -258,6 +258,7 @@ pub async fn view(
     let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
     let versions = store::versions(&app.db, &id).await?;
     let log = crate::platform::webhooks::deliveries_of_bulletin(&app.db, &id).await?;
+    let attachments = super::attachments::of_bulletin(&app.db, &id).await?;
     let agencies = accounts::list_agencies(&app.db).await?;
     let incident = match &b.incident_id {
         Some(i) => store::get_incident(&app.db, i).await?,
@@ -298,7 +299,7 @@ pub async fn view(
         context! {
             b => b.clone(), versions => versions, incident => incident, actions => actions, editable => editable, correctable => correctable,
             author => name_of(&b.author_id), approver => name_of(&b.approved_by), publisher => name_of(&b.published_by),
-            now => now_ms(), done => done(ctx.lang, q.done.as_deref()), log => log, agencies => agencies,
+            now => now_ms(), done => done(ctx.lang, q.done.as_deref()), log => log, agencies => agencies, attachments => attachments,
         },
     )?
     .into_response())

@@ -4,6 +4,7 @@
 //! sitemap). Who sees what is decided in `visibility`, and only there.
 
 pub mod api;
+pub mod attachments;
 pub mod desk;
 pub mod distribution;
 pub mod feeds;
@@ -50,6 +51,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/stream", get(stream::stream))
         .route("/api/v1/search", get(api::search))
+        .route("/files/{sha}", get(attachments::serve))
+        .route(
+            "/newsroom/b/{id}/attachments",
+            post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(
+                attachments::MAX_BYTES + 65_536,
+            )),
+        )
+        .route(
+            "/api/v1/bulletins/{id}/attachments",
+            post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(
+                attachments::MAX_BYTES + 65_536,
+            )),
+        )
         .route("/tim-kiem", get(public::search_page))
         .route("/feeds/press/{file}", get(press::press_feed))
         .route("/press", get(press::press_page))

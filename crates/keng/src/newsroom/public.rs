@@ -169,6 +169,11 @@ async fn render_detail(app: AppState, ctx: Ctx, id: String, template: &str) -> A
         None => None,
     };
     let base = app.config.public_base_url.trim_end_matches('/').to_string();
+    let attachments = if s == Seen::Tombstone {
+        Vec::new()
+    } else {
+        super::attachments::of_bulletin(&app.db, &b.id).await?
+    };
     let og_description = if s == Seen::Tombstone {
         String::new()
     } else {
@@ -185,7 +190,7 @@ async fn render_detail(app: AppState, ctx: Ctx, id: String, template: &str) -> A
         template,
         context! {
             c => card(b.clone(), s), incident => incident, unit_names => unit_names, spokesperson => spokesperson,
-            canonical => format!("{base}/tin/{}", b.id), og_description => og_description,
+            canonical => format!("{base}/tin/{}", b.id), og_description => og_description, attachments => attachments,
             // Open Graph only for what anyone may share: public and released.
             og => s == Seen::Full { embargoed: false } && b.audience == "public",
         },

@@ -20,6 +20,8 @@ pub struct Inner {
     pub page_cache: super::cache::PageCache,
     /// This node's full-text index of bulletins.
     pub search: crate::newsroom::search::SearchIndex,
+    /// Where files (attachments) live.
+    pub data_dir: std::path::PathBuf,
 }
 
 pub type AppState = Arc<Inner>;

@@ -127,7 +127,26 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > app.config.max_body_bytes) {
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    // Uploads of attachments may be as large as an attachment; everything else is small.
+    let limit = if multipart && parts.uri.path().ends_with("/attachments") {
+        app.config
+            .max_body_bytes
+            .max(crate::newsroom::attachments::MAX_BYTES + 65_536)
+    } else {
+        app.config.max_body_bytes
+    };
+    if let Some(n) = declared.filter(|n| *n > limit) {
+        // Read (and drop) a moderately oversize body so the client, still sending, gets
+        // the explanation instead of a broken connection; absurd sizes are cut at once.
+        if n <= limit.saturating_mul(4) {
+            let mut stream = body.into_data_stream();
+            while let Some(Ok(_)) = futures::StreamExt::next(&mut stream).await {}
+        }
         return (
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             AppError::bad("err.too_large"),
@@ -150,6 +169,11 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
             .map(str::to_string);
         let sent = match sent_header {
             Some(h) => Some(h),
+            // A multipart form (file upload) carries its token in the action URL.
+            None if multipart => parts
+                .uri
+                .query()
+                .and_then(|q| form_urlencoded_field(q.as_bytes(), "_csrf")),
             None if is_form(&parts) => {
                 let bytes = match axum::body::to_bytes(body, app.config.max_body_bytes).await {
                     Ok(b) => b,

@@ -1,0 +1,331 @@
+//! Attachments of bulletins: images and PDF documents. The type is decided by the file's
+//! first bytes, never by its name; size is limited; files are stored content-addressed
+//! (`files/ab/abcdef…`, the SHA-256 of their bytes) after a complete write to a temporary
+//! file, so nothing partial is ever stored. A file is served only to someone who may see
+//! a bulletin it belongs to (`visibility::seen`).
+
+use std::path::{Path, PathBuf};
+
+use axum::extract::{Multipart, Path as UrlPath, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::store;
+use super::visibility::{seen, Seen, Viewer};
+use crate::args;
+use crate::platform::audit::record_change;
+use crate::platform::auth::Ctx;
+use crate::platform::clock::now_ms;
+use crate::platform::db::{Db, DbResult, Row};
+use crate::platform::errors::{AppError, AppResult};
+use crate::platform::ids::{is_id, new_id};
+use crate::platform::permissions::{Action, Owner};
+use crate::platform::state::AppState;
+
+/// Largest attachment accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// What the first bytes say the file is (None: not a type we accept).
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    const TYPES: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+        (b"%PDF-", "application/pdf"),
+    ];
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Some("image/webp");
+    }
+    TYPES
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|(_, m)| *m)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub id: String,
+    pub bulletin_id: String,
+    pub sha256: String,
+    pub mime: String,
+    pub size: i64,
+    pub filename: String,
+    pub caption: Option<String>,
+    pub created_at: i64,
+}
+
+impl Attachment {
+    fn from_row(r: &Row) -> DbResult<Attachment> {
+        Ok(Attachment {
+            id: r.str("id")?,
+            bulletin_id: r.str("bulletin_id")?,
+            sha256: r.str("sha256")?,
+            mime: r.str("mime")?,
+            size: r.i64("size")?,
+            filename: r.str("filename")?,
+            caption: r.opt_str("caption")?,
+            created_at: r.i64("created_at")?,
+        })
+    }
+}
+
+pub async fn of_bulletin(db: &Db, bulletin_id: &str) -> DbResult<Vec<Attachment>> {
+    db.fetch_all(
+        "SELECT * FROM attachments WHERE bulletin_id = $1 ORDER BY created_at",
+        args![bulletin_id],
+    )
+    .await?
+    .iter()
+    .map(Attachment::from_row)
+    .collect()
+}
+
+fn files_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("files")
+}
+
+fn path_of(data_dir: &Path, sha: &str) -> PathBuf {
+    files_dir(data_dir).join(&sha[..2]).join(sha)
+}
+
+/// Writes the bytes under their hash (atomically: temp file, fsync, rename).
+fn store_bytes(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
+    use std::io::Write;
+    let sha = hex::encode(Sha256::digest(bytes));
+    let target = path_of(data_dir, &sha);
+    if target.exists() {
+        return Ok(sha);
+    }
+    let dir = target
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| files_dir(data_dir));
+    std::fs::create_dir_all(&dir)?;
+    let tmp = dir.join(format!(".{}.part", new_id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, &target)?;
+    Ok(sha)
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    /// The CSRF token (multipart forms carry it in the action URL).
+    #[serde(rename = "_csrf")]
+    _csrf: Option<String>,
+}
+
+/// Adds files to a bulletin (staff who may edit it; before or after publication).
+#[utoipa::path(post, path = "/api/v1/bulletins/{id}/attachments", tag = "newsroom",
+    params(("id" = String, Path, description = "Bulletin id")),
+    request_body(content = String, content_type = "multipart/form-data", description = "`file` (repeatable; PNG, JPEG, GIF, WebP or PDF, 10 MB each) and an optional `caption`"),
+    responses((status = 201, description = "The bulletin's attachments"), (status = 403), (status = 404), (status = 413), (status = 422, description = "Not an accepted type (read from the content)")),
+    security(("bearer" = [])))]
+pub async fn upload(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    UrlPath(id): UrlPath<String>,
+    Query(_q): Query<UploadQuery>,
+    req: axum::extract::Request,
+) -> AppResult<Response> {
+    // Who may upload is decided before the body is read.
+    ctx.require(Action::DraftBulletin, &Owner::None)?;
+    let user = ctx.user()?.clone();
+    let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let mut multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
+        .await
+        .map_err(|e| AppError::BadRequest {
+            key: "err.multipart",
+            detail: Some(e.body_text()),
+        })?;
+    let mut files: Vec<(Vec<u8>, String, &'static str)> = Vec::new();
+    let mut caption = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest {
+            key: "err.malformed",
+            detail: Some(e.to_string()),
+        })?
+    {
+        match field.name() {
+            Some("caption") => {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::bad("err.malformed"))?;
+                caption = Some(keng_text::canonical(text.trim()))
+                    .filter(|c| !c.is_empty() && c.chars().count() <= 300);
+            }
+            Some("file") => {
+                let filename = field
+                    .file_name()
+                    .unwrap_or("tep")
+                    .chars()
+                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                    .take(120)
+                    .collect::<String>();
+                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest {
+                    key: "err.too_large",
+                    detail: None,
+                })?;
+                if bytes.is_empty() {
+                    continue;
+                }
+                if bytes.len() > MAX_BYTES {
+                    return Err(AppError::invalid("file", "err.file_too_large"));
+                }
+                let Some(mime) = sniff(&bytes) else {
+                    return Err(AppError::invalid("file", "err.file_type"));
+                };
+                files.push((bytes.to_vec(), filename, mime));
+            }
+            _ => {}
+        }
+    }
+    if files.is_empty() {
+        return Err(AppError::invalid("file", "err.required"));
+    }
+    // All files are checked before any is stored: nothing partial.
+    let data_dir = app.data_dir.clone();
+    let mut stored = Vec::new();
+    for (bytes, filename, mime) in files {
+        let dir = data_dir.clone();
+        let size = bytes.len() as i64;
+        let sha = tokio::task::spawn_blocking(move || store_bytes(&dir, &bytes))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(format!("storing a file: {e}")))?;
+        stored.push((sha, filename, mime, size));
+    }
+    let mut tx = app.db.begin().await?;
+    for (sha, filename, mime, size) in stored {
+        let aid = new_id();
+        let n = tx
+            .execute(
+                "INSERT INTO attachments (id, bulletin_id, sha256, mime, size, filename, caption, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (bulletin_id, sha256) DO NOTHING",
+                args![&aid, &b.id, &sha, mime, size, &filename, caption.clone(), &user.id, now_ms()],
+            )
+            .await?;
+        if n == 1 {
+            record_change(
+                &mut tx,
+                &ctx.origin(),
+                "bulletin.attachment_added",
+                "bulletin",
+                &b.id,
+                None,
+                Some(serde_json::json!({"attachment": aid, "sha256": sha, "mime": mime, "size": size, "filename": filename})),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    if ctx.is_api {
+        let list = of_bulletin(&app.db, &b.id).await?;
+        return Ok((axum::http::StatusCode::CREATED, axum::Json(list)).into_response());
+    }
+    Ok(Redirect::to(&format!("/newsroom/b/{}?done=attachment_added", b.id)).into_response())
+}
+
+/// Serves a file to whoever may see a bulletin it belongs to.
+pub async fn serve(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    UrlPath(sha): UrlPath<String>,
+) -> AppResult<Response> {
+    if sha.len() != 64
+        || !sha
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    {
+        return Err(AppError::NotFound);
+    }
+    let rows = app
+        .db
+        .fetch_all("SELECT * FROM attachments WHERE sha256 = $1", args![&sha])
+        .await?;
+    // Staff see their drafts' files; others what the rule lets them see.
+    let viewer = Viewer::of(&ctx.actor());
+    let now = now_ms();
+    let mut allowed = None;
+    for r in &rows {
+        let a = Attachment::from_row(r)?;
+        if !is_id(&a.bulletin_id) {
+            continue;
+        }
+        if let Some(b) = store::get(&app.db, &a.bulletin_id).await? {
+            if matches!(seen(&b, viewer, now), Seen::Full { .. }) {
+                allowed = Some(a);
+                break;
+            }
+        }
+    }
+    let a = allowed.ok_or(AppError::NotFound)?;
+    let path = path_of(&app.data_dir, &a.sha256);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let disposition = format!(
+        "inline; filename*=UTF-8''{}",
+        url::form_urlencoded::byte_serialize(a.filename.as_bytes()).collect::<String>()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.mime.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, max-age=300".to_string()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+                    .to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_come_from_content() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0..JFIF"), Some("image/jpeg"));
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff(b"<html><script>alert(1)</script>"), None);
+        assert_eq!(sniff(b"MZ\x90\x00"), None, "a Windows executable");
+        assert_eq!(sniff(b"\x7fELF"), None);
+        assert_eq!(
+            sniff(b"<svg onload=alert(1)>"),
+            None,
+            "SVG can carry script: refused"
+        );
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn storage_is_content_addressed_and_complete() {
+        let dir = std::env::temp_dir().join(format!("keng-att-{}", new_id()));
+        let a = store_bytes(&dir, b"%PDF-1.4 hello").unwrap_or_default();
+        let b = store_bytes(&dir, b"%PDF-1.4 hello").unwrap_or_default();
+        assert_eq!(a, b);
+        assert_eq!(
+            std::fs::read(path_of(&dir, &a)).unwrap_or_default(),
+            b"%PDF-1.4 hello"
+        );
+        let leftovers = std::fs::read_dir(path_of(&dir, &a).parent().unwrap_or(&dir))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(leftovers, 1, "no temporary files left");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

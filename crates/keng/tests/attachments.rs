@@ -1,0 +1,218 @@
+//! Attachments, on every backend: the type comes from the content (an HTML page or an
+//! executable renamed .jpg is refused), oversize files are refused with a clear message,
+//! nothing partial is stored, and a file is served only to who may see its bulletin.
+
+mod common;
+
+use common::{backends, Server, DEMO_PASSWORD};
+use reqwest::multipart::{Form, Part};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82";
+
+fn file_form(name: &str, bytes: &[u8]) -> Form {
+    Form::new()
+        .part(
+            "file",
+            Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+        )
+        .text("caption", "Hiện trường")
+}
+
+fn files_in(dir: &std::path::Path) -> usize {
+    fn walk(d: &std::path::Path) -> usize {
+        std::fs::read_dir(d)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| {
+                        if e.path().is_dir() {
+                            walk(&e.path())
+                        } else {
+                            1
+                        }
+                    })
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+    walk(&dir.join("files"))
+}
+
+#[tokio::test]
+async fn uploads_are_checked_by_content_and_served_by_visibility() {
+    let upload_form =
+        regex::Regex::new(r#"action="(/newsroom/b/[^"]+/attachments\?_csrf=[^"]+)""#).unwrap();
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer_token = s.token_for("tuyentruyen").await;
+        let officer = s.api(Some(&officer_token));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let (_, b) = officer
+            .post("/api/v1/bulletins", &json!({"kind": "press_release", "category": "khac", "title": "Tin có ảnh", "summary": "s", "body": "b", "audience": "public"}))
+            .await;
+        let id = b["id"].as_str().unwrap().to_string();
+        let url = s.url(&format!("/api/v1/bulletins/{id}/attachments"));
+        let client = reqwest::Client::new();
+        let post = |form: Form| {
+            client
+                .post(&url)
+                .bearer_auth(&officer_token)
+                .multipart(form)
+                .send()
+        };
+
+        // Refused by content, whatever the name; nothing is stored.
+        for (name, bytes) in [
+            (
+                "anh.jpg",
+                b"<html><script>alert(1)</script></html>".to_vec(),
+            ),
+            (
+                "anh.png",
+                b"MZ\x90\x00\x03\x00\x00\x00 windows executable".to_vec(),
+            ),
+            (
+                "logo.svg",
+                b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec(),
+            ),
+            ("empty.pdf", Vec::new()),
+        ] {
+            let r = post(file_form(name, &bytes)).await.unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+            let p: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(p["errors"][0]["field"], "file");
+        }
+        // Oversize: refused with a clear message; a good file in the same request is not kept.
+        let big = {
+            let mut v = b"%PDF-1.4\n".to_vec();
+            v.resize(11 * 1024 * 1024, b'x');
+            v
+        };
+        let form = Form::new()
+            .part("file", Part::bytes(PNG.to_vec()).file_name("ok.png"))
+            .part("file", Part::bytes(big).file_name("big.pdf"));
+        let r = post(form).await.unwrap();
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert!(p["title"].as_str().unwrap().contains("quá lớn"), "{p}");
+        assert_eq!(files_in(&s.db.data_dir), 0, "nothing partial stored");
+        let (_, list) = s.api(None).get(&format!("/api/v1/bulletins/{id}")).await;
+        assert_eq!(list["status"], 404);
+
+        // A real image and a PDF are accepted, stored once by content.
+        let r = post(file_form("hien-truong.jpg", PNG)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let r = post(file_form("ban-sao.png", PNG)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let list: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            list.as_array().unwrap().len(),
+            1,
+            "the same bytes twice are one attachment"
+        );
+        assert_eq!(
+            list[0]["mime"], "image/png",
+            "the type comes from the content, not the .jpg name"
+        );
+        let r = post(file_form(
+            "quyet-dinh.pdf",
+            b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n",
+        ))
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        assert_eq!(files_in(&s.db.data_dir), 2);
+        let sha = list[0]["sha256"].as_str().unwrap().to_string();
+
+        // Served only when its bulletin is visible to the reader.
+        let file_url = format!("/files/{sha}");
+        assert_eq!(
+            reqwest::get(s.url(&file_url)).await.unwrap().status(),
+            StatusCode::NOT_FOUND,
+            "draft: hidden"
+        );
+        let staff = reqwest::Client::new()
+            .get(s.url(&file_url))
+            .bearer_auth(&officer_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(staff.status(), StatusCode::OK, "staff see draft files");
+        officer
+            .post(&format!("/api/v1/bulletins/{id}/submit"), &json!({}))
+            .await;
+        leader
+            .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
+            .await;
+        officer
+            .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
+            .await;
+        let r = reqwest::get(s.url(&file_url)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "image/png");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
+        let (_, page) = s.browser().text(&format!("/tin/{id}")).await;
+        assert!(page.contains(&format!("/files/{sha}")) && page.contains("Hiện trường"));
+        // Withdrawn: gone again.
+        leader
+            .post(
+                &format!("/api/v1/bulletins/{id}/withdraw"),
+                &json!({"note": "sai"}),
+            )
+            .await;
+        assert_eq!(
+            reqwest::get(s.url(&file_url)).await.unwrap().status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            reqwest::get(s.url("/files/../../etc/passwd"))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            reqwest::get(s.url(&format!("/files/{}", "A".repeat(64))))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+
+        // Through the desk form too (CSRF in the action URL), and journalists may not upload.
+        let desk = s.browser();
+        desk.login("tuyentruyen", DEMO_PASSWORD).await;
+        let (_, html) = desk.text(&format!("/newsroom/b/{id}")).await;
+        let action = upload_form
+            .captures(&html)
+            .map(|c| c[1].replace("&amp;", "&"))
+            .expect("upload form");
+        let r = desk
+            .client
+            .post(s.url(&action))
+            .multipart(file_form("b.pdf", b"%PDF-1.3 desk"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = desk
+            .client
+            .post(s.url(&format!("/newsroom/b/{id}/attachments")))
+            .multipart(file_form("c.pdf", b"%PDF-1.3 x"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "no CSRF token");
+        let j = s.token_for("pv.ttxvn").await;
+        let r = reqwest::Client::new()
+            .post(&url)
+            .bearer_auth(&j)
+            .multipart(file_form("x.png", PNG))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+}
