@@ -578,3 +578,64 @@ async fn two_nodes_on_one_postgresql_share_the_work() {
         "each webhook delivered once, in order, by two nodes"
     );
 }
+
+#[tokio::test]
+async fn the_daily_digest_collects_what_reached_the_press() {
+    let sink = SmtpSink::start().await;
+    let s = server_with_mail(&common::Backend::Sqlite, &sink).await;
+    let j = s.browser();
+    j.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+    assert_eq!(
+        j.submit(
+            "/press",
+            "/press/subscription",
+            &[("mode", "digest"), ("categories", "an_toan_giao_thong")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+    let leader = s.api(Some(&s.token_for("giamdoc").await));
+    let id = publish(&officer, &leader, bulletin("Tin cho điểm tin hằng ngày")).await;
+    officer
+        .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
+        .await;
+    let mut other = bulletin("Tin lĩnh vực khác");
+    other["category"] = json!("khac");
+    let other_id = publish(&officer, &leader, other).await;
+    officer
+        .post(&format!("/api/v1/bulletins/{other_id}/publish"), &json!({}))
+        .await;
+    // No instant mail for a digest subscriber.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(sink.wait_for("Tin cho điểm tin", 1).await.is_none());
+    // At the digest hour the digest is queued once and sent.
+    let db = s.db.open().await;
+    let config = keng::platform::config::Config::default();
+    let now = keng::platform::clock::now_ms();
+    let at =
+        keng::platform::clock::today_at_hour(now, config.newsroom.digest_hour).unwrap() + 60_000;
+    let at = if at < now { now } else { at };
+    let queued = keng::newsroom::distribution::send_digests(&db, &config, at)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1);
+    assert_eq!(
+        keng::newsroom::distribution::send_digests(&db, &config, at + 1000)
+            .await
+            .unwrap(),
+        0,
+        "once a day"
+    );
+    db.close().await;
+    let mail = sink
+        .wait_for("Điểm tin ngày", 10)
+        .await
+        .expect("the digest is sent");
+    assert!(mail.contains("Tin cho điểm tin hằng ngày"));
+    assert!(
+        !mail.contains("Tin lĩnh vực khác"),
+        "only the subscribed categories"
+    );
+}

@@ -352,6 +352,15 @@ fn table() -> Vec<Route> {
             good: J(r#"{}"#),
             bad: J(r#"{"file": "x"}"#),
         },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/agencies/{agency}/webhook",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"url":"https://cms.example.vn/hook"}"#),
+            bad: J(r#"{"url":"ftp://x"}"#),
+        },
         // newsroom ({bulletin} is a submitted bulletin, {incident} an incident)
         Route {
             method: "POST",

@@ -53,6 +53,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/search", get(api::search))
         .route("/files/{sha}", get(attachments::serve))
         .route(
+            "/api/v1/agencies/{id}/webhook",
+            axum::routing::put(press::api_set_webhook),
+        )
+        .route(
             "/newsroom/b/{id}/attachments",
             post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(
                 attachments::MAX_BYTES + 65_536,

@@ -417,3 +417,56 @@ pub async fn replay(
     tx.commit().await?;
     Ok(Redirect::to("/newsroom/deliveries?done=replayed").into_response())
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct WebhookRequest {
+    /// The receiving address (http or https).
+    pub url: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct WebhookCreated {
+    pub url: String,
+    /// The `whsec_` signing secret, shown only in this response.
+    pub secret: String,
+}
+
+/// Sets a press agency's webhook endpoint (its editor, a press officer or an admin); a new
+/// signing secret each time.
+#[utoipa::path(put, path = "/api/v1/agencies/{id}/webhook", tag = "newsroom", request_body = WebhookRequest,
+    params(("id" = String, Path, description = "Agency id")),
+    responses((status = 200, body = WebhookCreated), (status = 403), (status = 404), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn api_set_webhook(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Json(r): axum::Json<WebhookRequest>,
+) -> AppResult<axum::Json<WebhookCreated>> {
+    ctx.user()?;
+    if !is_id(&id) || accounts::get_agency(&app.db, &id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    ctx.require(Action::ManageAgencyWebhook, &Owner::Agency(id.clone()))?;
+    let url = r.url.trim().to_string();
+    let ok = url::Url::parse(&url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        && url.len() <= 500;
+    if !ok {
+        return Err(AppError::invalid("url", "err.url"));
+    }
+    let mut tx = app.db.begin().await?;
+    let (ep, secret) = webhooks::set_endpoint(&mut tx, &id, &url).await?;
+    record_change(
+        &mut tx,
+        &ctx.origin(),
+        "webhook.set",
+        "webhook",
+        &ep.id,
+        None,
+        Some(serde_json::json!({"agency_id": id, "url": url})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(axum::Json(WebhookCreated { url, secret }))
+}
