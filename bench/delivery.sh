@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SSE="${1:-10000}"
 HOOKS="${2:-200}"
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 cargo build --release --quiet --bin keng --example delivery_bench
 WORK=$(mktemp -d)
 trap 'kill $KENG_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
