@@ -29,6 +29,7 @@ fn bulletin(v: &serde_json::Value, n: usize) -> Bulletin {
         body_html: format!("<p>{}</p>", s("body")),
         places: vec![s("district"), s("commune")],
         tags: Vec::new(),
+        video_links: Vec::new(),
         audience: "public".into(),
         embargo_until: None,
         publish_at: None,

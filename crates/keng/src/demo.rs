@@ -455,6 +455,7 @@ pub async fn load_newsroom(
         body: b.6.into(),
         places: vec!["Thanh Hoá".into()],
         tags: Vec::new(),
+        video_links: Vec::new(),
         embargo_until: None,
         incident_id: b.7.and_then(|i| incidents.get(i).cloned()),
         unit_ids: Vec::new(),

@@ -9,7 +9,13 @@ use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;
 use serde_json::json;
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82";
+/// A real, decodable PNG.
+fn png() -> Vec<u8> {
+    let img = image::RgbaImage::from_pixel(40, 30, image::Rgba([200, 30, 30, 255]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
 
 fn file_form(name: &str, bytes: &[u8]) -> Form {
     Form::new()
@@ -90,7 +96,7 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
             v
         };
         let form = Form::new()
-            .part("file", Part::bytes(PNG.to_vec()).file_name("ok.png"))
+            .part("file", Part::bytes(png()).file_name("ok.png"))
             .part("file", Part::bytes(big).file_name("big.pdf"));
         let r = post(form).await.unwrap();
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -101,9 +107,9 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
         assert_eq!(list["status"], 404);
 
         // A real image and a PDF are accepted, stored once by content.
-        let r = post(file_form("hien-truong.jpg", PNG)).await.unwrap();
+        let r = post(file_form("hien-truong.jpg", &png())).await.unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
-        let r = post(file_form("ban-sao.png", PNG)).await.unwrap();
+        let r = post(file_form("ban-sao.png", &png())).await.unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
         let list: serde_json::Value = r.json().await.unwrap();
         assert_eq!(
@@ -122,7 +128,11 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
         .await
         .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
-        assert_eq!(files_in(&s.db.data_dir), 2);
+        assert_eq!(
+            files_in(&s.db.data_dir),
+            3,
+            "the image, its thumbnail and the PDF"
+        );
         let sha = list[0]["sha256"].as_str().unwrap().to_string();
 
         // Served only when its bulletin is visible to the reader.
@@ -152,7 +162,7 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.headers()["content-type"], "image/png");
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");
-        assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), png().as_slice());
         let (_, page) = s.browser().text(&format!("/tin/{id}")).await;
         assert!(page.contains(&format!("/files/{sha}")) && page.contains("Hiện trường"));
         // Withdrawn: gone again.
@@ -180,6 +190,64 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
                 .status(),
             StatusCode::NOT_FOUND
         );
+
+        // A large photo gets renditions (a thumbnail and a 1024 px copy), served like it.
+        let photo = {
+            let img = image::RgbImage::from_fn(2400, 1600, |x, y| {
+                image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+            });
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+            out.into_inner()
+        };
+        // (on a new draft: the first bulletin is withdrawn by now, its files hidden even from staff)
+        let (_, b2) = officer
+            .post("/api/v1/bulletins", &json!({"kind": "press_release", "category": "khac", "title": "Tin ảnh lớn", "summary": "s", "body": "b", "audience": "public"}))
+            .await;
+        let url2 = s.url(&format!(
+            "/api/v1/bulletins/{}/attachments",
+            b2["id"].as_str().unwrap()
+        ));
+        let r = client
+            .post(&url2)
+            .bearer_auth(&officer_token)
+            .multipart(file_form("anh-lon.jpg", &photo))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let list: serde_json::Value = r.json().await.unwrap();
+        let big = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["filename"] == "anh-lon.jpg")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (big["width"].as_i64(), big["height"].as_i64()),
+            (Some(2400), Some(1600))
+        );
+        for key in ["thumb_sha", "medium_sha"] {
+            let sha = big[key].as_str().unwrap();
+            let r = reqwest::Client::new()
+                .get(s.url(&format!("/files/{sha}")))
+                .bearer_auth(&officer_token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{key}");
+            assert_eq!(r.headers()["content-type"], "image/jpeg");
+            let bytes = r.bytes().await.unwrap();
+            let im = image::load_from_memory(&bytes).unwrap();
+            let want = if key == "thumb_sha" { 320 } else { 1024 };
+            assert_eq!(im.width().max(im.height()), want, "{key}");
+        }
+        // A file that claims to be an image but does not decode is refused.
+        let r = post(file_form("hong.png", b"\x89PNG\r\n\x1a\nnot really a png"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
         // Through the desk form too (CSRF in the action URL), and journalists may not upload.
         let desk = s.browser();
@@ -209,7 +277,7 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
         let r = reqwest::Client::new()
             .post(&url)
             .bearer_auth(&j)
-            .multipart(file_form("x.png", PNG))
+            .multipart(file_form("x.png", &png()))
             .send()
             .await
             .unwrap();

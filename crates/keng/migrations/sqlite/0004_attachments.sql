@@ -10,8 +10,14 @@ CREATE TABLE attachments (
     size BIGINT NOT NULL,
     filename TEXT NOT NULL,
     caption TEXT,
+    width BIGINT,
+    height BIGINT,
+    thumb_sha TEXT,
+    medium_sha TEXT,
     created_by TEXT REFERENCES users(id),
     created_at BIGINT NOT NULL,
     UNIQUE (bulletin_id, sha256)
 );
 CREATE INDEX attachments_sha ON attachments(sha256);
+CREATE INDEX attachments_thumb ON attachments(thumb_sha);
+CREATE INDEX attachments_medium ON attachments(medium_sha);

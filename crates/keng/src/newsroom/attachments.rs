@@ -54,6 +54,12 @@ pub struct Attachment {
     pub size: i64,
     pub filename: String,
     pub caption: Option<String>,
+    /// Images: their size in pixels and the hashes of their renditions (a thumbnail
+    /// within 320 px, and a 1024 px copy when the original is larger).
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub thumb_sha: Option<String>,
+    pub medium_sha: Option<String>,
     pub created_at: i64,
 }
 
@@ -67,6 +73,10 @@ impl Attachment {
             size: r.i64("size")?,
             filename: r.str("filename")?,
             caption: r.opt_str("caption")?,
+            width: r.opt_i64("width")?,
+            height: r.opt_i64("height")?,
+            thumb_sha: r.opt_str("thumb_sha")?,
+            medium_sha: r.opt_str("medium_sha")?,
             created_at: r.i64("created_at")?,
         })
     }
@@ -112,6 +122,56 @@ fn store_bytes(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
     Ok(sha)
 }
 
+/// An image's size and renditions, decoded within limits (no decompression bombs).
+struct Renditions {
+    width: u32,
+    height: u32,
+    thumb: Vec<u8>,
+    medium: Option<Vec<u8>>,
+}
+
+fn renditions(bytes: &[u8]) -> Result<Renditions, String> {
+    use image::{DynamicImage, ImageFormat};
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(16_000);
+    limits.max_image_height = Some(16_000);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| e.to_string())?;
+    let encode = |im: &DynamicImage| -> Result<Vec<u8>, String> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        if im.color().has_alpha() {
+            im.write_to(&mut out, ImageFormat::Png)
+                .map_err(|e| e.to_string())?;
+        } else {
+            im.to_rgb8()
+                .write_to(&mut out, ImageFormat::Jpeg)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(out.into_inner())
+    };
+    let (width, height) = (img.width(), img.height());
+    let thumb = encode(&img.thumbnail(320, 320))?;
+    let medium = if width > 1024 || height > 1024 {
+        Some(encode(&img.resize(
+            1024,
+            1024,
+            image::imageops::FilterType::Triangle,
+        ))?)
+    } else {
+        None
+    };
+    Ok(Renditions {
+        width,
+        height,
+        thumb,
+        medium,
+    })
+}
+
 #[derive(Deserialize)]
 pub struct UploadQuery {
     /// The CSRF token (multipart forms carry it in the action URL).
@@ -142,7 +202,7 @@ pub async fn upload(
             key: "err.multipart",
             detail: Some(e.body_text()),
         })?;
-    let mut files: Vec<(Vec<u8>, String, &'static str)> = Vec::new();
+    let mut files: Vec<(Vec<u8>, String, &'static str, Option<Renditions>)> = Vec::new();
     let mut caption = None;
     while let Some(field) = multipart
         .next_field()
@@ -182,7 +242,22 @@ pub async fn upload(
                 let Some(mime) = sniff(&bytes) else {
                     return Err(AppError::invalid("file", "err.file_type"));
                 };
-                files.push((bytes.to_vec(), filename, mime));
+                let bytes = bytes.to_vec();
+                // Images are decoded (and their renditions made) before anything is stored.
+                let r = if mime.starts_with("image/") {
+                    let b = bytes.clone();
+                    let r = tokio::task::spawn_blocking(move || renditions(&b))
+                        .await
+                        .map_err(|e| AppError::Internal(e.to_string()))?
+                        .map_err(|e| {
+                            tracing::info!(error = %e, "image refused");
+                            AppError::invalid("file", "err.file_corrupt")
+                        })?;
+                    Some(r)
+                } else {
+                    None
+                };
+                files.push((bytes, filename, mime, r));
             }
             _ => {}
         }
@@ -193,23 +268,37 @@ pub async fn upload(
     // All files are checked before any is stored: nothing partial.
     let data_dir = app.data_dir.clone();
     let mut stored = Vec::new();
-    for (bytes, filename, mime) in files {
+    for (bytes, filename, mime, r) in files {
         let dir = data_dir.clone();
         let size = bytes.len() as i64;
-        let sha = tokio::task::spawn_blocking(move || store_bytes(&dir, &bytes))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(format!("storing a file: {e}")))?;
-        stored.push((sha, filename, mime, size));
+        let dims = r.as_ref().map(|r| (r.width as i64, r.height as i64));
+        let (sha, thumb, medium) = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
+            let sha = store_bytes(&dir, &bytes)?;
+            let thumb = r
+                .as_ref()
+                .map(|r| store_bytes(&dir, &r.thumb))
+                .transpose()?;
+            let medium = r
+                .as_ref()
+                .and_then(|r| r.medium.as_ref())
+                .map(|m| store_bytes(&dir, m))
+                .transpose()?;
+            Ok((sha, thumb, medium))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(format!("storing a file: {e}")))?;
+        stored.push((sha, filename, mime, size, dims, thumb, medium));
     }
     let mut tx = app.db.begin().await?;
-    for (sha, filename, mime, size) in stored {
+    for (sha, filename, mime, size, dims, thumb, medium) in stored {
         let aid = new_id();
         let n = tx
             .execute(
-                "INSERT INTO attachments (id, bulletin_id, sha256, mime, size, filename, caption, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (bulletin_id, sha256) DO NOTHING",
-                args![&aid, &b.id, &sha, mime, size, &filename, caption.clone(), &user.id, now_ms()],
+                "INSERT INTO attachments (id, bulletin_id, sha256, mime, size, filename, caption, created_by, created_at, width, height, thumb_sha, medium_sha)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (bulletin_id, sha256) DO NOTHING",
+                args![&aid, &b.id, &sha, mime, size, &filename, caption.clone(), &user.id, now_ms(),
+                      dims.map(|d| d.0), dims.map(|d| d.1), thumb, medium],
             )
             .await?;
         if n == 1 {
@@ -248,7 +337,11 @@ pub async fn serve(
     }
     let rows = app
         .db
-        .fetch_all("SELECT * FROM attachments WHERE sha256 = $1", args![&sha])
+        // The original or one of its renditions.
+        .fetch_all(
+            "SELECT * FROM attachments WHERE sha256 = $1 OR thumb_sha = $1 OR medium_sha = $1",
+            args![&sha],
+        )
         .await?;
     // Staff see their drafts' files; others what the rule lets them see.
     let viewer = Viewer::of(&ctx.actor());
@@ -267,17 +360,24 @@ pub async fn serve(
         }
     }
     let a = allowed.ok_or(AppError::NotFound)?;
-    let path = path_of(&app.data_dir, &a.sha256);
+    let path = path_of(&app.data_dir, &sha);
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|_| AppError::NotFound)?;
+    let mime = if sha == a.sha256 {
+        a.mime.clone()
+    } else {
+        sniff(&bytes)
+            .unwrap_or("application/octet-stream")
+            .to_string()
+    };
     let disposition = format!(
         "inline; filename*=UTF-8''{}",
         url::form_urlencoded::byte_serialize(a.filename.as_bytes()).collect::<String>()
     );
     Ok((
         [
-            (header::CONTENT_TYPE, a.mime.clone()),
+            (header::CONTENT_TYPE, mime),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, max-age=300".to_string()),
             (

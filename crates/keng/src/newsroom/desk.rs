@@ -102,6 +102,8 @@ pub struct EditorForm {
     #[serde(default)]
     tags: String,
     #[serde(default)]
+    video_links: String,
+    #[serde(default)]
     audience: String,
     #[serde(default)]
     embargo_until: String,
@@ -131,6 +133,7 @@ impl EditorForm {
             body: self.body.clone(),
             places: list(&self.places),
             tags: list(&self.tags),
+            video_links: list(&self.video_links),
             audience: self.audience.clone(),
             embargo_until: Some(self.embargo_until.clone()),
             incident_id: Some(self.incident_id.clone()),
@@ -151,6 +154,7 @@ impl EditorForm {
             body: b.body_html.clone(),
             places: b.places.join(", "),
             tags: b.tags.join(", "),
+            video_links: b.video_links.join("\n"),
             audience: b.audience.clone(),
             embargo_until: b
                 .embargo_until

@@ -71,6 +71,8 @@ pub struct Bulletin {
     pub body_html: String,
     pub places: Vec<String>,
     pub tags: Vec<String>,
+    /// Links to videos (YouTube, Facebook, the provincial TV site…), shown as links.
+    pub video_links: Vec<String>,
     /// public or press.
     pub audience: String,
     pub embargo_until: Option<i64>,
@@ -123,6 +125,7 @@ impl Bulletin {
             body_html: r.str("body_html")?,
             places: split_list(&r.str("places")?),
             tags: split_list(&r.str("tags")?),
+            video_links: split_list(&r.str("video_links")?),
             audience: r.str("audience")?,
             embargo_until: r.opt_i64("embargo_until")?,
             publish_at: r.opt_i64("publish_at")?,

@@ -31,6 +31,9 @@ pub struct BulletinInput {
     pub places: Vec<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Links to videos (http or https), at most 5.
+    #[serde(default)]
+    pub video_links: Vec<String>,
     /// public or press (accredited journalists only).
     pub audience: String,
     /// RFC 3339, or a Vietnam-time "yyyy-mm-ddThh:mm".
@@ -49,6 +52,7 @@ struct Clean {
     body_html: String,
     places: Vec<String>,
     tags: Vec<String>,
+    video_links: Vec<String>,
     audience: String,
     embargo_until: Option<i64>,
     incident_id: Option<String>,
@@ -87,6 +91,22 @@ async fn check(db: &Db, cfg: &Config, input: &BulletinInput) -> AppResult<Clean>
     }
     let places = clean_list(&mut c, "places", &input.places);
     let tags = clean_list(&mut c, "tags", &input.tags);
+    let mut video_links = Vec::new();
+    for l in input
+        .video_links
+        .iter()
+        .flat_map(|s| s.split([',', '\n', ' ']))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match c.opt_url("video_links", Some(l)) {
+            Some(u) if !video_links.contains(&u) => video_links.push(u),
+            _ => {}
+        }
+    }
+    if video_links.len() > 5 {
+        c.fail("video_links", "err.too_many_items");
+    }
     let audience = c.one_of("audience", &input.audience, &AUDIENCES);
     let embargo_until = match input
         .embargo_until
@@ -151,6 +171,7 @@ async fn check(db: &Db, cfg: &Config, input: &BulletinInput) -> AppResult<Clean>
         body_html,
         places,
         tags,
+        video_links,
         audience,
         embargo_until,
         incident_id,
@@ -169,9 +190,9 @@ async fn save_version(
     now: i64,
 ) -> DbResult<()> {
     tx.execute(
-        "INSERT INTO bulletin_versions (bulletin_id, version, title, summary, body_html, category, places, tags, audience, embargo_until, note, author_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        args![id, version, &c.title, &c.summary, &c.body_html, &c.category, join_list(&c.places), join_list(&c.tags), &c.audience, c.embargo_until, note, author, now],
+        "INSERT INTO bulletin_versions (bulletin_id, version, title, summary, body_html, category, places, tags, audience, embargo_until, note, author_id, created_at, video_links)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        args![id, version, &c.title, &c.summary, &c.body_html, &c.category, join_list(&c.places), join_list(&c.tags), &c.audience, c.embargo_until, note, author, now, join_list(&c.video_links)],
     )
     .await?;
     tx.execute(
@@ -223,10 +244,10 @@ pub async fn create(
     let mut tx = db.begin().await?;
     tx.execute(
         "INSERT INTO bulletins (id, kind, category, title, summary, body_html, places, tags, audience, embargo_until, incident_id, unit_id,
-           spokesperson_id, state, version, author_id, self_approved, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', 1, $14, $15, $16, $16)",
+           spokesperson_id, state, version, author_id, self_approved, created_at, updated_at, video_links)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', 1, $14, $15, $16, $16, $17)",
         args![&id, &c.kind, &c.category, &c.title, &c.summary, &c.body_html, join_list(&c.places), join_list(&c.tags), &c.audience,
-              c.embargo_until, c.incident_id.clone(), owner_unit.clone(), c.spokesperson_id.clone(), &author.id, false, now],
+              c.embargo_until, c.incident_id.clone(), owner_unit.clone(), c.spokesperson_id.clone(), &author.id, false, now, join_list(&c.video_links)],
     )
     .await?;
     save_version(&mut tx, &id, 1, &c, None, &author.id, now).await?;
@@ -325,10 +346,11 @@ pub async fn update(
     let mut tx = db.begin().await?;
     tx.execute(
         "UPDATE bulletins SET kind = $1, category = $2, title = $3, summary = $4, body_html = $5, places = $6, tags = $7, audience = $8,
-           embargo_until = $9, incident_id = $10, spokesperson_id = $11, version = $12, state = $13, approved_by = NULL, updated_at = $14
+           embargo_until = $9, incident_id = $10, spokesperson_id = $11, version = $12, state = $13, approved_by = NULL, updated_at = $14,
+           video_links = $16
          WHERE id = $15",
         args![&c.kind, &c.category, &c.title, &c.summary, &c.body_html, join_list(&c.places), join_list(&c.tags), &c.audience,
-              c.embargo_until, c.incident_id.clone(), c.spokesperson_id.clone(), version, state.as_str(), now, id],
+              c.embargo_until, c.incident_id.clone(), c.spokesperson_id.clone(), version, state.as_str(), now, id, join_list(&c.video_links)],
     )
     .await?;
     save_version(&mut tx, id, version, &c, None, &user.id, now).await?;
@@ -460,9 +482,9 @@ pub async fn act(
             let version = before.version + 1;
             tx.execute(
                 "UPDATE bulletins SET kind = $1, category = $2, title = $3, summary = $4, body_html = $5, places = $6, tags = $7, audience = $8,
-                   embargo_until = $9, version = $10, corrected_at = $11, correction_note = $12, updated_at = $11 WHERE id = $13",
+                   embargo_until = $9, version = $10, corrected_at = $11, correction_note = $12, updated_at = $11, video_links = $14 WHERE id = $13",
                 args![&c.kind, &c.category, &c.title, &c.summary, &c.body_html, join_list(&c.places), join_list(&c.tags), &c.audience,
-                      c.embargo_until, version, now, &note, id],
+                      c.embargo_until, version, now, &note, id, join_list(&c.video_links)],
             )
             .await?;
             save_version(&mut tx, id, version, &c, Some(&note), &user.id, now).await?;
