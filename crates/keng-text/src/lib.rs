@@ -19,7 +19,9 @@ pub use syllable::canonical_syllable;
 ///
 /// Idempotent: `canonical(&canonical(s)) == canonical(s)`.
 pub fn canonical(text: &str) -> String {
-    let nfc: String = text.nfc().filter(|c| !is_invisible(*c)).collect();
+    // Invisible characters go first: removing them after composition could leave two
+    // combining marks side by side out of canonical order.
+    let nfc: String = text.chars().filter(|c| !is_invisible(*c)).nfc().collect();
     let mut out = String::with_capacity(nfc.len());
     let mut word = String::new();
     for c in nfc.chars() {

@@ -331,6 +331,16 @@ async fn the_stream_resumes_and_ends_for_a_revoked_journalist() {
         let s = Server::start(&backend).await;
         let officer = s.api(Some(&s.token_for("tuyentruyen").await));
         let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let receiver = Receiver::start(Vec::new()).await;
+        let editor = s.browser();
+        editor.login("btv.ptth", DEMO_PASSWORD).await;
+        assert_eq!(
+            editor
+                .submit("/press", "/press/webhook", &[("url", &receiver.url)])
+                .await
+                .status(),
+            StatusCode::OK
+        );
         let token = s.token_for("pv.baothanhhoa").await;
         let mut stream = sse(open_stream(&s, &token, None).await);
         let first = publish(&officer, &leader, bulletin("Tin thứ nhất")).await;
@@ -393,6 +403,18 @@ async fn the_stream_resumes_and_ends_for_a_revoked_journalist() {
                 .all(|d| !d.contains(&draft) && !d.contains(&sched)),
             "nothing hidden leaked: {rest:?}"
         );
+        // Nor in any webhook delivery (the same gate feeds both).
+        assert!(
+            wait_until(10, || receiver.count() >= 3).await,
+            "the published items were delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for (_, body) in receiver.requests.lock().unwrap().iter() {
+            assert!(
+                !body.contains(&draft) && !body.contains(&sched),
+                "a hidden item reached a webhook"
+            );
+        }
         let r = reqwest::Client::new()
             .get(s.url("/api/v1/stream"))
             .bearer_auth(&token)

@@ -16,6 +16,7 @@ CREATE TABLE subscriptions (
     user_id TEXT PRIMARY KEY REFERENCES users(id),
     mode TEXT NOT NULL,
     categories TEXT NOT NULL,
+    unit_ids TEXT NOT NULL,
     last_digest_at BIGINT,
     updated_at BIGINT NOT NULL
 );

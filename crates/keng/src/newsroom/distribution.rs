@@ -120,15 +120,14 @@ async fn instant_subscribers(
 ) -> DbResult<Vec<(String, String)>> {
     let rows = tx
         .fetch_all(
-            "SELECT u.id, u.email, s.categories FROM subscriptions s JOIN users u ON u.id = s.user_id
+            "SELECT u.id, u.email, s.mode, s.categories, s.unit_ids FROM subscriptions s JOIN users u ON u.id = s.user_id
              WHERE s.mode = 'instant' AND u.status = 'active' AND u.email IS NOT NULL AND s.updated_at <= $1",
             args![since],
         )
         .await?;
     let mut out = Vec::new();
     for r in rows {
-        let cats = r.str("categories")?;
-        if cats.trim().is_empty() || cats.lines().any(|c| c.trim() == b.category) {
+        if Subscription::from_row(&r)?.matches(b) {
             if let Some(email) = r.opt_str("email")? {
                 out.push((r.str("id")?, email));
             }
@@ -189,47 +188,64 @@ pub fn mail_text(config: &Config, kind: &str, b: &Bulletin) -> (String, String) 
 pub struct Subscription {
     /// off, instant or digest.
     pub mode: String,
+    /// Category codes; empty for all.
     pub categories: Vec<String>,
+    /// Unit ids; empty for all.
+    pub unit_ids: Vec<String>,
+}
+
+impl Subscription {
+    fn from_row(r: &crate::platform::db::Row) -> DbResult<Subscription> {
+        let list = |s: String| {
+            s.lines()
+                .map(str::to_string)
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        Ok(Subscription {
+            mode: r.str("mode")?,
+            categories: list(r.str("categories")?),
+            unit_ids: list(r.str("unit_ids")?),
+        })
+    }
+
+    /// Does a bulletin fall under this subscription's categories and units?
+    pub fn matches(&self, b: &Bulletin) -> bool {
+        let category = self.categories.is_empty() || self.categories.contains(&b.category);
+        let unit = self.unit_ids.is_empty()
+            || b.unit_id
+                .as_ref()
+                .is_some_and(|u| self.unit_ids.contains(u))
+            || b.unit_ids.iter().any(|u| self.unit_ids.contains(u));
+        category && unit
+    }
 }
 
 pub const MODES: [&str; 3] = ["off", "instant", "digest"];
 
 pub async fn subscription(db: &Db, user_id: &str) -> DbResult<Subscription> {
-    Ok(
-        match db
-            .fetch_optional(
-                "SELECT mode, categories FROM subscriptions WHERE user_id = $1",
-                args![user_id],
-            )
-            .await?
-        {
-            Some(r) => Subscription {
-                mode: r.str("mode")?,
-                categories: r
-                    .str("categories")?
-                    .lines()
-                    .map(str::to_string)
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-            },
-            None => Subscription {
-                mode: "off".into(),
-                categories: Vec::new(),
-            },
-        },
-    )
+    match db
+        .fetch_optional(
+            "SELECT mode, categories, unit_ids FROM subscriptions WHERE user_id = $1",
+            args![user_id],
+        )
+        .await?
+    {
+        Some(r) => Subscription::from_row(&r),
+        None => Ok(Subscription {
+            mode: "off".into(),
+            categories: Vec::new(),
+            unit_ids: Vec::new(),
+        }),
+    }
 }
 
-pub async fn set_subscription(
-    tx: &mut Tx,
-    user_id: &str,
-    mode: &str,
-    categories: &[String],
-) -> DbResult<()> {
+pub async fn set_subscription(tx: &mut Tx, user_id: &str, sub: &Subscription) -> DbResult<()> {
     tx.execute(
-        "INSERT INTO subscriptions (user_id, mode, categories, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode, categories = excluded.categories, updated_at = excluded.updated_at",
-        args![user_id, mode, categories.join("\n"), now_ms()],
+        "INSERT INTO subscriptions (user_id, mode, categories, unit_ids, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (user_id) DO UPDATE SET mode = excluded.mode, categories = excluded.categories,
+           unit_ids = excluded.unit_ids, updated_at = excluded.updated_at",
+        args![user_id, &sub.mode, sub.categories.join("\n"), sub.unit_ids.join("\n"), now_ms()],
     )
     .await
     .map(|_| ())
@@ -263,7 +279,7 @@ pub async fn send_digests(db: &Db, config: &Config, now: i64) -> anyhow::Result<
     }
     let rows = db
         .fetch_all(
-            "SELECT u.id, u.email, s.categories, s.last_digest_at FROM subscriptions s JOIN users u ON u.id = s.user_id
+            "SELECT u.id, u.email, s.mode, s.categories, s.unit_ids, s.last_digest_at FROM subscriptions s JOIN users u ON u.id = s.user_id
              WHERE s.mode = 'digest' AND u.status = 'active' AND u.email IS NOT NULL AND COALESCE(s.last_digest_at, 0) < $1",
             args![today_at],
         )
@@ -273,12 +289,7 @@ pub async fn send_digests(db: &Db, config: &Config, now: i64) -> anyhow::Result<
         let since = r
             .opt_i64("last_digest_at")?
             .unwrap_or(today_at - 86_400_000);
-        let cats: Vec<String> = r
-            .str("categories")?
-            .lines()
-            .map(str::to_string)
-            .filter(|s| !s.is_empty())
-            .collect();
+        let sub = Subscription::from_row(&r)?;
         let filter = store::ListFilter {
             from_ms: Some(since),
             limit: 200,
@@ -287,7 +298,7 @@ pub async fn send_digests(db: &Db, config: &Config, now: i64) -> anyhow::Result<
         let items: Vec<Bulletin> = store::list(db, Viewer::Press, &filter, false)
             .await?
             .into_iter()
-            .filter(|b| cats.is_empty() || cats.contains(&b.category))
+            .filter(|b| sub.matches(b))
             .collect();
         let user_id = r.str("id")?;
         let mut tx = db.begin().await?;

@@ -81,7 +81,7 @@ async fn render(
         ctx,
         "newsroom/press.html",
         context! {
-            sub => sub, modes => MODES, categories => app.config.newsroom.categories.clone(), has_feed => has_feed,
+            sub => sub, modes => MODES, units => accounts::list_units(&app.db).await?, categories => app.config.newsroom.categories.clone(), has_feed => has_feed,
             feed_url => shown.feed_url, agency => agency, can_webhook => can_webhook, endpoint => endpoint,
             webhook_secret => shown.webhook_secret, log => log, done => done, agencies => agency.clone().into_iter().collect::<Vec<_>>(),
             stream_url => "/api/v1/stream",
@@ -230,6 +230,9 @@ pub struct SubscriptionForm {
     /// Categories, repeated (category=a&category=b) or comma-separated.
     #[serde(default)]
     categories: String,
+    /// One unit id, or empty for all units.
+    #[serde(default)]
+    unit_id: String,
 }
 
 pub async fn set_subscription(
@@ -257,9 +260,22 @@ pub async fn set_subscription(
     if f.mode != "off" && user.email.is_none() {
         return Err(AppError::invalid("mode", "err.email_needed"));
     }
+    let unit = f.unit_id.trim().to_string();
+    if !unit.is_empty() && (!is_id(&unit) || accounts::get_unit(&app.db, &unit).await?.is_none()) {
+        return Err(AppError::invalid("unit_id", "err.unknown_unit"));
+    }
+    let sub = distribution::Subscription {
+        mode: f.mode.clone(),
+        categories: cats.clone(),
+        unit_ids: if unit.is_empty() {
+            Vec::new()
+        } else {
+            vec![unit]
+        },
+    };
     let mut tx = app.db.begin().await?;
     let before = distribution::subscription(&app.db, &user.id).await?;
-    distribution::set_subscription(&mut tx, &user.id, &f.mode, &cats).await?;
+    distribution::set_subscription(&mut tx, &user.id, &sub).await?;
     record_change(
         &mut tx,
         &ctx.origin(),
@@ -267,7 +283,7 @@ pub async fn set_subscription(
         "subscription",
         &user.id,
         Some(serde_json::to_value(&before).unwrap_or_default()),
-        Some(serde_json::json!({"mode": f.mode, "categories": cats})),
+        Some(serde_json::to_value(&sub).unwrap_or_default()),
     )
     .await?;
     tx.commit().await?;
