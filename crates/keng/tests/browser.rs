@@ -1,0 +1,40 @@
+//! The UI in a real browser: `e2e/smoke.mjs` (playwright-core driving Debian's Chromium)
+//! against a real server — sign-in, the editor, the desk, the public list on a phone-sized
+//! screen — with no script errors. `scripts/test-deps` installs Chromium and the npm
+//! package; screenshots land in target/e2e/ for people to look at.
+
+mod common;
+
+use std::process::Command;
+
+#[tokio::test]
+async fn a_press_officer_works_in_a_real_browser() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let script = root.join("e2e/smoke.mjs");
+    let module = root.join("e2e/node_modules/playwright-core");
+    assert!(
+        module.exists() && (std::path::Path::new("/usr/bin/chromium").exists() || std::env::var("CHROMIUM").is_ok()),
+        "the browser test needs Chromium and playwright-core: run `bash scripts/test-deps` (the README's test command does)"
+    );
+    let s = common::Server::start(&common::Backend::Sqlite).await;
+    let out = root.join("target/e2e");
+    std::fs::create_dir_all(&out).unwrap();
+    let base = s.base.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(&script)
+            .arg(&base)
+            .arg(&out)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success(),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("e2e: ok"), "{stdout}");
+}
