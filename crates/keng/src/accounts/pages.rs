@@ -16,18 +16,9 @@ use crate::platform::i18n::{self, Lang};
 use crate::platform::ids::is_id;
 use crate::platform::permissions::{Action, Owner, Role};
 use crate::platform::state::AppState;
-use crate::platform::web::page;
+use crate::platform::web::{done_message, field_errors, page};
 
 type Page = AppResult<Response>;
-
-/// Field errors of a failed form as (field, message) pairs, or the error itself.
-fn field_errors(e: AppError, lang: Lang) -> AppResult<Vec<(String, String)>> {
-    match e {
-        AppError::Invalid(f) => Ok(f.into_iter().map(|(k, m)| (k, i18n::t(lang, m))).collect()),
-        AppError::Conflict(k) => Ok(vec![("_".into(), i18n::t(lang, k))]),
-        other => Err(other),
-    }
-}
 
 fn unprocessable(html: Html<String>) -> Response {
     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
@@ -45,13 +36,6 @@ fn safe_next(next: Option<&str>) -> String {
 pub struct NextQuery {
     next: Option<String>,
     done: Option<String>,
-}
-
-/// A confirmation message named by `?done=` (only keys of the `done.` family).
-fn done_message(lang: Lang, done: Option<&str>) -> Option<String> {
-    let key = format!("done.{}", done?);
-    let msg = i18n::t(lang, &key);
-    (msg != key).then_some(msg)
 }
 
 // ---------- home ----------

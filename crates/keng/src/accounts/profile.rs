@@ -14,7 +14,7 @@ use crate::platform::i18n;
 use crate::platform::ids::is_id;
 use crate::platform::permissions::{Action, Owner};
 use crate::platform::state::AppState;
-use crate::platform::web::page;
+use crate::platform::web::{done_message, page};
 
 #[derive(Deserialize)]
 pub struct ProfileQuery {
@@ -87,11 +87,7 @@ pub async fn profile(
     ctx: Ctx,
     Query(q): Query<ProfileQuery>,
 ) -> AppResult<Response> {
-    let done = q.done.as_deref().and_then(|d| {
-        let key = format!("done.{d}");
-        let m = i18n::t(ctx.lang, &key);
-        (m != key).then_some(m)
-    });
+    let done = done_message(ctx.lang, q.done.as_deref());
     render(&app, &ctx, no_extra(), done, 200).await
 }
 

@@ -14,34 +14,18 @@ use crate::accounts::store as accounts;
 use crate::platform::auth::Ctx;
 use crate::platform::clock::{self, now_ms};
 use crate::platform::errors::{AppError, AppResult};
-use crate::platform::i18n::{self, Lang};
 use crate::platform::permissions::{Action, Owner, Role};
 use crate::platform::state::AppState;
-use crate::platform::web::page;
+use crate::platform::web::{done_message, field_errors, page};
 
 fn staff(ctx: &Ctx) -> AppResult<&crate::accounts::model::User> {
     ctx.require(Action::ViewNewsroomDesk, &Owner::None)?;
     ctx.user()
 }
 
-fn field_errors(e: AppError, lang: Lang) -> AppResult<Vec<(String, String)>> {
-    match e {
-        AppError::Invalid(f) => Ok(f.into_iter().map(|(k, m)| (k, i18n::t(lang, m))).collect()),
-        AppError::Conflict(k) => Ok(vec![("_".into(), i18n::t(lang, k))]),
-
-        other => Err(other),
-    }
-}
-
 #[derive(Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
-}
-
-fn done(lang: Lang, d: Option<&str>) -> Option<String> {
-    let key = format!("done.{}", d?);
-    let m = i18n::t(lang, &key);
-    (m != key).then_some(m)
 }
 
 pub async fn dashboard(
@@ -78,7 +62,7 @@ pub async fn dashboard(
         &app,
         &ctx,
         "newsroom/desk.html",
-        context! { clocks => clocks, by_state => by_state, now => now, done => done(ctx.lang, q.done.as_deref()),
+        context! { clocks => clocks, by_state => by_state, now => now, done => done_message(ctx.lang, q.done.as_deref()),
                    can_draft => ctx.can(Action::DraftBulletin) || ctx.user.as_ref().is_some_and(|u| u.role == Role::UnitOfficer) },
     )?
     .into_response())
@@ -303,7 +287,7 @@ pub async fn view(
         context! {
             b => b.clone(), versions => versions, incident => incident, actions => actions, editable => editable, correctable => correctable,
             author => name_of(&b.author_id), approver => name_of(&b.approved_by), publisher => name_of(&b.published_by),
-            now => now_ms(), done => done(ctx.lang, q.done.as_deref()), log => log, agencies => agencies, attachments => attachments,
+            now => now_ms(), done => done_message(ctx.lang, q.done.as_deref()), log => log, agencies => agencies, attachments => attachments,
         },
     )?
     .into_response())

@@ -23,7 +23,7 @@ use crate::platform::i18n;
 use crate::platform::ids::{hash_secret, is_id, new_id, random_secret};
 use crate::platform::permissions::{Action, Owner, Role};
 use crate::platform::state::AppState;
-use crate::platform::web::page;
+use crate::platform::web::{done_message, page};
 use crate::platform::webhooks;
 
 #[derive(Deserialize)]
@@ -95,11 +95,7 @@ pub async fn press_page(
     ctx: Ctx,
     Query(q): Query<PressQuery>,
 ) -> AppResult<Response> {
-    let done = q.done.as_deref().and_then(|d| {
-        let key = format!("done.{d}");
-        let m = i18n::t(ctx.lang, &key);
-        (m != key).then_some(m)
-    });
+    let done = done_message(ctx.lang, q.done.as_deref());
     render(&app, &ctx, nothing_shown(), done).await
 }
 
@@ -393,11 +389,7 @@ pub async fn deliveries_page(
     let dead = webhooks::deliveries(&app.db, None, true, 200).await?;
     let recent = webhooks::deliveries(&app.db, None, false, 100).await?;
     let agencies = accounts::list_agencies(&app.db).await?;
-    let done = q.done.as_deref().and_then(|d| {
-        let key = format!("done.{d}");
-        let m = i18n::t(ctx.lang, &key);
-        (m != key).then_some(m)
-    });
+    let done = done_message(ctx.lang, q.done.as_deref());
     Ok(page(
         &app,
         &ctx,

@@ -149,6 +149,23 @@ fn nav(ctx: &Ctx) -> Vec<NavItem> {
         .collect()
 }
 
+/// A confirmation message named by `?done=` (only keys of the `done.` family).
+pub fn done_message(lang: Lang, done: Option<&str>) -> Option<String> {
+    let key = format!("done.{}", done?);
+    let msg = i18n::t(lang, &key);
+    (msg != key).then_some(msg)
+}
+
+/// Field errors of a failed form as (field, message) pairs for re-rendering it, or the
+/// error itself when it is not about the form's input.
+pub fn field_errors(e: AppError, lang: Lang) -> AppResult<Vec<(String, String)>> {
+    match e {
+        AppError::Invalid(f) => Ok(f.into_iter().map(|(k, m)| (k, i18n::t(lang, m))).collect()),
+        AppError::Conflict(k) => Ok(vec![("_".into(), i18n::t(lang, k))]),
+        other => Err(other),
+    }
+}
+
 /// Renders a page inside the layout.
 pub fn page(app: &AppState, ctx: &Ctx, name: &str, vars: JValue) -> AppResult<Html<String>> {
     let base = context! {
