@@ -23,10 +23,7 @@ fn reader(ctx: &Ctx) -> AppResult<Viewer> {
     if ctx.bad_token {
         return Err(AppError::Unauthorized);
     }
-    Ok(match Viewer::of(&ctx.actor()) {
-        Viewer::Staff => Viewer::Press,
-        v => v,
-    })
+    Ok(Viewer::on_public_surface(&ctx.actor()))
 }
 
 #[derive(Deserialize, IntoParams)]

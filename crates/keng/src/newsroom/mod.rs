@@ -90,7 +90,9 @@ pub async fn release_loop(
         if let Err(e) = store::release_due(&db).await {
             tracing::warn!(error = %e, "release of due bulletins failed");
         }
-        let wait = match store::next_release(&db).await {
+        let next = store::next_release(&db).await;
+        crate::platform::cache::set_next_change(next.as_ref().ok().copied().flatten());
+        let wait = match next {
             Ok(Some(t)) => (t - crate::platform::clock::now_ms()).clamp(0, 1000),
             _ => 1000,
         };

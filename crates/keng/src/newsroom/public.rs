@@ -120,10 +120,7 @@ pub async fn list(
 
 /// Public surfaces treat staff as the press (they preview drafts on their desk).
 fn public_viewer(ctx: &Ctx) -> Viewer {
-    match Viewer::of(&ctx.actor()) {
-        Viewer::Staff => Viewer::Press,
-        v => v,
-    }
+    Viewer::on_public_surface(&ctx.actor())
 }
 
 async fn visible(app: &AppState, ctx: &Ctx, id: &str) -> AppResult<(Bulletin, Seen)> {

@@ -521,9 +521,17 @@ pub async fn act(
         Some(after.json()),
     )
     .await?;
-    // Published with nothing to wait for: it is out now.
+    // Published with nothing to wait for: it is out now. What waits (a schedule, an
+    // embargo) will change public pages by itself: the page cache must know when.
     if event == "bulletin.published" {
         release_in(&mut tx, &after, now).await?;
+        for t in [after.press_time(), after.public_time()]
+            .into_iter()
+            .flatten()
+            .filter(|t| *t > now)
+        {
+            crate::platform::cache::expect_change_at(t);
+        }
     }
     tx.commit().await?;
     get(db, id).await?.ok_or(AppError::NotFound)

@@ -41,6 +41,17 @@ impl Viewer {
     }
 }
 
+impl Viewer {
+    /// On public surfaces (pages, feeds, ninjs, search) staff read as the press: drafts
+    /// are previewed on the desk, not under public URLs.
+    pub fn on_public_surface(actor: &Actor) -> Viewer {
+        match Viewer::of(actor) {
+            Viewer::Staff => Viewer::Press,
+            v => v,
+        }
+    }
+}
+
 /// May `viewer` see `b` at `now`, and how much?
 pub fn seen(b: &Bulletin, viewer: Viewer, now: i64) -> Seen {
     match (viewer, b.state) {

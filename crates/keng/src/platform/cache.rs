@@ -4,7 +4,7 @@
 //! node-local follower of the event log. A viral warning costs a hash lookup.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
@@ -27,6 +27,21 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 pub fn bump() {
     GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// When public content next changes by itself (an embargo lifting, a scheduled
+/// publication): from then until the release is committed (which bumps the generation),
+/// the cache is bypassed, so pages and feeds flip together at the exact time.
+static NEXT_CHANGE: AtomicI64 = AtomicI64::new(i64::MAX);
+
+/// Something will become visible at `at` without a commit at that moment.
+pub fn expect_change_at(at: i64) {
+    NEXT_CHANGE.fetch_min(at, Ordering::SeqCst);
+}
+
+/// The releaser's view of the next timed change (None: nothing scheduled).
+pub fn set_next_change(at: Option<i64>) {
+    NEXT_CHANGE.store(at.unwrap_or(i64::MAX), Ordering::SeqCst);
 }
 
 fn generation() -> u64 {
@@ -81,7 +96,8 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
     let path = req.uri().path();
     let anonymous = cookie(req.headers(), crate::platform::auth::session::COOKIE).is_none()
         && !req.headers().contains_key(header::AUTHORIZATION);
-    if req.method() != Method::GET || !anonymous || !cacheable(path) {
+    let change_due = super::clock::now_ms() >= NEXT_CHANGE.load(Ordering::SeqCst);
+    if req.method() != Method::GET || !anonymous || !cacheable(path) || change_due {
         return next.run(req).await;
     }
     let lang = Lang::from_request(req.headers(), path.starts_with("/api/"));
