@@ -333,10 +333,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             std::fs::create_dir_all(&g.data_dir)?;
             let config =
                 Config::load(&g.data_dir).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-            println!(
-                "configuration: ok (site \"{}\", public URL {})",
-                config.site_name, config.public_base_url
-            );
+            if config.base_url_from_request {
+                println!(
+                    "configuration: ok (site \"{}\"); public_base_url is not set: links use each request's own address, mail and webhooks the address `keng serve` listens on — set it for production",
+                    config.site_name
+                );
+            } else {
+                println!(
+                    "configuration: ok (site \"{}\", public URL {})",
+                    config.site_name, config.public_base_url
+                );
+            }
             let location = Location::from_args(&g.data_dir, g.database_url.as_deref())?;
             let db = Db::open(&location).await?;
             db.ping().await?;

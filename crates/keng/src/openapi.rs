@@ -30,7 +30,7 @@ use crate::platform::{audit, permissions};
         nmodel::Bulletin, crate::newsroom::search::Hit, crate::newsroom::press::WebhookRequest, crate::newsroom::press::WebhookCreated, nmodel::Incident, nmodel::State, nmodel::Version,
         nstore::BulletinInput, nstore::ActionInput, nstore::IncidentInput,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     tags((name = "accounts", description = "Units, press agencies, accounts, accreditation, tokens"),
          (name = "audit", description = "The append-only audit log"),
          (name = "newsroom", description = "Bulletins (ninjs for readers) and their publication workflow")),
@@ -46,6 +46,93 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The answers every operation may give besides its own, as the platform layers give
+/// them (RFC 9457 problem+json in the request's language): a malformed request or query
+/// (400), an unknown or revoked token (401), a body too large (413), a body that is not
+/// JSON where JSON is expected (415), a JSON body of the wrong shape (422), too many
+/// requests (429); operations with path parameters may answer 404, and those that need
+/// a signed-in user 403.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{HttpMethod, Operation};
+        use utoipa::openapi::{ContentBuilder, ObjectBuilder, RefOr, ResponseBuilder, Type};
+        let problem = ObjectBuilder::new()
+            .description(Some("An RFC 9457 problem document"))
+            .property("type", ObjectBuilder::new().schema_type(Type::String))
+            .property("title", ObjectBuilder::new().schema_type(Type::String))
+            .property("status", ObjectBuilder::new().schema_type(Type::Integer))
+            .property("detail", ObjectBuilder::new().schema_type(Type::String))
+            .property(
+                "errors",
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .description(Some("Per field, what is wrong (422)")),
+            )
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .insert("Problem".to_string(), RefOr::T(problem.into()));
+        let answer = |what: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(what)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        let add = |op: &mut Operation, has_body: bool, has_path_params: bool| {
+            let mut common = vec![
+                ("400", "Malformed request or query"),
+                ("401", "Unknown, revoked or expired token"),
+                ("429", "Too many requests"),
+            ];
+            if has_body {
+                common.extend([
+                    ("413", "Request body too large"),
+                    ("415", "Unsupported content type"),
+                    ("422", "Invalid input"),
+                ]);
+            }
+            if has_path_params {
+                common.push(("404", "Not found"));
+            }
+            if op.security.is_some() {
+                common.push(("403", "Not allowed for this account"));
+            }
+            for (code, what) in common {
+                op.responses
+                    .responses
+                    .entry(code.to_string())
+                    .or_insert_with(|| answer(what));
+            }
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_path_params = path.contains('{');
+            for (method, op) in [
+                (HttpMethod::Get, item.get.as_mut()),
+                (HttpMethod::Post, item.post.as_mut()),
+                (HttpMethod::Put, item.put.as_mut()),
+                (HttpMethod::Delete, item.delete.as_mut()),
+                (HttpMethod::Patch, item.patch.as_mut()),
+            ] {
+                if let Some(op) = op {
+                    let has_body = !matches!(method, HttpMethod::Get | HttpMethod::Delete);
+                    add(op, has_body, has_path_params);
+                }
+            }
+        }
     }
 }
 

@@ -23,6 +23,7 @@ use crate::platform::{audit_pages, auth, events, ops};
 /// Builds the application router.
 pub fn router(app: AppState) -> Router {
     let body_limit = app.config.max_body_bytes;
+    let https = app.config.public_base_url.starts_with("https://");
     Router::new()
         .merge(crate::accounts::pages())
         .merge(crate::accounts::api())
@@ -43,6 +44,16 @@ pub fn router(app: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            // Only when the public address is https: browsers ignore it over http anyway,
+            // and a plain-http deployment must not pin itself.
+            https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
@@ -65,10 +76,21 @@ fn install_metrics() -> Option<metrics_exporter_prometheus::PrometheusHandle> {
 /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish.
 pub async fn serve(
     db: Db,
-    config: Config,
+    mut config: Config,
     data_dir: &std::path::Path,
     listen: SocketAddr,
 ) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    if config.base_url_from_request {
+        // No public URL configured: mail and webhooks link to where we listen.
+        let host = if addr.ip().is_unspecified() {
+            std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+        } else {
+            addr
+        };
+        config.public_base_url = format!("http://{host}");
+    }
     let search = crate::newsroom::search::SearchIndex::open(
         &crate::newsroom::search::SearchIndex::dir_in(data_dir),
     )?;
@@ -132,8 +154,6 @@ pub async fn serve(
         stop_rx,
     )));
 
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let addr = listener.local_addr()?;
     // Tests and scripts read this line to learn the port when listening on :0.
     println!("keng listening on http://{addr}");
     tracing::info!(%addr, backend = ?db.backend(), "listening");

@@ -243,8 +243,13 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
             let want = if key == "thumb_sha" { 320 } else { 1024 };
             assert_eq!(im.width().max(im.height()), want, "{key}");
         }
-        // A file that claims to be an image but does not decode is refused.
-        let r = post(file_form("hong.png", b"\x89PNG\r\n\x1a\nnot really a png"))
+        // A file that claims to be an image but does not decode is refused (on the draft:
+        // the withdrawn bulletin takes no more files at all).
+        let r = client
+            .post(&url2)
+            .bearer_auth(&officer_token)
+            .multipart(file_form("hong.png", b"\x89PNG\r\n\x1a\nnot really a png"))
+            .send()
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -284,5 +289,102 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+/// Regression: a unit officer could attach files to any bulletin (another unit's draft,
+/// headquarters' published item — whose caption appeared on the public page at once), and
+/// withdrawn bulletins accepted files. Uploading now follows the rule for editing.
+#[tokio::test]
+async fn uploading_follows_the_rule_for_editing() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let unit_token = s.token_for("capx.hacthanh").await;
+        let other_unit = s.api(Some(&s.token_for("pc04.canbo").await));
+        let upload = |id: String, token: String| {
+            let url = s.url(&format!("/api/v1/bulletins/{id}/attachments"));
+            async move {
+                reqwest::Client::new()
+                    .post(url)
+                    .bearer_auth(token)
+                    .multipart(file_form("anh.png", &png()))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        let body = json!({"kind": "press_release", "category": "khac", "title": "Tin của phòng", "summary": "s", "body": "b", "audience": "public"});
+        // Another unit's draft.
+        let (st, b) = other_unit.post("/api/v1/bulletins", &body).await;
+        assert_eq!(st, StatusCode::CREATED, "{b}");
+        let other_draft = b["id"].as_str().unwrap().to_string();
+        assert_eq!(
+            upload(other_draft.clone(), unit_token.clone()).await,
+            StatusCode::FORBIDDEN
+        );
+        // Headquarters' published item.
+        let (_, b) = officer.post("/api/v1/bulletins", &body).await;
+        let hq = b["id"].as_str().unwrap().to_string();
+        officer
+            .post(&format!("/api/v1/bulletins/{hq}/submit"), &json!({}))
+            .await;
+        leader
+            .post(&format!("/api/v1/bulletins/{hq}/approve"), &json!({}))
+            .await;
+        let (st, _) = officer
+            .post(&format!("/api/v1/bulletins/{hq}/publish"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(
+            upload(hq.clone(), unit_token.clone()).await,
+            StatusCode::FORBIDDEN
+        );
+        let (_, page) = s.browser().text(&format!("/tin/{hq}")).await;
+        assert!(
+            !page.contains("Hiện trường"),
+            "no caption reached the public page"
+        );
+        // The press officer who may correct it may add a file.
+        let officer_token = s.token_for("tuyentruyen").await;
+        assert_eq!(
+            upload(hq.clone(), officer_token.clone()).await,
+            StatusCode::CREATED
+        );
+        // Withdrawn: no more files, for anybody.
+        let (st, _) = leader
+            .post(
+                &format!("/api/v1/bulletins/{hq}/withdraw"),
+                &json!({"note": "Gỡ"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(
+            upload(hq.clone(), officer_token.clone()).await,
+            StatusCode::CONFLICT
+        );
+        // A file added to a submitted bulletin returns it to draft (it is content).
+        let (_, b) = officer.post("/api/v1/bulletins", &body).await;
+        let sub = b["id"].as_str().unwrap().to_string();
+        officer
+            .post(&format!("/api/v1/bulletins/{sub}/submit"), &json!({}))
+            .await;
+        assert_eq!(
+            upload(sub.clone(), officer_token.clone()).await,
+            StatusCode::CREATED
+        );
+        let (_, b) = officer.get(&format!("/api/v1/bulletins/{sub}")).await;
+        let (st, desk) = {
+            let br = s.browser();
+            br.login("tuyentruyen", DEMO_PASSWORD).await;
+            br.text(&format!("/newsroom/b/{sub}")).await
+        };
+        assert_eq!(st, StatusCode::OK, "{b}");
+        assert!(
+            desk.contains("/do/submit"),
+            "back to draft: submit is offered again"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The command line and operations: `keng user add`, `token create` (prints only the
 //! token), `passwd`, `check`, `migrate`, environment variables for the data dir and the
-//! database; /healthz, /readyz, /metrics; JSON logs; graceful shutdown.
+//! database; /healthz, /readyz, /metrics; JSON logs; graceful shutdown; an idle server
+//! sleeps.
 
 mod common;
 
@@ -310,4 +311,45 @@ async fn the_server_logs_json_and_shuts_down_gracefully() {
     assert!(json_lines
         .iter()
         .any(|l| l["fields"]["message"] == "stopped"));
+}
+
+/// CPU time (user + system) the process has used so far, in seconds.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("read /proc/pid/stat");
+    // The command name (field 2) may hold spaces: count fields after its closing ')'.
+    let rest = &stat[stat.rfind(')').expect("stat has a comm field") + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().expect("utime") + f[12].parse::<f64>().expect("stime");
+    let hz = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .unwrap_or(100.0);
+    ticks / hz
+}
+
+/// Regression: the followers, the search indexer and the webhook dispatcher woke each
+/// other forever (every cursor write woke every loop): an idle demo server used most of
+/// a core. Now only commits that queue work wake anybody.
+#[tokio::test]
+async fn an_idle_server_sleeps() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let b = s.browser();
+        // Let start-up work (the demo's search index, due releases) finish.
+        tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+        let before = cpu_seconds(s.pid());
+        tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+        let used = cpu_seconds(s.pid()) - before;
+        assert!(
+            used < 0.3,
+            "{}: an idle server used {used:.2} s of CPU in 6 s",
+            backend.name()
+        );
+        let (st, m) = b.text("/metrics").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(m.contains("keng_wakeups_total"), "{m}");
+    }
 }

@@ -661,3 +661,255 @@ async fn the_daily_digest_collects_what_reached_the_press() {
         "only the subscribed categories"
     );
 }
+
+/// Publishes an embargoed bulletin (press at once, public in 2099).
+async fn publish_embargoed(officer: &Api, leader: &Api, title: &str) -> String {
+    let mut e = bulletin(title);
+    e["embargo_until"] = json!("2099-01-01T08:00:00+07:00");
+    let id = publish(officer, leader, e).await;
+    let (st, _) = officer
+        .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    id
+}
+
+/// Reads the stream until it ends; panics when it does not end within `secs` or when it
+/// delivers `forbidden`.
+async fn expect_end(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<(String, String, String)>,
+    forbidden: &str,
+    what: &str,
+) {
+    loop {
+        match next_event(rx, 5).await {
+            Some((_, kind, _)) if kind == "end" => return,
+            Some((_, _, data)) => {
+                assert!(!data.contains(forbidden), "{what}: delivered after its end")
+            }
+            None => panic!("{what}: the stream did not end"),
+        }
+    }
+}
+
+/// Regression: an open stream kept delivering embargoed items after its API token was
+/// revoked, after `POST /logout` of its session, and after a password change from another
+/// session. Any end of the credential a stream was opened with now ends the stream.
+#[tokio::test]
+async fn a_stream_ends_with_the_credential_it_was_opened_with() {
+    let token_id = regex::Regex::new(r#"/profile/tokens/([^/"]+)/revoke"#).unwrap();
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+
+        // 1. A revoked API token. Another token of the same journalist keeps its stream.
+        let owner = s.browser();
+        owner.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+        let token = owner.create_token("luồng").await;
+        let (_, profile) = owner.text("/profile").await;
+        let id = token_id.captures(&profile).expect("a revoke form")[1].to_string();
+        let other = owner.create_token("khác").await;
+        let mut by_token = sse(open_stream(&s, &token, None).await);
+        let mut by_other = sse(open_stream(&s, &other, None).await);
+        let r = owner
+            .submit("/profile", &format!("/profile/tokens/{id}/revoke"), &[])
+            .await;
+        assert!(
+            r.status().is_success() || r.status().is_redirection(),
+            "{}",
+            r.status()
+        );
+        let secret = publish_embargoed(&officer, &leader, "Tin cấm đăng sau thu hồi").await;
+        expect_end(&mut by_token, &secret, "revoked token").await;
+        let (_, _, data) = next_event(&mut by_other, 5)
+            .await
+            .expect("the other token's stream goes on");
+        assert!(data.contains(&secret));
+
+        // 2. Logout of the session the stream runs on.
+        let reader = s.browser();
+        reader.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+        let mut by_session = sse(reader.get("/api/v1/stream").await);
+        let r = reader.submit("/press", "/logout", &[]).await;
+        assert!(r.status().is_success() || r.status().is_redirection());
+        let secret = publish_embargoed(&officer, &leader, "Tin cấm đăng sau đăng xuất").await;
+        expect_end(&mut by_session, &secret, "closed session").await;
+
+        // 3. A password change from another session ends this session's stream; the
+        //    session that changed it keeps its own.
+        let first = s.browser();
+        first.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+        let second = s.browser();
+        second.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+        let mut on_first = sse(first.get("/api/v1/stream").await);
+        let mut on_second = sse(second.get("/api/v1/stream").await);
+        let r = second
+            .submit(
+                "/profile",
+                "/profile/password",
+                &[
+                    ("current_password", DEMO_PASSWORD),
+                    ("new_password", "mật khẩu mới 2026!"),
+                ],
+            )
+            .await;
+        assert!(
+            r.status().is_success() || r.status().is_redirection(),
+            "{}",
+            r.status()
+        );
+        let secret = publish_embargoed(&officer, &leader, "Tin cấm đăng sau đổi mật khẩu").await;
+        expect_end(&mut on_first, &secret, "session ended by a password change").await;
+        let (_, _, data) = next_event(&mut on_second, 5)
+            .await
+            .expect("the changing session keeps its stream");
+        assert!(data.contains(&secret));
+    }
+}
+
+/// Regression: resuming after a correction of a bulletin that was later withdrawn gave
+/// only the withdrawal (a replay from 0 showed only "withdrawn"); a non-numeric
+/// Last-Event-ID silently started afresh.
+#[tokio::test]
+async fn a_resumed_stream_replays_every_step_in_order() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let token = s.token_for("pv.baothanhhoa").await;
+        let mut live = sse(open_stream(&s, &token, None).await);
+        let body = bulletin("Tin sẽ được đính chính rồi gỡ");
+        let id = publish(&officer, &leader, body.clone()).await;
+        officer
+            .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
+            .await;
+        let (published_at, kind, _) = next_event(&mut live, 5).await.unwrap();
+        assert_eq!(kind, "bulletin.published");
+        drop(live);
+        let mut content = body.clone();
+        content["summary"] = json!("Tóm tắt đã đính chính.");
+        let (st, b) = officer
+            .post(
+                &format!("/api/v1/bulletins/{id}/correct"),
+                &json!({"note": "Sửa tóm tắt", "content": content}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        let (st, _) = leader
+            .post(
+                &format!("/api/v1/bulletins/{id}/withdraw"),
+                &json!({"note": "Gỡ"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        for from in [published_at.as_str(), "0"] {
+            let mut resumed = sse(open_stream(&s, &token, Some(from)).await);
+            let mut kinds = Vec::new();
+            while let Some((_, kind, data)) = next_event(&mut resumed, 2).await {
+                if data.contains(&id) {
+                    if kind == "bulletin.corrected" {
+                        assert!(data.contains("Tóm tắt đã đính chính."), "{data}");
+                    }
+                    kinds.push(kind);
+                }
+            }
+            let expected: Vec<&str> = if from == "0" {
+                vec![
+                    "bulletin.published",
+                    "bulletin.corrected",
+                    "bulletin.withdrawn",
+                ]
+            } else {
+                vec!["bulletin.corrected", "bulletin.withdrawn"]
+            };
+            assert_eq!(kinds, expected, "resumed after {from}");
+        }
+        let r = reqwest::Client::new()
+            .get(s.url("/api/v1/stream"))
+            .bearer_auth(&token)
+            .header("last-event-id", "twelve")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    }
+}
+
+/// Regression: the agency webhook set by an editor kept receiving embargoed items after
+/// the editor was suspended. A webhook belongs to its agency with an accredited editor
+/// responsible: with none left, embargoed and press-only deliveries are withheld (and
+/// the delivery log says so) while public items go on.
+#[tokio::test]
+async fn an_agency_without_an_accredited_editor_gets_no_embargoed_items() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let admin = s.api(Some(&s.token_for("quantri").await));
+        let receiver = Receiver::start(Vec::new()).await;
+        let editor = s.browser();
+        editor.login("btv.ptth", DEMO_PASSWORD).await;
+        let r = editor
+            .submit("/press", "/press/webhook", &[("url", &receiver.url)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        // While the editor is accredited, embargoed items arrive.
+        let before =
+            publish_embargoed(&officer, &leader, "Tin cấm đăng khi còn biên tập viên").await;
+        assert!(
+            wait_until(10, || receiver.count() >= 1).await,
+            "delivered while responsible"
+        );
+        let id = common::user_id(&admin, "btv.ptth").await;
+        let (st, _) = admin
+            .post(
+                &format!("/api/v1/users/{id}/status"),
+                &json!({"status": "suspended", "reason": "thử"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let secret = publish_embargoed(&officer, &leader, "Tin cấm đăng sau khi đình chỉ").await;
+        let public = publish(
+            &officer,
+            &leader,
+            bulletin("Tin công khai sau khi đình chỉ"),
+        )
+        .await;
+        officer
+            .post(&format!("/api/v1/bulletins/{public}/publish"), &json!({}))
+            .await;
+        assert!(
+            wait_until(10, || receiver
+                .requests
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|(_, b)| b.contains(&public)))
+            .await,
+            "public items go on"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for (_, body) in receiver.requests.lock().unwrap().iter() {
+            assert!(
+                !body.contains(&secret),
+                "an embargoed item reached an agency with no responsible editor"
+            );
+        }
+        assert!(receiver
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(_, b)| b.contains(&before)));
+        // The delivery log shows what was withheld, and why.
+        let staff = s.browser();
+        staff.login("tuyentruyen", DEMO_PASSWORD).await;
+        let (st, log) = staff.text(&format!("/newsroom/b/{secret}")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            log.contains("Không gửi"),
+            "withheld shown on the delivery log: {log}"
+        );
+    }
+}

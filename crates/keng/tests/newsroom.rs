@@ -343,7 +343,10 @@ async fn four_eyes_and_the_emergency_self_approval() {
             .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
             .await;
         assert_eq!(st, StatusCode::FORBIDDEN);
-        assert_eq!(p["title"], "Người soạn không được tự duyệt tin của mình.");
+        assert_eq!(
+            p["title"],
+            "Người soạn hoặc đã sửa tin không được tự duyệt tin đó."
+        );
         // Steps out of order are refused with 409.
         let (st, _) = speaker
             .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
@@ -881,4 +884,306 @@ async fn bad_newsroom_input_is_a_clear_4xx() {
             .0,
         StatusCode::CONFLICT
     );
+}
+
+/// Regression (four eyes bypassed by editing): a spokesperson edited someone else's
+/// submitted bulletin and then approved it, so nobody else read the approved text. An edit
+/// after submission now returns the bulletin to draft, and whoever wrote any version may
+/// not approve it — on the API and on the desk page alike.
+#[tokio::test]
+async fn four_eyes_hold_when_the_approver_edits_first() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let speaker_browser = s.browser();
+        speaker_browser.login("phatngon", DEMO_PASSWORD).await;
+        let speaker = s.api(Some(&speaker_browser.create_token("t").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let (_, b) = officer
+            .post("/api/v1/bulletins", &draft("Tin cần hai người duyệt"))
+            .await;
+        let id = b["id"].as_str().unwrap().to_string();
+        officer
+            .post(&format!("/api/v1/bulletins/{id}/submit"), &json!({}))
+            .await;
+        // The spokesperson changes the submitted text...
+        let mut edited = draft("Tin cần hai người duyệt");
+        edited["body"] = json!("Nội dung do người duyệt tự viết lại.");
+        let (st, b) = speaker
+            .send(Method::PUT, &format!("/api/v1/bulletins/{id}"), &edited)
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        assert_eq!(
+            b["state"], "draft",
+            "an edit after submission returns to draft"
+        );
+        // ... and cannot approve what they wrote, even after resubmitting.
+        let (st, _) = speaker
+            .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::CONFLICT, "a draft is not approvable");
+        let (st, _) = speaker
+            .post(&format!("/api/v1/bulletins/{id}/submit"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, p) = speaker
+            .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::FORBIDDEN, "{p}");
+        // The desk page offers no approve button to a co-author either.
+        let (_, page) = speaker_browser.text(&format!("/newsroom/b/{id}")).await;
+        assert!(
+            !page.contains("/do/approve"),
+            "approve offered to a co-author"
+        );
+        // A third person approves.
+        let (st, b) = leader
+            .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        // Editing an approved bulletin voids the approval too.
+        let (st, b) = officer
+            .send(
+                Method::PUT,
+                &format!("/api/v1/bulletins/{id}"),
+                &draft("Tin sửa sau khi duyệt"),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        assert_eq!(b["state"], "draft");
+        assert!(b["approved_by"].is_null());
+    }
+}
+
+/// Regression (releasing through "correct"): a press officer alone turned an approved,
+/// press-only, embargoed bulletin public by a correction changing `audience` and
+/// `embargo_until`. A correction changes the text; audience and embargo stay as approved.
+/// With `corrections_need_approval`, only those who may approve correct.
+#[tokio::test]
+async fn a_correction_cannot_release_what_was_approved_as_restricted() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let mut body = draft("Kế hoạch chỉ dành cho báo chí");
+        body["audience"] = json!("press");
+        body["embargo_until"] = json!("2099-01-01T08:00:00+07:00");
+        let id = publish(&officer, &leader, body.clone(), None).await;
+        for (field, value) in [
+            ("audience", json!("public")),
+            ("embargo_until", json!(null)),
+        ] {
+            let mut content = body.clone();
+            content[field] = value;
+            let (st, p) = officer
+                .post(
+                    &format!("/api/v1/bulletins/{id}/correct"),
+                    &json!({"note": "Sửa", "content": content}),
+                )
+                .await;
+            assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {p}");
+        }
+        let (_, b) = officer.get(&format!("/api/v1/bulletins/{id}")).await;
+        let (st, _) = reqwest::get(s.url(&format!("/tin/{id}")))
+            .await
+            .map(|r| (r.status(), ()))
+            .unwrap();
+        assert_eq!(
+            st,
+            StatusCode::NOT_FOUND,
+            "still hidden from the public: {b}"
+        );
+        // A text correction with the same release goes through.
+        let mut content = body.clone();
+        content["summary"] = json!("Tóm tắt đã đính chính");
+        let (st, b) = officer
+            .post(
+                &format!("/api/v1/bulletins/{id}/correct"),
+                &json!({"note": "Sửa tóm tắt", "content": content}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        assert_eq!(b["audience"], "press");
+    }
+    let opts = common::Options {
+        toml: Some("[newsroom]\ncorrections_need_approval = true\n".into()),
+        ..Default::default()
+    };
+    let s = Server::start_with(&common::Backend::Sqlite, opts).await;
+    let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+    let leader = s.api(Some(&s.token_for("giamdoc").await));
+    let body = draft("Tin cần duyệt đính chính");
+    let id = publish(&officer, &leader, body.clone(), None).await;
+    let req = json!({"note": "Sửa", "content": body});
+    let (st, _) = officer
+        .post(&format!("/api/v1/bulletins/{id}/correct"), &req)
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) = leader
+        .post(&format!("/api/v1/bulletins/{id}/correct"), &req)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+}
+
+/// Regressions of the public read path: lists and feeds answered 500 once larger than the
+/// cache's entry limit (twelve long bulletins); the cache grew without a byte bound on
+/// arbitrary query strings; public responses had no validators and never answered 304;
+/// signed-in pages could be stored by caches.
+#[tokio::test]
+async fn the_public_cache_is_bounded_and_speaks_http_caching() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let paragraph =
+            "Công an tỉnh thông tin về kết quả đợt cao điểm tấn công trấn áp tội phạm. ";
+        for i in 0..12 {
+            let mut body = draft(&format!("Báo cáo dài số {i}"));
+            body["body"] = json!(paragraph.repeat(1_900)); // 190 kB each
+            publish(&officer, &leader, body, None).await;
+        }
+        for path in [
+            "/tin",
+            "/feeds/bulletins.atom",
+            "/api/v1/bulletins",
+            "/sitemap.xml",
+        ] {
+            for round in 0..2 {
+                let (st, body) = text(&s, path).await;
+                assert_eq!(st, StatusCode::OK, "{path} (round {round})");
+                assert!(body.len() > 1000, "{path}");
+            }
+        }
+        let (_, feed) = text(&s, "/feeds/bulletins.atom").await;
+        assert!(
+            feed.len() < 1_500_000,
+            "a feed stays a sane size: {} bytes",
+            feed.len()
+        );
+        feed.parse::<atom_syndication::Feed>()
+            .expect("still a valid Atom feed");
+
+        // Arbitrary query strings share one entry.
+        for i in 0..150 {
+            let (st, _) = text(&s, &format!("/tin?z={i}")).await;
+            assert_eq!(st, StatusCode::OK);
+        }
+        let token = s.token_for("quantri").await;
+        let metrics = reqwest::Client::new()
+            .get(s.url("/metrics"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let entries: f64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("keng_page_cache_entries "))
+            .expect("keng_page_cache_entries in /metrics")
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(
+            entries < 20.0,
+            "{entries} entries after 150 junk query strings"
+        );
+
+        // Validators and 304.
+        let client = reqwest::Client::new();
+        let first = client
+            .get(s.url("/feeds/bulletins.atom"))
+            .send()
+            .await
+            .unwrap();
+        let etag = first.headers()["etag"].to_str().unwrap().to_string();
+        let modified = first.headers()["last-modified"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let again = client
+            .get(s.url("/feeds/bulletins.atom"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        let since = client
+            .get(s.url("/feeds/bulletins.atom"))
+            .header("if-modified-since", &modified)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(since.status(), StatusCode::NOT_MODIFIED);
+        // A new publication changes the validator.
+        publish(&officer, &leader, draft("Tin mới đổi ETag"), None).await;
+        let changed = client
+            .get(s.url("/feeds/bulletins.atom"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), StatusCode::OK);
+        assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+
+        // Signed-in responses are never stored; every response has a Permissions-Policy.
+        let b = s.browser();
+        b.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+        for path in ["/profile", "/press", "/tin"] {
+            let r = b.get(path).await;
+            assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+            assert!(r.headers().contains_key("permissions-policy"), "{path}");
+            assert!(
+                !r.headers().contains_key("strict-transport-security"),
+                "plain http: no HSTS"
+            );
+        }
+    }
+    let opts = common::Options {
+        toml: Some("public_base_url = \"https://congan.example.vn\"\n".into()),
+        ..Default::default()
+    };
+    let s = Server::start_with(&common::Backend::Sqlite, opts).await;
+    let r = reqwest::get(s.url("/tin")).await.unwrap();
+    assert!(r.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
+}
+
+/// Regression: links in feeds, ninjs and the personal feed URL pointed at the default
+/// `http://127.0.0.1:8080` whatever address the server listened on. Without a configured
+/// `public_base_url`, they use the request's own origin.
+#[tokio::test]
+async fn links_point_where_the_server_is_reached() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        for path in ["/feeds/bulletins.atom", "/sitemap.xml"] {
+            let (_, body) = text(&s, path).await;
+            assert!(body.contains(&format!("{}/tin", s.base)), "{path}");
+            assert!(!body.contains("127.0.0.1:8080"), "{path}");
+        }
+        let (_, docs) = s.api(None).get("/api/v1/bulletins").await;
+        let uri = docs[0]["uri"].as_str().unwrap_or_default().to_string();
+        assert!(uri.starts_with(&s.base), "ninjs uri {uri}");
+        let j = s.browser();
+        j.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+        let html = j
+            .submit("/press", "/press/feed-token", &[])
+            .await
+            .text()
+            .await
+            .unwrap()
+            .replace("&#x2f;", "/");
+        assert!(
+            html.contains(&format!("{}/feeds/press/", s.base)),
+            "personal feed URL"
+        );
+    }
+    let db = common::TestDb::new(&common::Backend::Sqlite).await;
+    let out = db.command().arg("check").output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("public_base_url is not set"), "{said}");
 }

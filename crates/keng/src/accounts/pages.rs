@@ -240,7 +240,7 @@ async fn log_session(
         origin,
         action,
         "session",
-        &id_hash[..16],
+        crate::platform::auth::session_ref(id_hash),
         None,
         Some(serde_json::json!({ "mfa_pending": mfa_pending })),
     )
@@ -304,10 +304,20 @@ pub async fn totp_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<To
 
 pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> Page {
     if let Some(sid) = &ctx.session_hash {
-        session::destroy(&app.db, sid).await?;
-        if ctx.user.is_some() {
-            log_session(&app, &ctx.origin(), "session.closed", sid, false).await?;
-        }
+        // One transaction: the session ends and the log says so (open streams end on it).
+        let mut tx = app.db.begin().await?;
+        session::destroy(&mut tx, sid).await?;
+        crate::platform::audit::record_change(
+            &mut tx,
+            &ctx.origin(),
+            "session.closed",
+            "session",
+            crate::platform::auth::session_ref(sid),
+            None,
+            Some(serde_json::json!({ "mfa_pending": ctx.user.is_none() })),
+        )
+        .await?;
+        tx.commit().await?;
     }
     let r = Redirect::to("/login?done=signed_out").into_response();
     Ok(set_cookie(

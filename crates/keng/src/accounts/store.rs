@@ -695,7 +695,8 @@ pub async fn set_password(
         "user",
         user_id,
         None,
-        Some(serde_json::json!({"password": "changed"})),
+        // Every other session ended: live streams opened with them end on this event.
+        Some(serde_json::json!({"password": "changed", "kept_session": keep_session.map(crate::platform::auth::session_ref)})),
     )
     .await?;
     tx.commit().await?;

@@ -66,7 +66,7 @@ pub async fn list(
                 ninjs::document(
                     b,
                     seen(b, viewer, now),
-                    &app.config.public_base_url,
+                    &ctx.base_url,
                     &app.config.site_name,
                 )
             })
@@ -92,7 +92,7 @@ pub async fn get(
     Ok(Json(ninjs::document(
         &b,
         s,
-        &app.config.public_base_url,
+        &ctx.base_url,
         &app.config.site_name,
     )))
 }
@@ -206,7 +206,7 @@ pub async fn search(
         .search
         .search(
             &app.db,
-            &app.config.public_base_url,
+            &ctx.base_url,
             viewer,
             &p.q,
             p.category.as_deref(),

@@ -192,10 +192,11 @@ pub async fn upload(
     Query(_q): Query<UploadQuery>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    // Who may upload is decided before the body is read.
+    // Who may upload is decided before the body is read: as for editing the bulletin.
     ctx.require(Action::DraftBulletin, &Owner::None)?;
     let user = ctx.user()?.clone();
     let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    super::rules::may_attach(&app.db, &app.config, &user, &b).await?;
     let mut multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
         .map_err(|e| AppError::BadRequest {
@@ -291,6 +292,14 @@ pub async fn upload(
         stored.push((sha, filename, mime, size, dims, thumb, medium));
     }
     let mut tx = app.db.begin().await?;
+    // A file (and its caption) is content: a submitted or approved bulletin goes back to
+    // draft, as after any edit, so what is approved is what a second person saw.
+    tx.execute(
+        "UPDATE bulletins SET state = 'draft', approved_by = NULL, submitted_by = NULL, self_approved = FALSE, updated_at = $1
+         WHERE id = $2 AND state IN ('submitted', 'approved')",
+        args![now_ms(), &b.id],
+    )
+    .await?;
     for (sha, filename, mime, size, dims, thumb, medium) in stored {
         let aid = new_id();
         let n = tx

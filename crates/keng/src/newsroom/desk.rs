@@ -258,19 +258,14 @@ pub async fn view(
             .and_then(|i| names.iter().find(|u| &u.id == i))
             .map(|u| u.display_name.clone())
     };
-    let is_author = b.author_id.as_deref() == Some(user.id.as_str());
     let can = |a: Action| ctx.can(a);
+    // The same rules as the API (`rules`): four eyes, editing, corrections.
+    let may_approve = super::rules::approval(&app.db, &app.config, &user, &b)
+        .await
+        .is_ok();
     let actions: Vec<&str> = match b.state {
         BState::Draft => vec!["submit"],
-        BState::Submitted
-            if can(Action::ApproveBulletin)
-                && (!is_author
-                    || (app.config.newsroom.allow_emergency_self_approval
-                        && user.role == Role::Spokesperson
-                        && b.kind == "initial_information")) =>
-        {
-            vec!["approve"]
-        }
+        BState::Submitted if may_approve => vec!["approve"],
         BState::Approved if can(Action::PublishBulletin) => vec!["publish"],
         BState::Published if can(Action::ApproveBulletin) => vec!["withdraw"],
         _ => vec![],
@@ -278,8 +273,9 @@ pub async fn view(
     let editable = matches!(
         b.state,
         BState::Draft | BState::Submitted | BState::Approved
-    );
-    let correctable = b.state == BState::Published && can(Action::PublishBulletin);
+    ) && super::rules::may_edit(&app.db, &user, &b).await?;
+    let correctable = b.state == BState::Published
+        && super::rules::may_correct(&app.db, &app.config, &user, &b).await?;
     Ok(page(
         &app,
         &ctx,

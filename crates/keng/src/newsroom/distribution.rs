@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::model::Bulletin;
+use super::model::{Bulletin, State};
 use super::ninjs;
 use super::sanitize;
 use super::store;
@@ -40,9 +40,10 @@ pub async fn press_message(
     let Some(kind) = message_type(&event.kind) else {
         return Ok(None);
     };
-    let Some(b) = store::get(db, &event.entity_id).await? else {
+    let Some(current) = store::get(db, &event.entity_id).await? else {
         return Ok(None);
     };
+    let b = as_of(current, event);
     let s = seen(&b, Viewer::Press, now_ms());
     let fits = match kind {
         "bulletin.withdrawn" => s == Seen::Tombstone,
@@ -55,6 +56,28 @@ pub async fn press_message(
     }
     let doc = ninjs::document(&b, s, &config.public_base_url, &config.site_name);
     Ok(Some((kind, b, doc)))
+}
+
+/// The bulletin as `event` left it, so that a reader who catches up later (a resumed
+/// stream, a lagging follower) gets each step as it happened: a workflow event carries
+/// its snapshot (`after`); a release is the published record (undoing a withdrawal that
+/// came later).
+fn as_of(current: Bulletin, event: &Event) -> Bulletin {
+    if let Some(snapshot) = event
+        .payload
+        .get("after")
+        .and_then(|a| serde_json::from_value::<Bulletin>(a.clone()).ok())
+        .filter(|b| b.id == current.id)
+    {
+        return snapshot;
+    }
+    let mut b = current;
+    if b.state == State::Withdrawn && b.withdrawn_at.is_some_and(|t| t > event.created_at) {
+        b.state = State::Published;
+        b.withdrawn_at = None;
+        b.withdrawal_reason = None;
+    }
+    b
 }
 
 type Value = serde_json::Value;
@@ -75,6 +98,7 @@ impl Follower for Distribution {
             return Ok(());
         };
         let payload = serde_json::json!({ "type": kind, "timestamp": clock::iso(event.created_at), "data": doc });
+        let restricted = super::visibility::restricted(&b, now_ms());
         let mut tx = db.begin().await?;
         // Endpoints get what happened after they were set up, not the backlog before.
         for ep in webhooks::active_endpoints(&mut tx)
@@ -84,12 +108,15 @@ impl Follower for Distribution {
         {
             webhooks::enqueue(
                 &mut tx,
-                &ep.id,
-                event.id,
-                &format!("{}:{}", ep.id, event.event_id),
-                kind,
-                Some(&b.id),
-                &payload,
+                webhooks::NewDelivery {
+                    endpoint_id: &ep.id,
+                    seq: event.id,
+                    dedupe_key: &format!("{}:{}", ep.id, event.event_id),
+                    event_type: kind,
+                    bulletin_id: Some(&b.id),
+                    payload: &payload,
+                    restricted,
+                },
             )
             .await?;
         }

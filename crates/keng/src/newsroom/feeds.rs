@@ -1,6 +1,9 @@
 //! Atom feeds (RFC 4287) of released bulletins: all, per category, per incident.
 //! A correction keeps the entry id and moves `updated`; a withdrawal becomes an
 //! RFC 6721 tombstone (`at:deleted-entry`).
+//!
+//! A feed stays a sane size for pollers: entries carry their full content until
+//! [`CONTENT_BUDGET`] bytes of it are spent; later entries carry their summary and link.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +15,8 @@ use super::model::{Bulletin, State};
 use crate::platform::i18n::{self, Lang};
 
 const TOMBSTONES: &str = "http://purl.org/atompub/tombstones/1.0";
+/// Bytes of entry content one feed carries at most.
+pub const CONTENT_BUDGET: usize = 512 * 1024;
 
 fn time(ms: i64) -> FixedDateTime {
     Utc.timestamp_millis_opt(ms)
@@ -60,6 +65,7 @@ fn feed_with(
     let mut entries = Vec::new();
     let mut deleted = Vec::new();
     let mut updated = 0;
+    let mut budget = CONTENT_BUDGET;
     for b in bulletins {
         let changed = b
             .corrected_at
@@ -128,11 +134,17 @@ fn feed_with(
                 ..Default::default()
             }],
             summary: Some(Text::plain(summary)),
-            content: Some(Content {
-                value: Some(b.body_html.clone()),
-                content_type: Some("html".into()),
-                ..Default::default()
-            }),
+            content: if b.body_html.len() <= budget {
+                budget -= b.body_html.len();
+                Some(Content {
+                    value: Some(b.body_html.clone()),
+                    content_type: Some("html".into()),
+                    ..Default::default()
+                })
+            } else {
+                budget = 0;
+                None
+            },
             ..Default::default()
         });
     }

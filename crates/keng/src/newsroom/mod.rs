@@ -12,6 +12,7 @@ pub mod model;
 pub mod ninjs;
 pub mod press;
 pub mod public;
+pub mod rules;
 pub mod sanitize;
 pub mod search;
 pub mod store;
@@ -81,11 +82,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Releases scheduled and embargoed bulletins when their time comes: it sleeps until the
-/// next due time (at most a second, so schedules set meanwhile are seen).
+/// next due time, or until a commit (a publication here, a NOTIFY from another node) may
+/// have set an earlier one.
 pub async fn release_loop(
     db: crate::platform::db::Db,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
+    use crate::platform::events;
+    let notify = events::register_waker();
     loop {
         if let Err(e) = store::release_due(&db).await {
             tracing::warn!(error = %e, "release of due bulletins failed");
@@ -93,12 +97,13 @@ pub async fn release_loop(
         let next = store::next_release(&db).await;
         crate::platform::cache::set_next_change(next.as_ref().ok().copied().flatten());
         let wait = match next {
-            Ok(Some(t)) => (t - crate::platform::clock::now_ms()).clamp(0, 1000),
-            _ => 1000,
+            Ok(Some(t)) => std::time::Duration::from_millis(
+                (t - crate::platform::clock::now_ms()).max(0) as u64,
+            ),
+            _ => events::IDLE_POLL,
         };
-        tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_millis(wait as u64)) => {},
-            _ = stop.changed() => return,
+        if events::idle("release", &notify, wait.min(events::IDLE_POLL), &mut stop).await {
+            return;
         }
     }
 }

@@ -59,7 +59,7 @@ pub const DEFAULT_CATEGORIES: [&str; 10] = [
     "khac",
 ];
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Bulletin {
     pub id: String,
     /// initial_information, press_release or case_update.

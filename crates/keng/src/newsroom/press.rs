@@ -128,10 +128,7 @@ pub async fn new_feed_token(State(app): State<AppState>, ctx: Ctx) -> AppResult<
     )
     .await?;
     tx.commit().await?;
-    let url = format!(
-        "{}/feeds/press/{token}.atom",
-        app.config.public_base_url.trim_end_matches('/')
-    );
+    let url = format!("{}/feeds/press/{token}.atom", ctx.base_url);
     render(
         &app,
         &ctx,
@@ -170,6 +167,7 @@ pub async fn revoke_feed_token(State(app): State<AppState>, ctx: Ctx) -> AppResu
 /// The personal press feed: press-only and embargoed items included, marked.
 pub async fn press_feed(
     State(app): State<AppState>,
+    ctx: Ctx,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
     let token = file.strip_suffix(".atom").ok_or(AppError::NotFound)?;
@@ -204,7 +202,7 @@ pub async fn press_feed(
     let body = feeds::press_feed(
         &title,
         "/feeds/press",
-        &app.config.public_base_url,
+        &ctx.base_url,
         &app.config.site_name,
         &items,
         now_ms(),

@@ -165,7 +165,7 @@ async fn render_detail(app: AppState, ctx: Ctx, id: String, template: &str) -> A
         Some(sid) => accounts::get_user(&app.db, sid).await?,
         None => None,
     };
-    let base = app.config.public_base_url.trim_end_matches('/').to_string();
+    let base = ctx.base_url.clone();
     let attachments = if s == Seen::Tombstone {
         Vec::new()
     } else {
@@ -245,6 +245,7 @@ fn atom(body: String) -> Response {
 
 async fn public_feed(
     app: &AppState,
+    base: &str,
     filter: ListFilter,
     title: &str,
     self_path: &str,
@@ -253,13 +254,13 @@ async fn public_feed(
     Ok(atom(feeds::feed(
         title,
         self_path,
-        &app.config.public_base_url,
+        base,
         &app.config.site_name,
         &items,
     )))
 }
 
-pub async fn feed_all(State(app): State<AppState>) -> AppResult<Response> {
+pub async fn feed_all(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let title = format!(
         "{} — {}",
         app.config.site_name,
@@ -267,6 +268,7 @@ pub async fn feed_all(State(app): State<AppState>) -> AppResult<Response> {
     );
     public_feed(
         &app,
+        &ctx.base_url,
         ListFilter {
             limit: 50,
             ..Default::default()
@@ -279,6 +281,7 @@ pub async fn feed_all(State(app): State<AppState>) -> AppResult<Response> {
 
 pub async fn feed_category(
     State(app): State<AppState>,
+    ctx: Ctx,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
     let cat = file.strip_suffix(".atom").ok_or(AppError::NotFound)?;
@@ -295,11 +298,19 @@ pub async fn feed_category(
         limit: 50,
         ..Default::default()
     };
-    public_feed(&app, filter, &title, &format!("/feeds/category/{cat}.atom")).await
+    public_feed(
+        &app,
+        &ctx.base_url,
+        filter,
+        &title,
+        &format!("/feeds/category/{cat}.atom"),
+    )
+    .await
 }
 
 pub async fn feed_incident(
     State(app): State<AppState>,
+    ctx: Ctx,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
     let id = file.strip_suffix(".atom").ok_or(AppError::NotFound)?;
@@ -319,15 +330,15 @@ pub async fn feed_incident(
     Ok(atom(feeds::feed(
         &title,
         &format!("/feeds/incident/{id}.atom"),
-        &app.config.public_base_url,
+        &ctx.base_url,
         &app.config.site_name,
         &items,
     )))
 }
 
 /// sitemap.xml: the public pages and every released public bulletin.
-pub async fn sitemap(State(app): State<AppState>) -> AppResult<Response> {
-    let base = app.config.public_base_url.trim_end_matches('/');
+pub async fn sitemap(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let base = ctx.base_url.as_str();
     let items = store::list(
         &app.db,
         Viewer::Public,

@@ -436,10 +436,8 @@ pub async fn follow(db: Db, index: SearchIndex, mut stop: tokio::sync::watch::Re
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "search index follower failed"),
         }
-        tokio::select! {
-            _ = notify.notified() => {},
-            _ = tokio::time::sleep(std::time::Duration::from_millis(500)) => {},
-            _ = stop.changed() => return,
+        if events::idle("search-index", &notify, events::IDLE_POLL, &mut stop).await {
+            return;
         }
     }
 }

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::model::{join_list, Bulletin, Incident, State, Version, AUDIENCES, KINDS};
+use super::rules::{self, may_edit, owner_of};
 use super::sanitize;
 use super::visibility::{listing_filter, Viewer};
 use crate::accounts::model::{Check, User};
@@ -210,14 +211,6 @@ async fn save_version(
     Ok(())
 }
 
-/// The unit that owns a bulletin, with its ancestors, for the permission matrix.
-async fn owner_of(db: &Db, unit_id: Option<&str>) -> DbResult<Owner> {
-    Ok(match unit_id {
-        Some(u) => Owner::Unit(accounts::unit_path(db, u).await?),
-        None => Owner::None,
-    })
-}
-
 /// Creates a draft. A unit officer drafts for their own unit.
 pub async fn create(
     db: &Db,
@@ -307,16 +300,9 @@ pub async fn get(db: &Db, id: &str) -> AppResult<Option<Bulletin>> {
     Ok(Some(b))
 }
 
-/// May `user` edit this bulletin's content (drafting rights over its unit)?
-async fn may_edit(db: &Db, user: &User, b: &Bulletin) -> AppResult<bool> {
-    let owner = owner_of(db, b.unit_id.as_deref()).await?;
-    let is_author = b.author_id.as_deref() == Some(user.id.as_str());
-    Ok(allowed(&user.actor(), Action::DraftBulletin, &owner)
-        && (user.role != Role::UnitOfficer || is_author || owner != Owner::None))
-}
-
-/// Edits the content before publication: a new version. Editing an approved bulletin
-/// sends it back to draft (the approval was for the old text).
+/// Edits the content before publication: a new version. Editing a submitted or approved
+/// bulletin sends it back to draft: the approval must be for the text as it now stands,
+/// read by someone who did not write it (see `rules`).
 pub async fn update(
     db: &Db,
     cfg: &Config,
@@ -338,15 +324,12 @@ pub async fn update(
     let c = check(db, cfg, input).await?;
     let now = now_ms();
     let version = before.version + 1;
-    let state = if before.state == State::Approved {
-        State::Draft
-    } else {
-        before.state
-    };
+    let state = State::Draft;
     let mut tx = db.begin().await?;
     tx.execute(
         "UPDATE bulletins SET kind = $1, category = $2, title = $3, summary = $4, body_html = $5, places = $6, tags = $7, audience = $8,
-           embargo_until = $9, incident_id = $10, spokesperson_id = $11, version = $12, state = $13, approved_by = NULL, updated_at = $14,
+           embargo_until = $9, incident_id = $10, spokesperson_id = $11, version = $12, state = $13, approved_by = NULL, submitted_by = NULL,
+           self_approved = FALSE, updated_at = $14,
            video_links = $16
          WHERE id = $15",
         args![&c.kind, &c.category, &c.title, &c.summary, &c.body_html, join_list(&c.places), join_list(&c.tags), &c.audience,
@@ -393,7 +376,6 @@ pub async fn act(
     let before = get(db, id).await?.ok_or(AppError::NotFound)?;
     let actor = user.actor();
     let now = now_ms();
-    let is_author = before.author_id.as_deref() == Some(user.id.as_str());
     let note = input
         .note
         .as_deref()
@@ -417,19 +399,9 @@ pub async fn act(
             "bulletin.submitted"
         }
         "approve" => {
-            if !allowed(&actor, Action::ApproveBulletin, &Owner::None) {
-                return Err(AppError::Forbidden("err.forbidden"));
-            }
-            need(before.state, State::Submitted)?;
-            // Four eyes: the approver is not the author, except a spokesperson's own
-            // initial information in an emergency when the configuration allows it.
-            let emergency = is_author
-                && cfg.newsroom.allow_emergency_self_approval
-                && user.role == Role::Spokesperson
-                && before.kind == "initial_information";
-            if is_author && !emergency {
-                return Err(AppError::Forbidden("err.four_eyes"));
-            }
+            // Four eyes, decided in `rules`.
+            let emergency =
+                rules::approval(db, cfg, user, &before).await? == rules::Approval::Emergency;
             tx.execute(
                 "UPDATE bulletins SET state = 'approved', approved_by = $1, self_approved = $2, updated_at = $3 WHERE id = $4",
                 args![&user.id, emergency, now, id],
@@ -467,7 +439,7 @@ pub async fn act(
             "bulletin.published"
         }
         "correct" => {
-            if !allowed(&actor, Action::PublishBulletin, &Owner::None) {
+            if !rules::may_correct(db, cfg, user, &before).await? {
                 return Err(AppError::Forbidden("err.forbidden"));
             }
             need(before.state, State::Published)?;
@@ -479,6 +451,7 @@ pub async fn act(
                 .as_ref()
                 .ok_or(AppError::invalid("content", "err.required"))?;
             let c = check(db, cfg, content).await?;
+            rules::correction_keeps_release(&before, &c.audience, c.embargo_until)?;
             let version = before.version + 1;
             tx.execute(
                 "UPDATE bulletins SET kind = $1, category = $2, title = $3, summary = $4, body_html = $5, places = $6, tags = $7, audience = $8,

@@ -20,7 +20,7 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::distribution::press_message;
-use crate::platform::auth::Ctx;
+use crate::platform::auth::{credential_of_session, credential_of_token, Ctx};
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::errors::{AppError, AppResult};
@@ -28,13 +28,59 @@ use crate::platform::events::{self, Event};
 use crate::platform::permissions::{Action, Owner};
 use crate::platform::state::AppState;
 
-/// One message of the stream, or a control message ending a user's streams.
+/// One message of the stream, or a control message ending some streams.
 #[derive(Debug, Clone)]
 pub struct Message {
     pub id: i64,
     pub event: &'static str,
     pub data: String,
-    pub revoke_user: Option<String>,
+    pub end: Option<End>,
+}
+
+/// Which open streams a control message ends: every end of the credential a stream was
+/// opened with ends the stream at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum End {
+    /// Every stream of an account (revoked, suspended, role or unit changed).
+    User(String),
+    /// Streams opened with this credential (a revoked token, a closed session).
+    Credential(String),
+    /// An account's session streams but the one kept (a password change ends every
+    /// other session).
+    SessionsExcept { user: String, kept: Option<String> },
+}
+
+impl End {
+    /// Does this end the stream of `user` opened with `credential`?
+    pub fn ends(&self, user: &str, credential: Option<&str>) -> bool {
+        match self {
+            End::User(u) => u == user,
+            End::Credential(c) => credential == Some(c.as_str()),
+            End::SessionsExcept { user: u, kept } => {
+                u == user
+                    && credential
+                        .is_some_and(|c| c.starts_with("session:") && kept.as_deref() != Some(c))
+            }
+        }
+    }
+}
+
+/// The control message an event of the log means for open streams, if any.
+fn end_of(e: &Event) -> Option<End> {
+    match (e.entity.as_str(), e.kind.as_str()) {
+        ("user", "user.revoked" | "user.suspended" | "user.disabled" | "user.updated") => {
+            Some(End::User(e.entity_id.clone()))
+        }
+        ("user", "user.password_changed") => Some(End::SessionsExcept {
+            user: e.entity_id.clone(),
+            kept: e.payload["after"]["kept_session"]
+                .as_str()
+                .map(credential_of_session),
+        }),
+        ("api_token", "token.revoked") => Some(End::Credential(credential_of_token(&e.entity_id))),
+        ("session", "session.closed") => Some(End::Credential(credential_of_session(&e.entity_id))),
+        _ => None,
+    }
 }
 
 /// This node's fan-out.
@@ -70,17 +116,12 @@ impl Hub {
 
 /// What the stream says about one event of the log.
 async fn to_message(db: &Db, config: &Config, e: &Event) -> anyhow::Result<Option<Message>> {
-    if e.entity == "user"
-        && matches!(
-            e.kind.as_str(),
-            "user.revoked" | "user.suspended" | "user.disabled" | "user.updated"
-        )
-    {
+    if let Some(end) = end_of(e) {
         return Ok(Some(Message {
             id: e.id,
             event: "control",
             data: String::new(),
-            revoke_user: Some(e.entity_id.clone()),
+            end: Some(end),
         }));
     }
     Ok(press_message(db, config, e)
@@ -89,7 +130,7 @@ async fn to_message(db: &Db, config: &Config, e: &Event) -> anyhow::Result<Optio
             id: e.id,
             event: kind,
             data: doc.to_string(),
-            revoke_user: None,
+            end: None,
         }))
 }
 
@@ -132,11 +173,18 @@ pub async fn stream(
 ) -> AppResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
     ctx.require(Action::ReadPressOnly, &Owner::None)?;
     let user_id = ctx.user()?.id.clone();
-    let last = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .or(q.since);
+    let credential = ctx.credential.clone();
+    // A resume point that is not a position of the log is an error, not a fresh start.
+    let header = match headers.get("last-event-id") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .ok_or(AppError::bad("err.last_event_id"))?,
+        ),
+    };
+    let last = header.or(q.since);
     // Subscribe before replaying, so nothing falls between the two.
     let live = BroadcastStream::new(app.stream_hub.subscribe());
     let mut replay = Vec::new();
@@ -155,7 +203,9 @@ pub async fn stream(
                     .await
                     .map_err(|e| AppError::Internal(e.to_string()))?
                 {
-                    if m.revoke_user.is_none() {
+                    // Control messages of the past ended older streams: this request's
+                    // credential was checked just now.
+                    if m.end.is_none() {
                         replay.push(Arc::new(m));
                     }
                 }
@@ -182,9 +232,13 @@ pub async fn stream(
         .take_while(|r| futures::future::ready(r.is_ok()))
         .filter_map(|r| futures::future::ready(r.ok()))
         .take_while(move |m| {
-            futures::future::ready(m.revoke_user.as_deref() != Some(user.as_str()))
+            let ended = m
+                .end
+                .as_ref()
+                .is_some_and(|e| e.ends(&user, credential.as_deref()));
+            futures::future::ready(!ended)
         })
-        .filter(|m| futures::future::ready(m.revoke_user.is_none()))
+        .filter(|m| futures::future::ready(m.end.is_none()))
         .map(|m| {
             Ok(SseEvent::default()
                 .id(m.id.to_string())

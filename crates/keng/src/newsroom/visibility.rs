@@ -85,6 +85,13 @@ pub fn seen(b: &Bulletin, viewer: Viewer, now: i64) -> Seen {
     }
 }
 
+/// Does what the press sees of `b` at `now` go beyond what the public sees (embargoed,
+/// press-only)? Such a message reaches an agency's systems only while an accredited
+/// editor of the agency is responsible for them (`webhooks`).
+pub fn restricted(b: &Bulletin, now: i64) -> bool {
+    seen(b, Viewer::Press, now) != seen(b, Viewer::Public, now)
+}
+
 /// The same rule as a SQL condition on `bulletins` (alias `b`) for lists: rows the viewer
 /// may see in full (`tombstones` adds withdrawn ones they had seen). Parameters are
 /// numbered from `first`.

@@ -2,24 +2,37 @@
 //! public pages and feeds are kept in memory and served from there; any event that can
 //! change what the public sees (bulletins, incidents) clears the cache on every node, as a
 //! node-local follower of the event log. A viral warning costs a hash lookup.
+//!
+//! The cache is bounded in bytes (moka, weighed by body size, least-recently-used out
+//! first); entries are keyed on the path and the query parameters the pages read, so
+//! arbitrary query strings cannot grow it; a change of generation drops every older
+//! entry. A response larger than one entry may be is passed through uncached. Cached
+//! responses carry an `ETag` and a `Last-Modified` and answer conditional requests with
+//! 304, as feed readers and the press's CMS pollers expect. Every response to a signed-in
+//! request is `Cache-Control: no-store` (it may hold an embargoed item or a new token).
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+use sha2::{Digest, Sha256};
 
 use super::db::Db;
 use super::events::{Event, LocalFollower};
 use super::i18n::{cookie, Lang};
 use super::state::AppState;
 
-const MAX_ENTRIES: usize = 20_000;
-const MAX_BODY: usize = 2 * 1024 * 1024;
+/// Bytes the cache holds at most (bodies and keys).
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest body kept; larger responses pass through uncached.
+const MAX_BODY: u64 = 2 * 1024 * 1024;
+/// The query parameters public pages and feeds read; others do not change the response
+/// and are left out of the key.
+const KNOWN_PARAMS: [&str; 5] = ["category", "unit", "from", "to", "page"];
 
 /// Bumped after every commit that changed something public (synchronously, on this node)
 /// and for every such event from the log (other nodes): older entries are stale.
@@ -51,30 +64,63 @@ fn generation() -> u64 {
 struct Entry {
     generation: u64,
     status: StatusCode,
-    content_type: HeaderValue,
-    cache_control: Option<HeaderValue>,
+    headers: HeaderMap,
     body: axum::body::Bytes,
+    etag: HeaderValue,
+    /// When the entry was rendered: nothing public changed since (or it would be gone).
+    modified: i64,
 }
 
 /// The in-memory cache of public responses.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PageCache {
-    entries: Arc<RwLock<HashMap<String, Arc<Entry>>>>,
+    entries: moka::sync::Cache<String, Arc<Entry>>,
+    /// The generation the entries were filled under; older ones are dropped at once.
+    filled_under: Arc<AtomicU64>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::with_capacity(MAX_BYTES)
+    }
 }
 
 impl PageCache {
-    pub fn clear(&self) {
-        if let Ok(mut m) = self.entries.write() {
-            m.clear();
+    pub fn with_capacity(bytes: u64) -> PageCache {
+        PageCache {
+            entries: moka::sync::Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|k: &String, e: &Arc<Entry>| {
+                    u32::try_from(k.len() + e.body.len() + 256).unwrap_or(u32::MAX)
+                })
+                .build(),
+            filled_under: Arc::new(AtomicU64::new(0)),
         }
     }
 
+    pub fn clear(&self) {
+        self.entries.invalidate_all();
+    }
+
     pub fn len(&self) -> usize {
-        self.entries.read().map(|m| m.len()).unwrap_or(0)
+        self.entries.run_pending_tasks();
+        usize::try_from(self.entries.entry_count()).unwrap_or(usize::MAX)
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Bytes held (bodies, keys and bookkeeping), for /metrics.
+    pub fn weight(&self) -> u64 {
+        self.entries.weighted_size()
+    }
+
+    /// Drops every entry of an older generation.
+    fn catch_up(&self, generation: u64) {
+        if self.filled_under.swap(generation, Ordering::SeqCst) != generation {
+            self.entries.invalidate_all();
+        }
     }
 }
 
@@ -91,81 +137,165 @@ fn cacheable(path: &str) -> bool {
         || path.starts_with("/api/v1/bulletins/")
 }
 
-/// Serves anonymous public GETs from the cache, filling it on a miss.
+/// The cache key: language, path and the known query parameters in their order.
+fn key(lang: Lang, path: &str, query: Option<&str>) -> String {
+    let mut k = format!("{}|{path}", lang.code());
+    let params = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| KNOWN_PARAMS.contains(&p.split('=').next().unwrap_or("")));
+    for (i, p) in params.enumerate() {
+        k.push(if i == 0 { '?' } else { '&' });
+        k.push_str(p);
+    }
+    k
+}
+
+fn is_anonymous(headers: &HeaderMap) -> bool {
+    cookie(headers, crate::platform::auth::session::COOKIE).is_none()
+        && !headers.contains_key(header::AUTHORIZATION)
+}
+
+/// Serves anonymous public GETs from the cache, filling it on a miss; marks responses to
+/// signed-in requests `no-store`.
 pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let anonymous = cookie(req.headers(), crate::platform::auth::session::COOKIE).is_none()
-        && !req.headers().contains_key(header::AUTHORIZATION);
+    if !is_anonymous(req.headers()) {
+        let keep = path.starts_with("/static/");
+        let mut resp = next.run(req).await;
+        if !keep {
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        return resp;
+    }
     let change_due = super::clock::now_ms() >= NEXT_CHANGE.load(Ordering::SeqCst);
-    if req.method() != Method::GET || !anonymous || !cacheable(path) || change_due {
+    if req.method() != Method::GET || !cacheable(path) || change_due {
         return next.run(req).await;
     }
     let lang = Lang::from_request(req.headers(), path.starts_with("/api/"));
-    let key = format!("{}|{}", lang.code(), req.uri());
+    let mut key = key(lang, path, req.uri().query());
+    if app.config.base_url_from_request {
+        // Links are made from the request's Host: one entry per host.
+        key.push('|');
+        key.push_str(
+            req.headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or(""),
+        );
+    }
+    let conditional = Conditional::of(req.headers());
     // Read the generation before rendering: an entry filled from a render that raced with
     // a commit carries the older generation and is never served.
     let generation = generation();
+    app.page_cache.catch_up(generation);
     let hit = app
         .page_cache
         .entries
-        .read()
-        .ok()
-        .and_then(|m| m.get(&key).cloned())
+        .get(&key)
         .filter(|e| e.generation == generation);
     if let Some(e) = hit {
         metrics::counter!("keng_page_cache_total", "result" => "hit").increment(1);
-        return respond(&e);
+        return respond(&e, &conditional);
     }
     metrics::counter!("keng_page_cache_total", "result" => "miss").increment(1);
     let resp = next.run(req).await;
     let status = resp.status();
     // Only finished bodies: errors are rendered by an outer layer from their ErrorInfo.
+    let too_large = resp.body().size_hint().exact().is_none_or(|n| n > MAX_BODY);
     if !matches!(status.as_u16(), 200 | 410)
+        || too_large
         || resp.headers().contains_key(header::SET_COOKIE)
         || resp
             .extensions()
             .get::<super::errors::ErrorInfo>()
             .is_some()
     {
+        if too_large {
+            metrics::counter!("keng_page_cache_total", "result" => "too_large").increment(1);
+        }
         return resp;
     }
     let (parts, body) = resp.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY as usize).await {
+        Ok(b) => b,
+        Err(e) => {
+            // The size was known and within the limit: only a failing body gets here.
+            tracing::warn!(error = %e, "a public response body failed");
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            return r;
+        }
     };
+    let digest = Sha256::digest(&bytes);
+    let etag = HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
+        .unwrap_or(HeaderValue::from_static("\"0\""));
     let entry = Arc::new(Entry {
         generation,
         status,
-        content_type: parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .cloned()
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-        cache_control: parts.headers.get(header::CACHE_CONTROL).cloned(),
+        headers: parts.headers,
         body: bytes,
+        etag,
+        modified: super::clock::now_ms() / 1000 * 1000,
     });
-    if let Ok(mut m) = app.page_cache.entries.write() {
-        if m.len() >= MAX_ENTRIES {
-            m.clear();
-        }
-        m.insert(key, entry.clone());
-    }
-    let mut out = respond(&entry);
-    for (k, v) in parts.headers.iter() {
-        if !out.headers().contains_key(k) {
-            out.headers_mut().insert(k.clone(), v.clone());
-        }
-    }
-    out
+    app.page_cache.entries.insert(key, entry.clone());
+    respond(&entry, &conditional)
 }
 
-fn respond(e: &Entry) -> Response {
-    let mut r = Response::new(Body::from(e.body.clone()));
-    *r.status_mut() = e.status;
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, e.content_type.clone());
-    if let Some(cc) = &e.cache_control {
-        r.headers_mut().insert(header::CACHE_CONTROL, cc.clone());
+/// What a conditional GET asked (RFC 9110 §13).
+struct Conditional {
+    if_none_match: Option<String>,
+    if_modified_since: Option<i64>,
+}
+
+impl Conditional {
+    fn of(h: &HeaderMap) -> Conditional {
+        let text = |n: header::HeaderName| h.get(n).and_then(|v| v.to_str().ok());
+        Conditional {
+            if_none_match: text(header::IF_NONE_MATCH).map(str::to_string),
+            if_modified_since: text(header::IF_MODIFIED_SINCE)
+                .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+                .map(|t| t.timestamp_millis()),
+        }
+    }
+
+    /// Does the client already hold entry `e`? If-None-Match wins over If-Modified-Since.
+    fn fresh(&self, e: &Entry) -> bool {
+        let etag = e.etag.to_str().unwrap_or("");
+        match (&self.if_none_match, self.if_modified_since) {
+            (Some(inm), _) => inm
+                .split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == "*" || t == etag),
+            (None, Some(since)) => e.modified <= since,
+            (None, None) => false,
+        }
+    }
+}
+
+fn respond(e: &Entry, c: &Conditional) -> Response {
+    let fresh = e.status == StatusCode::OK && c.fresh(e);
+    let mut r = if fresh {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else {
+        let mut r = Response::new(Body::from(e.body.clone()));
+        *r.status_mut() = e.status;
+        r
+    };
+    let h = r.headers_mut();
+    for (k, v) in e.headers.iter() {
+        if !(fresh && (k == header::CONTENT_TYPE || k == header::CONTENT_LENGTH)) {
+            h.insert(k.clone(), v.clone());
+        }
+    }
+    h.insert(header::ETAG, e.etag.clone());
+    if let Some(t) = chrono::DateTime::from_timestamp_millis(e.modified) {
+        if let Ok(v) = HeaderValue::from_str(&t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()) {
+            h.insert(header::LAST_MODIFIED, v);
+        }
     }
     r
 }
@@ -184,5 +314,44 @@ impl LocalFollower for Invalidator {
             bump();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_query_parameters_do_not_make_new_keys() {
+        let a = key(Lang::Vi, "/tin", Some("page=2&z=1"));
+        let b = key(Lang::Vi, "/tin", Some("z=2&page=2&utm_source=x"));
+        assert_eq!(a, b);
+        assert_eq!(
+            key(Lang::Vi, "/tin", Some("z=1")),
+            key(Lang::Vi, "/tin", None)
+        );
+        assert_ne!(a, key(Lang::En, "/tin", Some("page=2")));
+        assert_ne!(a, key(Lang::Vi, "/tin", Some("page=3")));
+    }
+
+    #[test]
+    fn the_cache_is_bounded_in_bytes() {
+        let c = PageCache::with_capacity(1024 * 1024);
+        for i in 0..200 {
+            c.entries.insert(
+                format!("k{i}"),
+                Arc::new(Entry {
+                    generation: 0,
+                    status: StatusCode::OK,
+                    headers: HeaderMap::new(),
+                    body: axum::body::Bytes::from(vec![b'x'; 64 * 1024]),
+                    etag: HeaderValue::from_static("\"e\""),
+                    modified: 0,
+                }),
+            );
+        }
+        c.entries.run_pending_tasks();
+        assert!(c.weight() <= 1024 * 1024, "{} bytes held", c.weight());
+        assert!(c.len() < 200);
     }
 }

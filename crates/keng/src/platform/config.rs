@@ -16,6 +16,11 @@ pub struct Config {
     /// The public address (https in production); decides the cookie's Secure flag and
     /// absolute links in feeds and email.
     pub public_base_url: String,
+    /// `public_base_url` was not configured: links in pages, feeds and ninjs use each
+    /// request's own origin, and mail and webhooks the address the server listens on
+    /// (set at start).
+    #[serde(skip)]
+    pub base_url_from_request: bool,
     pub auth: AuthConfig,
     pub clocks: ClockConfig,
     pub smtp: SmtpConfig,
@@ -61,6 +66,9 @@ pub struct NewsroomConfig {
     pub allow_emergency_self_approval: bool,
     /// The daily digest email goes out at this hour (Vietnam time).
     pub digest_hour: u32,
+    /// Corrections of published bulletins are made only by those who may approve
+    /// (leader, spokesperson), not by press officers alone. Off by default.
+    pub corrections_need_approval: bool,
 }
 
 impl Default for NewsroomConfig {
@@ -72,6 +80,7 @@ impl Default for NewsroomConfig {
                 .collect(),
             allow_emergency_self_approval: false,
             digest_hour: 17,
+            corrections_need_approval: false,
         }
     }
 }
@@ -94,7 +103,8 @@ impl Default for Config {
         Config {
             site_name: "Công an tỉnh".into(),
             province: String::new(),
-            public_base_url: "http://127.0.0.1:8080".into(),
+            public_base_url: String::new(),
+            base_url_from_request: true,
             auth: AuthConfig::default(),
             clocks: ClockConfig::default(),
             smtp: SmtpConfig::default(),
@@ -141,9 +151,25 @@ impl Default for SmtpConfig {
 }
 
 impl Config {
+    /// The base of absolute links for a request that came with `host` (its Host header):
+    /// the configured public URL, or else the request's own origin when `host` is a
+    /// plain host[:port]; otherwise the address the server listens on.
+    pub fn base_url_for(&self, host: Option<&str>) -> String {
+        let own = host.filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b".-:[]".contains(&c))
+        });
+        match own {
+            Some(h) if self.base_url_from_request => format!("http://{h}"),
+            _ => self.public_base_url.trim_end_matches('/').to_string(),
+        }
+    }
+
     /// Loads the configuration for a data dir.
     pub fn load(data_dir: &Path) -> Result<Config, String> {
-        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+        let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(data_dir.join("keng.toml")))
             .merge(Env::prefixed("KENG_").split("__").only(&[
                 "site_name",
@@ -157,16 +183,20 @@ impl Config {
             ]))
             .extract()
             .map_err(|e| e.to_string())?;
+        config.public_base_url = config.public_base_url.trim().to_string();
+        config.base_url_from_request = config.public_base_url.is_empty();
         config.validate()?;
         Ok(config)
     }
 
     /// Checks values a person may have mistyped.
     pub fn validate(&self) -> Result<(), String> {
-        let url =
-            url::Url::parse(&self.public_base_url).map_err(|e| format!("public_base_url: {e}"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err("public_base_url must be http:// or https://".into());
+        if !self.public_base_url.is_empty() {
+            let url = url::Url::parse(&self.public_base_url)
+                .map_err(|e| format!("public_base_url: {e}"))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err("public_base_url must be http:// or https://".into());
+            }
         }
         let positive = [
             (

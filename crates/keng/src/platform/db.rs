@@ -453,6 +453,7 @@ impl Db {
         Ok(Tx {
             inner,
             public_change: false,
+            wake: false,
         })
     }
 
@@ -487,6 +488,10 @@ pub struct Tx {
     /// Something the public can see changed: cached public pages are stale once this
     /// commits.
     public_change: bool,
+    /// Work for this node's background loops was queued (an event appended, a delivery
+    /// or an email enqueued): they are woken once this commits. A commit that queues
+    /// nothing wakes nobody, so an idle server sleeps.
+    wake: bool,
 }
 
 enum TxInner {
@@ -498,6 +503,12 @@ impl Tx {
     /// Marks the transaction as changing what the public may see.
     pub fn mark_public_change(&mut self) {
         self.public_change = true;
+    }
+
+    /// Marks the transaction as queueing work for the background loops (see
+    /// `events::signal`, which also tells the other nodes).
+    pub fn mark_wake(&mut self) {
+        self.wake = true;
     }
 
     pub fn backend(&self) -> Backend {
@@ -534,7 +545,7 @@ impl Tx {
     /// Commits: after this returns Ok the write is durable (WAL + synchronous=FULL on
     /// SQLite, a committed transaction on PostgreSQL).
     pub async fn commit(self) -> DbResult<()> {
-        let public_change = self.public_change;
+        let (public_change, wake) = (self.public_change, self.wake);
         match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
@@ -542,7 +553,9 @@ impl Tx {
         if public_change {
             super::cache::bump();
         }
-        super::events::wake();
+        if wake {
+            super::events::wake();
+        }
         Ok(())
     }
 }

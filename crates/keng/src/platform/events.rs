@@ -11,6 +11,11 @@
 //! nodes, a follower's batch is claimed with `FOR UPDATE SKIP LOCKED` on its cursor row
 //! and nodes wake each other with `LISTEN/NOTIFY`. On SQLite (one process) writers are
 //! already serialised and wake-ups are in-process.
+//!
+//! An idle server sleeps: only a commit that queued work (an event, a delivery, an
+//! email: `Tx::mark_wake`) wakes the loops, reading a cursor writes nothing, and the
+//! loops' safety poll is [`IDLE_POLL`]. Every wake-up is counted in `/metrics`
+//! (`keng_wakeups_total{loop, reason}`).
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -26,6 +31,9 @@ use crate::args;
 const PG_CHANNEL: &str = "keng_events";
 const APPEND_LOCK: i64 = 0x6b656e67; // "keng"
 const BATCH: i64 = 200;
+/// How long a background loop sleeps when nothing wakes it: a safety net for wake-ups
+/// that cannot reach it (a NOTIFY lost while reconnecting, a write by another process).
+pub const IDLE_POLL: Duration = Duration::from_secs(5);
 /// Entities whose changes can alter a public page or feed.
 pub const PUBLIC_ENTITIES: [&str; 4] = ["bulletin", "incident", "unit", "user"];
 
@@ -71,6 +79,7 @@ pub async fn append(
     if PUBLIC_ENTITIES.contains(&entity) {
         tx.mark_public_change();
     }
+    tx.mark_wake();
     if tx.backend() == Backend::Postgres {
         tx.execute("SELECT pg_advisory_xact_lock($1)", args![APPEND_LOCK])
             .await?;
@@ -137,7 +146,14 @@ pub trait Follower: Send + Sync + 'static {
     async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()>;
 }
 
+/// Creates the follower's cursor row the first time this process runs it (a write per
+/// batch would be a write per wake-up).
 async fn ensure_cursor(db: &Db, name: &str) -> DbResult<()> {
+    static DONE: OnceLock<Mutex<std::collections::HashSet<String>>> = OnceLock::new();
+    let done = DONE.get_or_init(Default::default);
+    if done.lock().map(|d| d.contains(name)).unwrap_or(false) {
+        return Ok(());
+    }
     let mut tx = db.begin().await?;
     tx.execute(
         "INSERT INTO follower_cursors (name, position, updated_at) VALUES ($1, 0, $2)
@@ -145,7 +161,11 @@ async fn ensure_cursor(db: &Db, name: &str) -> DbResult<()> {
         args![name, now_ms()],
     )
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    if let Ok(mut d) = done.lock() {
+        d.insert(name.to_string());
+    }
+    Ok(())
 }
 
 /// Processes one batch for `follower`. Returns how many events it handled; 0 when the
@@ -226,7 +246,8 @@ fn wakers() -> &'static Mutex<Vec<Arc<Notify>>> {
     W.get_or_init(|| Mutex::new(Vec::new()))
 }
 
-/// Wakes every follower of this process (called after each commit).
+/// Wakes every background loop of this process (after a commit that queued work, and on
+/// a NOTIFY from another node).
 pub fn wake() {
     if let Ok(w) = wakers().lock() {
         for n in w.iter() {
@@ -235,6 +256,7 @@ pub fn wake() {
     }
 }
 
+/// A wake-up handle for one background loop (see [`idle`]).
 pub fn register_waker() -> Arc<Notify> {
     let n = Arc::new(Notify::new());
     if let Ok(mut w) = wakers().lock() {
@@ -243,8 +265,39 @@ pub fn register_waker() -> Arc<Notify> {
     n
 }
 
+/// Like [`idle`] for a queue whose next item is `due` (ms): wakes then at the latest. A
+/// due time already past means another node holds the item: look again in 200 ms.
+pub async fn idle_until(
+    loop_name: &'static str,
+    notify: &Notify,
+    due: Option<i64>,
+    stop: &mut tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    let wait = due.map_or(IDLE_POLL, |t| {
+        Duration::from_millis((t - now_ms()).max(200) as u64).min(IDLE_POLL)
+    });
+    idle(loop_name, notify, wait, stop).await
+}
+
+/// Sleeps until `notify` fires (work was queued), `max` passes, or `stop` changes;
+/// counts the wake-up under `loop_name` and its reason. Returns true when stopping.
+pub async fn idle(
+    loop_name: &'static str,
+    notify: &Notify,
+    max: Duration,
+    stop: &mut tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    let reason = tokio::select! {
+        _ = notify.notified() => "signal",
+        _ = tokio::time::sleep(max) => "timer",
+        _ = stop.changed() => return true,
+    };
+    metrics::counter!("keng_wakeups_total", "loop" => loop_name, "reason" => reason).increment(1);
+    *stop.borrow()
+}
+
 /// Runs `followers` until `shutdown` fires: each drains the log, then sleeps until a
-/// commit here, a NOTIFY from another node or a one-second poll.
+/// commit here, a NOTIFY from another node or the idle poll.
 pub fn spawn(
     db: Db,
     followers: Vec<Arc<dyn Follower>>,
@@ -289,10 +342,8 @@ pub fn spawn(
                         continue;
                     }
                     Ok(_) => {
-                        tokio::select! {
-                            _ = notify.notified() => {},
-                            _ = tokio::time::sleep(Duration::from_secs(1)) => {},
-                            _ = stop.changed() => return,
+                        if idle("follower", &notify, IDLE_POLL, &mut stop).await {
+                            return;
                         }
                     }
                     Err(e) => {
@@ -319,7 +370,7 @@ pub trait LocalFollower: Send + Sync + 'static {
 }
 
 /// Runs node-local followers until `stop`, waking on local commits, NOTIFY from other
-/// nodes (PostgreSQL) and a half-second poll.
+/// nodes (PostgreSQL) and the idle poll.
 pub async fn tail_local(
     db: Db,
     followers: Vec<Arc<dyn LocalFollower>>,
@@ -345,10 +396,8 @@ pub async fn tail_local(
             }
             Err(e) => tracing::warn!(error = %e, "event log unreadable"),
         }
-        tokio::select! {
-            _ = notify.notified() => {},
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {},
-            _ = stop.changed() => return,
+        if idle("local-follower", &notify, IDLE_POLL, &mut stop).await {
+            return;
         }
     }
 }

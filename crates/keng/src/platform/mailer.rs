@@ -26,6 +26,7 @@ pub async fn enqueue(
     body: &str,
 ) -> DbResult<()> {
     let now = now_ms();
+    tx.mark_wake();
     tx.execute(
         "INSERT INTO mail_outbox (id, dedupe_key, to_addr, subject, body_text, created_at, next_attempt_at, attempts, dead)
          VALUES ($1, $2, $3, $4, $5, $6, $6, 0, $7) ON CONFLICT (dedupe_key) DO NOTHING",
@@ -73,12 +74,22 @@ pub async fn send_loop(db: Db, cfg: SmtpConfig, mut stop: tokio::sync::watch::Re
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "mail outbox unreadable"),
         }
-        tokio::select! {
-            _ = notify.notified() => {},
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {},
-            _ = stop.changed() => return,
+        // Sleep until the next retry is due, a new message is queued, or the idle poll.
+        let due = next_due(&db).await.ok().flatten();
+        if super::events::idle_until("mailer", &notify, due, &mut stop).await {
+            return;
         }
     }
+}
+
+/// When the next message waiting in the outbox is due (None: none waits).
+async fn next_due(db: &Db) -> DbResult<Option<i64>> {
+    db.fetch_one(
+        "SELECT MIN(next_attempt_at) AS t FROM mail_outbox WHERE sent_at IS NULL AND dead = $1",
+        args![false],
+    )
+    .await?
+    .opt_i64("t")
 }
 
 /// Claims and sends up to 50 due messages; returns how many were attempted.

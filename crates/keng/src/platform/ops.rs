@@ -38,6 +38,8 @@ pub async fn metrics(State(app): State<AppState>) -> Response {
         }
     }
     metrics::gauge!("keng_uptime_seconds").set(app.started.elapsed().as_secs_f64());
+    metrics::gauge!("keng_page_cache_entries").set(app.page_cache.len() as f64);
+    metrics::gauge!("keng_page_cache_bytes").set(app.page_cache.weight() as f64);
     let body = app.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
     (
         [(

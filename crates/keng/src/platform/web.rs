@@ -309,11 +309,13 @@ pub async fn render_errors(
             session_hash: None,
             csrf: principal.map(|p| p.csrf).unwrap_or_default(),
             via_token: false,
+            credential: None,
             bad_token: false,
             ip: None,
             user_agent: None,
             path: path.clone(),
             totp_setup_due: false,
+            base_url: app.config.base_url_for(None),
         };
         let totp_setup = info.key == "err.totp_setup_required";
         let html = page(

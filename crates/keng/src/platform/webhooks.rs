@@ -8,6 +8,12 @@
 //! hours, then go to the dead-letter list, from which staff replay them. On PostgreSQL
 //! each endpoint is claimed with `FOR UPDATE SKIP LOCKED`, so several nodes never send
 //! the same delivery at once.
+//!
+//! An endpoint belongs to its press agency, with the agency's accredited editors
+//! responsible for it. A delivery of what the public may not read yet (embargoed,
+//! press-only) is `restricted`: when the agency has no active editor left at send time
+//! (suspended, revoked), it is withheld — status `withheld` on the delivery log — and
+//! never sent; public deliveries go on.
 
 use std::time::Duration;
 
@@ -20,6 +26,21 @@ use super::clock::now_ms;
 use super::db::{Backend, Db, DbResult, Row, Tx};
 use super::ids::{new_id, random_secret};
 use crate::args;
+
+/// Why a restricted delivery was withheld (shown on the delivery log).
+pub const WITHHELD_REASON: &str =
+    "no accredited editor of the agency is responsible for this endpoint";
+
+/// Is an accredited (active) editor of the agency still responsible for its endpoint?
+pub async fn has_responsible_editor(tx: &mut Tx, agency_id: &str) -> DbResult<bool> {
+    Ok(tx
+        .fetch_optional(
+            "SELECT id FROM users WHERE agency_id = $1 AND role = 'journalist' AND is_editor = $2 AND status = 'active' LIMIT 1",
+            args![agency_id, true],
+        )
+        .await?
+        .is_some())
+}
 
 /// Give up after this long.
 const GIVE_UP_MS: i64 = 24 * 3_600_000;
@@ -144,21 +165,28 @@ pub async fn deactivate(tx: &mut Tx, agency_id: &str) -> DbResult<u64> {
     .await
 }
 
+/// One delivery to queue.
+pub struct NewDelivery<'a> {
+    pub endpoint_id: &'a str,
+    /// The event-log position it comes from (orders an endpoint's queue).
+    pub seq: i64,
+    /// Queued once per key.
+    pub dedupe_key: &'a str,
+    pub event_type: &'a str,
+    pub bulletin_id: Option<&'a str>,
+    pub payload: &'a serde_json::Value,
+    /// Goes beyond what the public may read (see the module comment).
+    pub restricted: bool,
+}
+
 /// Queues one delivery (once per `dedupe_key`).
-pub async fn enqueue(
-    tx: &mut Tx,
-    endpoint_id: &str,
-    seq: i64,
-    dedupe_key: &str,
-    event_type: &str,
-    bulletin_id: Option<&str>,
-    payload: &serde_json::Value,
-) -> DbResult<()> {
+pub async fn enqueue(tx: &mut Tx, d: NewDelivery<'_>) -> DbResult<()> {
     let now = now_ms();
+    tx.mark_wake();
     tx.execute(
-        "INSERT INTO webhook_deliveries (id, endpoint_id, seq, dedupe_key, event_type, bulletin_id, payload, status, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8) ON CONFLICT (dedupe_key) DO NOTHING",
-        args![new_id(), endpoint_id, seq, dedupe_key, event_type, bulletin_id, payload.to_string(), now],
+        "INSERT INTO webhook_deliveries (id, endpoint_id, seq, dedupe_key, event_type, bulletin_id, payload, status, attempts, next_attempt_at, created_at, restricted)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING",
+        args![new_id(), d.endpoint_id, d.seq, d.dedupe_key, d.event_type, d.bulletin_id, d.payload.to_string(), now, d.restricted],
     )
     .await
     .map(|_| ())
@@ -246,6 +274,7 @@ pub async fn deliveries(
 
 /// Puts a dead delivery back in the queue.
 pub async fn replay(tx: &mut Tx, delivery_id: &str) -> DbResult<bool> {
+    tx.mark_wake();
     let n = tx
         .execute(
             "UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, created_at = $1, last_error = NULL
@@ -298,18 +327,35 @@ pub async fn dispatch_loop(db: Db, parallel: usize, mut stop: tokio::sync::watch
         if sent > 0 {
             continue;
         }
-        tokio::select! {
-            _ = notify.notified() => {},
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {},
-            _ = stop.changed() => return,
+        // Sleep until the next retry is due, a delivery is queued, or the idle poll.
+        // A head that is due but was not sent is held by another node: look again soon.
+        let due = next_due(&db).await.ok().flatten();
+        if super::events::idle_until("webhooks", &notify, due, &mut stop).await {
+            return;
         }
     }
 }
 
+/// The head of each active endpoint's queue: deliveries go out in order, so only the
+/// oldest pending one of an endpoint can be due.
+const QUEUE_HEADS: &str = "FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+     WHERE d.status = 'pending' AND e.active = $1
+       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.status = 'pending'
+                       AND (p.seq < d.seq OR (p.seq = d.seq AND p.created_at < d.created_at)))";
+
+/// When the next queue head is due (None: nothing waits).
+async fn next_due(db: &Db) -> DbResult<Option<i64>> {
+    db.fetch_one(
+        &format!("SELECT MIN(d.next_attempt_at) AS t {QUEUE_HEADS}"),
+        args![true],
+    )
+    .await?
+    .opt_i64("t")
+}
+
 async fn due_endpoints(db: &Db) -> DbResult<Vec<String>> {
     db.fetch_all(
-        "SELECT DISTINCT d.endpoint_id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-         WHERE d.status = 'pending' AND e.active = $1 AND d.next_attempt_at <= $2",
+        &format!("SELECT DISTINCT d.endpoint_id {QUEUE_HEADS} AND d.next_attempt_at <= $2"),
         args![true, now_ms()],
     )
     .await?
@@ -329,7 +375,7 @@ async fn send_next(db: &Db, client: &reqwest::Client, endpoint_id: &str) -> anyh
     };
     let Some(ep) = tx
         .fetch_optional(
-            &format!("SELECT url, secret FROM webhook_endpoints WHERE id = $1{lock}"),
+            &format!("SELECT url, secret, agency_id FROM webhook_endpoints WHERE id = $1{lock}"),
             args![endpoint_id],
         )
         .await?
@@ -338,7 +384,7 @@ async fn send_next(db: &Db, client: &reqwest::Client, endpoint_id: &str) -> anyh
     };
     let Some(d) = tx
         .fetch_optional(
-            "SELECT id, payload, attempts, created_at, next_attempt_at FROM webhook_deliveries
+            "SELECT id, payload, attempts, created_at, next_attempt_at, restricted FROM webhook_deliveries
              WHERE endpoint_id = $1 AND status = 'pending' ORDER BY seq, created_at LIMIT 1",
             args![endpoint_id],
         )
@@ -349,6 +395,15 @@ async fn send_next(db: &Db, client: &reqwest::Client, endpoint_id: &str) -> anyh
     let now = now_ms();
     if d.i64("next_attempt_at")? > now {
         return Ok(false); // in order: the head of the queue is waiting for its retry
+    }
+    if d.bool("restricted")? && !has_responsible_editor(&mut tx, &ep.str("agency_id")?).await? {
+        tx.execute(
+            "UPDATE webhook_deliveries SET status = 'withheld', last_error = $1 WHERE id = $2",
+            args![WITHHELD_REASON, d.str("id")?],
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(true);
     }
     let (url, secret) = (ep.str("url")?, ep.str("secret")?);
     let (id, payload, attempts, created) = (

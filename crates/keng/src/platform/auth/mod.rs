@@ -35,12 +35,30 @@ pub struct Principal {
     pub session_hash: Option<String>,
     pub csrf: String,
     pub via_token: bool,
+    /// The API token's id, when the request came with one.
+    pub token_id: Option<String>,
     /// Password accepted, second factor still due: the user is not signed in yet.
     pub mfa_pending: bool,
     /// A Bearer token was sent but is unknown, revoked or its account inactive.
     pub bad_token: bool,
     /// A fresh anonymous CSRF cookie must be set on the response.
     pub new_anon_csrf: bool,
+}
+
+/// How the event log names a session (the first 16 hex digits of its id's hash: the
+/// `entity_id` of `session.*` events).
+pub fn session_ref(id_hash: &str) -> &str {
+    id_hash.get(..16).unwrap_or(id_hash)
+}
+
+/// A credential, as live streams know theirs: a session.
+pub fn credential_of_session(id_hash: &str) -> String {
+    format!("session:{}", session_ref(id_hash))
+}
+
+/// A credential, as live streams know theirs: an API token (by its id).
+pub fn credential_of_token(token_id: &str) -> String {
+    format!("token:{token_id}")
 }
 
 /// True for paths of the JSON API (answers in problem+json, languages by header).
@@ -85,6 +103,7 @@ async fn principal_of(app: &AppState, headers: &axum::http::HeaderMap) -> AppRes
         return Ok(Principal {
             user: Some(User::from_row(&row)?),
             via_token: true,
+            token_id: Some(row.str("token_id")?),
             ..Default::default()
         });
     }
@@ -240,12 +259,18 @@ pub struct Ctx {
     pub session_hash: Option<String>,
     pub csrf: String,
     pub via_token: bool,
+    /// What this request was authenticated with (see [`credential_of_session`],
+    /// [`credential_of_token`]): a live stream ends when it ends.
+    pub credential: Option<String>,
     pub bad_token: bool,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub path: String,
     /// Staff must enrol TOTP before anything else (config `auth.require_totp_for_staff`).
     pub totp_setup_due: bool,
+    /// The base of absolute links in this response (no trailing slash): see
+    /// `Config::base_url_for`.
+    pub base_url: String,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -282,7 +307,19 @@ impl FromRequestParts<AppState> for Ctx {
                 && !u.totp_enabled
                 && !p.via_token
         });
+        let credential = match (&p.token_id, &p.session_hash) {
+            (Some(t), _) => Some(credential_of_token(t)),
+            (None, Some(h)) => Some(credential_of_session(h)),
+            _ => None,
+        };
+        let base_url = app.config.base_url_for(
+            parts
+                .headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok()),
+        );
         Ok(Ctx {
+            base_url,
             lang: Lang::from_request(&parts.headers, is_api),
             is_api,
             user,
@@ -290,6 +327,7 @@ impl FromRequestParts<AppState> for Ctx {
             session_hash: p.session_hash,
             csrf: p.csrf,
             via_token: p.via_token,
+            credential,
             bad_token: p.bad_token,
             ip,
             user_agent,

@@ -6,7 +6,7 @@
 use crate::args;
 use crate::platform::clock::now_ms;
 use crate::platform::config::Config;
-use crate::platform::db::{Db, DbResult};
+use crate::platform::db::{Db, DbResult, Tx};
 use crate::platform::ids::{hash_secret, random_secret};
 
 pub const COOKIE: &str = "keng_session";
@@ -94,8 +94,10 @@ pub async fn complete_mfa(db: &Db, id_hash: &str) -> DbResult<()> {
     .map(|_| ())
 }
 
-pub async fn destroy(db: &Db, id_hash: &str) -> DbResult<()> {
-    db.execute("DELETE FROM sessions WHERE id_hash = $1", args![id_hash])
+/// Ends a session inside the caller's transaction (which records `session.closed`, so
+/// live streams opened with it end too).
+pub async fn destroy(tx: &mut Tx, id_hash: &str) -> DbResult<()> {
+    tx.execute("DELETE FROM sessions WHERE id_hash = $1", args![id_hash])
         .await
         .map(|_| ())
 }
