@@ -146,14 +146,8 @@ pub trait Follower: Send + Sync + 'static {
     async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()>;
 }
 
-/// Creates the follower's cursor row the first time this process runs it (a write per
-/// batch would be a write per wake-up).
+/// Creates the follower's cursor row (at the start of the log) if it has none.
 async fn ensure_cursor(db: &Db, name: &str) -> DbResult<()> {
-    static DONE: OnceLock<Mutex<std::collections::HashSet<String>>> = OnceLock::new();
-    let done = DONE.get_or_init(Default::default);
-    if done.lock().map(|d| d.contains(name)).unwrap_or(false) {
-        return Ok(());
-    }
     let mut tx = db.begin().await?;
     tx.execute(
         "INSERT INTO follower_cursors (name, position, updated_at) VALUES ($1, 0, $2)
@@ -161,26 +155,40 @@ async fn ensure_cursor(db: &Db, name: &str) -> DbResult<()> {
         args![name, now_ms()],
     )
     .await?;
-    tx.commit().await?;
-    if let Ok(mut d) = done.lock() {
-        d.insert(name.to_string());
-    }
-    Ok(())
+    tx.commit().await
+}
+
+async fn has_cursor(db: &Db, name: &str) -> DbResult<bool> {
+    Ok(db
+        .fetch_optional(
+            "SELECT name FROM follower_cursors WHERE name = $1",
+            args![name],
+        )
+        .await?
+        .is_some())
 }
 
 /// Processes one batch for `follower`. Returns how many events it handled; 0 when the
 /// follower is caught up or, on PostgreSQL, another node holds its cursor.
+///
+/// Reading the cursor writes nothing (a write per wake-up would keep an idle server
+/// busy); the cursor row is created the first time it is missing.
 pub async fn run_batch(db: &Db, follower: &dyn Follower) -> anyhow::Result<usize> {
-    ensure_cursor(db, follower.name()).await?;
     match db.backend() {
         Backend::Sqlite => {
-            let pos = db
-                .fetch_one(
+            let pos = match db
+                .fetch_optional(
                     "SELECT position FROM follower_cursors WHERE name = $1",
                     args![follower.name()],
                 )
                 .await?
-                .i64("position")?;
+            {
+                Some(r) => r.i64("position")?,
+                None => {
+                    ensure_cursor(db, follower.name()).await?;
+                    0
+                }
+            };
             let events = read_after(db, pos, BATCH).await?;
             let (done, err) = handle_all(db, follower, &events).await;
             if let Some(last) = done.checked_sub(1).and_then(|i| events.get(i)) {
@@ -201,7 +209,13 @@ pub async fn run_batch(db: &Db, follower: &dyn Follower) -> anyhow::Result<usize
                 )
                 .await?
             else {
-                return Ok(0);
+                // Another node holds the cursor — or there is none yet.
+                drop(tx);
+                if has_cursor(db, follower.name()).await? {
+                    return Ok(0);
+                }
+                ensure_cursor(db, follower.name()).await?;
+                return Box::pin(run_batch(db, follower)).await;
             };
             let pos = row.i64("position")?;
             let events: Vec<Event> = tx
