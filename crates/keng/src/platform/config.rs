@@ -145,16 +145,13 @@ impl Config {
     pub fn load(data_dir: &Path) -> Result<Config, String> {
         let config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(data_dir.join("keng.toml")))
-            .merge(Env::prefixed("KENG_").split("__").only(&[
-                "site_name",
-                "province",
-                "public_base_url",
-                "auth",
-                "clocks",
-                "smtp",
-                "newsroom",
-                "max_body_bytes",
-            ]))
+            // Only the configuration's own keys (not KENG_DATA_DIR, KENG_LOG…), judged by
+            // their first segment so nested keys (`KENG_AUTH__…`) pass too (`only` compares
+            // whole keys and dropped them).
+            .merge(Env::prefixed("KENG_").split("__").filter(|key| {
+                let top = key.as_str().split('.').next().unwrap_or("");
+                ENV_KEYS.iter().any(|k| k.eq_ignore_ascii_case(top))
+            }))
             .extract()
             .map_err(|e| e.to_string())?;
         config.validate()?;
@@ -173,6 +170,21 @@ impl Config {
                 "clocks.initial_information_hours",
                 self.clocks.initial_information_hours,
             ),
+/// The top-level keys `KENG_*` environment variables may set.
+const ENV_KEYS: &[&str] = &[
+    "site_name",
+    "province",
+    "public_base_url",
+    "auth",
+    "clocks",
+    "smtp",
+    "newsroom",
+    "max_body_bytes",
+    "metrics_listen",
+    "metrics_token",
+    "webhooks",
+];
+
             (
                 "clocks.press_conference_days",
                 self.clocks.press_conference_days,
