@@ -114,6 +114,7 @@ pub async fn serve(
     tasks.push(tokio::spawn(crate::platform::webhooks::dispatch_loop(
         db.clone(),
         16,
+        crate::platform::webhooks::allow_list(&config.webhooks),
         stop_rx.clone(),
     )));
     tasks.push(tokio::spawn(crate::platform::mailer::send_loop(

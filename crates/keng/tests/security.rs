@@ -1091,3 +1091,178 @@ async fn redirect_targets_stay_on_this_site() {
         assert_eq!(r.headers()["location"], "/?done=status_active", "{who}");
     }
 }
+
+/// Creates, submits and approves a bulletin; returns its id.
+async fn approved_bulletin(officer: &common::Api, leader: &common::Api, title: &str) -> String {
+    let (st, b) = officer
+        .post(
+            "/api/v1/bulletins",
+            &serde_json::json!({"kind": "press_release", "category": "khac", "title": title,
+                "summary": "Tóm tắt.", "body": "Nội dung.", "audience": "public"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    let id = b["id"].as_str().unwrap().to_string();
+    officer
+        .post(
+            &format!("/api/v1/bulletins/{id}/submit"),
+            &serde_json::json!({}),
+        )
+        .await;
+    leader
+        .post(
+            &format!("/api/v1/bulletins/{id}/approve"),
+            &serde_json::json!({}),
+        )
+        .await;
+    id
+}
+
+#[tokio::test]
+async fn webhooks_cannot_reach_internal_addresses() {
+    for backend in backends() {
+        // The test harness allows loopback (its receivers live there); this server does not.
+        let opts = common::Options {
+            env: vec![("KENG_WEBHOOKS__ALLOW_PRIVATE".into(), "[]".into())],
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let who = backend.name();
+        let receiver = common::Receiver::start(Vec::new()).await;
+        let port = receiver
+            .url
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches("/hook")
+            .to_string();
+        // Refused when set: the agency editor's form…
+        let (editor, _) = session(&s, "btv.ptth").await;
+        for url in [
+            receiver.url.clone(),
+            format!("http://localhost:{port}/hook"),
+            "http://10.0.0.5/hook".into(),
+            "http://172.20.1.1/hook".into(),
+            "http://192.168.1.10/hook".into(),
+            "http://169.254.169.254/latest/meta-data/".into(),
+            "http://100.64.0.1/hook".into(),
+            "http://0.0.0.0/hook".into(),
+            "http://224.0.0.1/hook".into(),
+            "http://[::1]/hook".into(),
+            "http://[fd00::1]/hook".into(),
+            "http://[fe80::1]/hook".into(),
+            "http://[::ffff:127.0.0.1]/hook".into(),
+            "http://2130706433/hook".into(),
+            "http://0x7f.1/hook".into(),
+        ] {
+            let r = editor
+                .submit("/press", "/press/webhook", &[("url", &url)])
+                .await;
+            assert_eq!(
+                r.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{url} on {who}"
+            );
+            let html = r.text().await.unwrap();
+            assert!(html.contains("mạng nội bộ"), "{url} on {who}: {html}");
+        }
+        // …and the API.
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let admin = s.api(Some(&s.token_for("quantri").await));
+        let bth = agency_id(&admin, "BTH").await;
+        let ttxvn = agency_id(&admin, "TTXVN-TH").await;
+        let (st, problem) = officer
+            .send(
+                Method::PUT,
+                &format!("/api/v1/agencies/{bth}/webhook"),
+                &serde_json::json!({"url": "http://192.168.1.10/hook"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+        assert_eq!(problem["errors"][0]["field"], "url", "{who}");
+        // A public address is accepted.
+        for agency in [&bth, &ttxvn] {
+            let (st, _) = officer
+                .send(
+                    Method::PUT,
+                    &format!("/api/v1/agencies/{agency}/webhook"),
+                    &serde_json::json!({"url": "http://93.184.216.34:9/hook"}),
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{who}");
+        }
+        // Checked again when connecting: a name that now resolves inward (DNS rebinding),
+        // and an IP literal stored before the check existed, both reach nothing.
+        let db = s.db.open().await;
+        for (agency, url) in [
+            (&bth, format!("http://localhost:{port}/hook")),
+            (&ttxvn, receiver.url.clone()),
+        ] {
+            db.execute(
+                "UPDATE webhook_endpoints SET url = $1 WHERE agency_id = $2",
+                keng::args![url.as_str(), agency.as_str()],
+            )
+            .await
+            .unwrap();
+        }
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let id = approved_bulletin(&officer, &leader, "Tin kiểm tra webhook").await;
+        let (st, _) = officer
+            .post(
+                &format!("/api/v1/bulletins/{id}/publish"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert!(st.is_success(), "{who}: publish {st}");
+        let mut errors = Vec::new();
+        for _ in 0..100 {
+            errors = db
+                .fetch_all(
+                    "SELECT last_error FROM webhook_deliveries WHERE bulletin_id = $1 AND last_error IS NOT NULL",
+                    keng::args![id.as_str()],
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.str("last_error").unwrap())
+                .collect();
+            if errors.len() >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        db.close().await;
+        assert_eq!(errors.len(), 2, "{who}: {errors:?}");
+        assert!(
+            errors.iter().all(|e| e.contains("refused")),
+            "{who}: {errors:?}"
+        );
+        assert_eq!(
+            receiver.count(),
+            0,
+            "{who}: the internal service was reached"
+        );
+    }
+}
+
+#[tokio::test]
+async fn webhooks_reach_internal_addresses_the_operator_allows() {
+    for backend in backends() {
+        // The harness's allow-list (127.0.0.1/8): loopback is accepted, the rest is not.
+        let s = Server::start(&backend).await;
+        let receiver = common::Receiver::start(Vec::new()).await;
+        let (editor, _) = session(&s, "btv.ptth").await;
+        let r = editor
+            .submit("/press", "/press/webhook", &[("url", &receiver.url)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", backend.name());
+        let r = editor
+            .submit(
+                "/press",
+                "/press/webhook",
+                &[("url", "http://10.0.0.5/hook")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

@@ -22,6 +22,23 @@ pub struct Config {
     pub newsroom: NewsroomConfig,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// A separate listen address for `/metrics` only (e.g. "127.0.0.1:9898"), unauthenticated
+    /// there; empty: no separate listener.
+    pub metrics_listen: String,
+    /// A bearer token that opens `/metrics` on the main listener; empty: `/metrics` answers
+    /// 404 there.
+    pub metrics_token: String,
+    pub webhooks: WebhookConfig,
+}
+
+/// Where webhooks may be delivered.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebhookConfig {
+    /// Addresses or CIDR ranges (e.g. "10.1.2.0/24", "127.0.0.1/8") an agency's webhook
+    /// may reach although they are loopback, private, link-local or otherwise internal.
+    /// Empty: only public addresses.
+    pub allow_private: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -100,6 +117,9 @@ impl Default for Config {
             smtp: SmtpConfig::default(),
             newsroom: NewsroomConfig::default(),
             max_body_bytes: 2 * 1024 * 1024,
+            metrics_listen: String::new(),
+            metrics_token: String::new(),
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -222,6 +242,21 @@ const ENV_KEYS: &[&str] = &[
         }
         if self.max_body_bytes < 1024 {
             return Err("max_body_bytes must be at least 1024".into());
+        }
+        if !self.metrics_listen.is_empty()
+            && self.metrics_listen.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err("metrics_listen must be an address and port, e.g. 127.0.0.1:9898".into());
+        }
+        if !self.metrics_token.is_empty() && self.metrics_token.len() < 16 {
+            return Err("metrics_token must be at least 16 characters".into());
+        }
+        for entry in &self.webhooks.allow_private {
+            if crate::platform::webhooks::Cidr::parse(entry).is_none() {
+                return Err(format!(
+                    "webhooks.allow_private: {entry:?} is not an address or CIDR range"
+                ));
+            }
         }
         Ok(())
     }
