@@ -185,7 +185,7 @@ async fn initial_information_goes_from_draft_to_every_public_surface() {
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
         text(&s, &format!("/tin/{id}")).await;
         text(&s, &format!("/tin/{id}")).await;
-        let (_, metrics) = text(&s, "/metrics").await;
+        let (_, metrics) = s.metrics().await;
         assert!(
             metrics.contains(r#"keng_page_cache_total{result="hit"}"#),
             "{metrics}"
