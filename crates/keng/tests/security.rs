@@ -1266,3 +1266,156 @@ async fn webhooks_reach_internal_addresses_the_operator_allows() {
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+/// A browser whose requests come from `ip` (any 127.x.y.z reaches the loopback server),
+/// so one test can play several addresses.
+fn browser_from(s: &Server, ip: &str) -> Browser {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(0)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    Browser {
+        client,
+        base: s.base.clone(),
+    }
+}
+
+async fn try_login(b: &Browser, user: &str, password: &str) -> StatusCode {
+    b.submit(
+        "/login",
+        "/login",
+        &[("username", user), ("password", password)],
+    )
+    .await
+    .status()
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_does_not_reset_the_count_of_an_address() {
+    for backend in backends() {
+        let opts = common::Options {
+            toml: Some("[auth]\nmax_failures_per_ip = 6\n".into()),
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let who = backend.name();
+        let attacker = browser_from(&s, "127.0.0.3");
+        for guess in ["a1", "a2", "a3"] {
+            assert_eq!(
+                try_login(&attacker, guess, "sai").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        // The attacker's own account: the sign-in works, and forgives nothing.
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.3"), "pv.ttxvn", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "{who}"
+        );
+        for guess in ["a4", "a5", "a6"] {
+            assert_eq!(
+                try_login(&attacker, guess, "sai").await,
+                StatusCode::UNAUTHORIZED,
+                "{who}"
+            );
+        }
+        assert_eq!(
+            try_login(&attacker, "a7", "sai").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "six failures within the window, a success in between: {who}"
+        );
+        assert_eq!(
+            try_login(&attacker, "pv.ttxvn", DEMO_PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{who}"
+        );
+        // Another address is not concerned.
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.4"), "pv.ttxvn", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "{who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn strangers_cannot_lock_an_account_out() {
+    for backend in backends() {
+        let opts = common::Options {
+            toml: Some("[auth]\nmax_failures_per_account = 9\n".into()),
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let who = backend.name();
+        // The spokesperson signs in from her usual address.
+        let owner = browser_from(&s, "127.0.0.1");
+        assert_eq!(
+            try_login(&owner, "phatngon", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER
+        );
+        // A stranger tries five wrong passwords: that address is done with this account…
+        let stranger = browser_from(&s, "127.0.0.2");
+        for _ in 0..5 {
+            assert_eq!(
+                try_login(&stranger, "phatngon", "doan-bua").await,
+                StatusCode::UNAUTHORIZED,
+                "{who}"
+            );
+        }
+        assert_eq!(
+            try_login(&stranger, "phatngon", DEMO_PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{who}"
+        );
+        // …but the owner is not locked out, and the stranger's address may still sign in
+        // to its own account.
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.1"), "phatngon", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "the owner signs in despite the stranger: {who}"
+        );
+        assert_eq!(
+            try_login(&stranger, "tuyentruyen", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "{who}"
+        );
+        // Guesses spread over many addresses: past the per-account limit, addresses that
+        // never signed in to the account are refused, the owner's is not.
+        for ip in ["127.0.0.5", "127.0.0.6"] {
+            let b = browser_from(&s, ip);
+            for _ in 0..2 {
+                assert_eq!(
+                    try_login(&b, "phatngon", "doan-bua").await,
+                    StatusCode::UNAUTHORIZED,
+                    "{who}"
+                );
+            }
+        }
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.9"), "phatngon", DEMO_PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "a new address during a distributed guess: {who}"
+        );
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.1"), "phatngon", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "the owner's known address: {who}"
+        );
+        // The state is in the database, as every node sees it.
+        let db = s.db.open().await;
+        let n = db
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM login_attempts WHERE username_key = $1 AND success = $2",
+                keng::args!["phatngon", false],
+            )
+            .await
+            .unwrap()
+            .i64("n")
+            .unwrap();
+        db.close().await;
+        assert_eq!(n, 9, "{who}");
+    }
+}

@@ -195,8 +195,12 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginFor
             return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
         }
     };
-    ratelimit::record(&app.db, &f.username, &ip, true).await?;
     let mfa = user.totp_enabled;
+    if !mfa {
+        // A completed sign-in: this address becomes a known one for the account. With a
+        // second factor due, that waits for the code (a password alone proves too little).
+        ratelimit::record(&app.db, &f.username, &ip, true).await?;
+    }
     let (cookie, s) = session::create(
         &app.db,
         &app.config,
@@ -292,6 +296,7 @@ pub async fn totp_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<To
         )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
     }
+    ratelimit::record(&app.db, &user.username, &ip, true).await?;
     session::complete_mfa(&app.db, &sid).await?;
     let mut origin = ctx.origin();
     origin.actor_id = Some(user.id.clone());

@@ -49,11 +49,21 @@ pub struct AuthConfig {
     pub require_totp_for_staff: bool,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
-    /// Failed logins for one account within the window before it is locked.
+    /// Failed sign-ins at one account from one address within the window before that
+    /// address may not try that account again (docs/adr/0003-sign-in-throttling.md).
+    pub max_failures_per_account_and_ip: i64,
+    /// Failed sign-ins at one account from all addresses within the window before
+    /// addresses that never signed in to it may not try it; addresses that did are
+    /// exempt, so strangers cannot lock the owner out.
     pub max_failures_per_account: i64,
-    /// Failed logins from one address within the window before it is locked.
+    /// Failed sign-ins from one address (any account) within the window before the
+    /// address may not try again; a successful sign-in does not reset the count.
     pub max_failures_per_ip: i64,
+    /// The sliding window of the three limits above.
     pub lockout_minutes: i64,
+    /// Journalist registrations sent from one address within the registration window.
+    pub max_registrations_per_ip: i64,
+    pub registration_window_minutes: i64,
 }
 
 /// The legal clocks (DOMAIN.md), configurable.
@@ -130,9 +140,12 @@ impl Default for AuthConfig {
             require_totp_for_staff: false,
             session_idle_minutes: 8 * 60,
             session_max_hours: 7 * 24,
-            max_failures_per_account: 5,
+            max_failures_per_account_and_ip: 5,
+            max_failures_per_account: 20,
             max_failures_per_ip: 30,
             lockout_minutes: 15,
+            max_registrations_per_ip: 5,
+            registration_window_minutes: 60,
         }
     }
 }
@@ -159,6 +172,21 @@ impl Default for SmtpConfig {
         }
     }
 }
+
+/// The top-level keys `KENG_*` environment variables may set.
+const ENV_KEYS: &[&str] = &[
+    "site_name",
+    "province",
+    "public_base_url",
+    "auth",
+    "clocks",
+    "smtp",
+    "newsroom",
+    "max_body_bytes",
+    "metrics_listen",
+    "metrics_token",
+    "webhooks",
+];
 
 impl Config {
     /// Loads the configuration for a data dir.
@@ -190,21 +218,6 @@ impl Config {
                 "clocks.initial_information_hours",
                 self.clocks.initial_information_hours,
             ),
-/// The top-level keys `KENG_*` environment variables may set.
-const ENV_KEYS: &[&str] = &[
-    "site_name",
-    "province",
-    "public_base_url",
-    "auth",
-    "clocks",
-    "smtp",
-    "newsroom",
-    "max_body_bytes",
-    "metrics_listen",
-    "metrics_token",
-    "webhooks",
-];
-
             (
                 "clocks.press_conference_days",
                 self.clocks.press_conference_days,
@@ -220,7 +233,19 @@ const ENV_KEYS: &[&str] = &[
                 self.auth.max_failures_per_account,
             ),
             ("auth.max_failures_per_ip", self.auth.max_failures_per_ip),
+            (
+                "auth.max_failures_per_account_and_ip",
+                self.auth.max_failures_per_account_and_ip,
+            ),
             ("auth.lockout_minutes", self.auth.lockout_minutes),
+            (
+                "auth.max_registrations_per_ip",
+                self.auth.max_registrations_per_ip,
+            ),
+            (
+                "auth.registration_window_minutes",
+                self.auth.registration_window_minutes,
+            ),
         ];
         for (name, v) in positive {
             if v <= 0 {
