@@ -1419,3 +1419,131 @@ async fn strangers_cannot_lock_an_account_out() {
         assert_eq!(n, 9, "{who}");
     }
 }
+
+fn registration<'a>(username: &'a str, agency: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("display_name", "Nguyễn Văn Thử"),
+        ("agency_id", agency),
+        ("press_card_no", "PV-2025-0001"),
+        ("email", "thu@baothanhhoa.vn"),
+        ("phone", "0912345678"),
+        ("username", username),
+        ("password", "mot-mat-khau-du-dai-2025"),
+    ]
+}
+
+#[tokio::test]
+async fn registration_does_not_tell_whether_a_username_exists_and_is_throttled() {
+    for backend in backends() {
+        let opts = common::Options {
+            toml: Some("[auth]\nmax_registrations_per_ip = 3\n".into()),
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let who = backend.name();
+        let api = s.api(Some(&s.token_for("quantri").await));
+        let agency = agency_id(&api, "BTH").await;
+        let stranger = browser_from(&s, "127.0.0.7");
+        let taken = stranger
+            .submit("/register", "/register", &registration("phatngon", &agency))
+            .await;
+        let free = stranger
+            .submit("/register", "/register", &registration("pv.moi", &agency))
+            .await;
+        assert_eq!(taken.status(), StatusCode::SEE_OTHER, "{who}");
+        assert_eq!(free.status(), taken.status(), "{who}");
+        assert_eq!(
+            free.headers()["location"],
+            taken.headers()["location"],
+            "{who}"
+        );
+        // The same case-folded: still the same answer.
+        let taken_again = stranger
+            .submit("/register", "/register", &registration("PhatNgon", &agency))
+            .await;
+        assert_eq!(taken_again.status(), StatusCode::SEE_OTHER, "{who}");
+        // The owner is not affected: her password still works, the stranger's does not.
+        assert_eq!(
+            try_login(&s.browser(), "phatngon", "mot-mat-khau-du-dai-2025").await,
+            StatusCode::UNAUTHORIZED,
+            "{who}"
+        );
+        s.browser().login("phatngon", DEMO_PASSWORD).await;
+        // The free name is waiting for accreditation; the refusals are in the audit log.
+        let db = s.db.open().await;
+        let pending = db
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM users WHERE username = $1 AND status = 'pending'",
+                keng::args!["pv.moi"],
+            )
+            .await
+            .unwrap()
+            .i64("n")
+            .unwrap();
+        let refused = db
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.registration_refused' AND ip = $1",
+                keng::args!["127.0.0.7"],
+            )
+            .await
+            .unwrap()
+            .i64("n")
+            .unwrap();
+        let holder_status = db
+            .fetch_one(
+                "SELECT status FROM users WHERE username = $1",
+                keng::args!["phatngon"],
+            )
+            .await
+            .unwrap()
+            .str("status")
+            .unwrap();
+        db.close().await;
+        assert_eq!((pending, refused), (1, 2), "{who}");
+        assert_eq!(holder_status, "active", "{who}");
+
+        // Three registrations from this address: the fourth is refused with 429, in the
+        // person's language; the API the same; other addresses may still register.
+        let r = stranger
+            .submit("/register", "/register", &registration("pv.khac", &agency))
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{who}");
+        assert!(r.headers().contains_key("retry-after"));
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("quá nhiều yêu cầu đăng ký"),
+            "{who}"
+        );
+        stranger.get("/lang/en?next=/register").await;
+        let r = stranger
+            .submit("/register", "/register", &registration("pv.khac", &agency))
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{who}");
+        assert!(
+            r.text().await.unwrap().contains("Too many registrations"),
+            "{who}"
+        );
+        let other = browser_from(&s, "127.0.0.8");
+        let r = other
+            .submit("/register", "/register", &registration("pv.khac", &agency))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{who}");
+        // The API answers taken and free names alike too.
+        let anon = s.api(None);
+        let body = |u: &str| {
+            serde_json::json!({"username": u, "display_name": "Trần Thử", "agency_id": agency,
+                "press_card_no": "PV-1", "password": "mot-mat-khau-du-dai-2025"})
+        };
+        let (st_taken, b_taken) = anon.post("/api/v1/journalists", &body("giamdoc")).await;
+        let (st_free, b_free) = anon.post("/api/v1/journalists", &body("pv.api")).await;
+        assert_eq!(st_taken, StatusCode::ACCEPTED, "{who}: {b_taken}");
+        assert_eq!((st_free, &b_free), (st_taken, &b_taken), "{who}");
+        // (127.0.0.1 has now sent two.)
+        anon.post("/api/v1/journalists", &body("pv.api2")).await;
+        let (st, problem) = anon.post("/api/v1/journalists", &body("pv.api3")).await;
+        assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{who}");
+        assert_eq!(problem["status"], 429, "{who}");
+    }
+}

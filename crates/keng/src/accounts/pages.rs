@@ -350,6 +350,8 @@ pub async fn register_form(State(app): State<AppState>, ctx: Ctx) -> Page {
     .into_response())
 }
 
+/// Self-registration: the same answer for a free and a taken username, throttled per
+/// address (`auth.max_registrations_per_ip`).
 pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RegisterForm>) -> Page {
     let input = NewUser {
         username: f.username.clone(),
@@ -364,9 +366,12 @@ pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Regis
         press_card_no: Some(f.press_card_no.clone()),
         password: f.password.clone(),
     };
+    ratelimit::check_registration(&app.db, &app.config, ctx.ip.as_deref().unwrap_or_default())
+        .await?;
     let mut origin = ctx.origin();
     origin.actor_name = format!("registration:{}", f.username.trim().to_ascii_lowercase());
-    match store::create_user(&app.db, &origin, &input, Status::Pending).await {
+    // A taken username is answered like a registration (see store::register_journalist).
+    match store::register_journalist(&app.db, &origin, &input).await {
         Ok(_) => Ok(Redirect::to("/login?done=registered").into_response()),
         Err(e) => {
             let errors = field_errors(e, ctx.lang)?;
