@@ -344,6 +344,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     config.site_name, config.public_base_url
                 );
             }
+            println!("metrics: {}", metrics_summary(&config));
             let location = Location::from_args(&g.data_dir, g.database_url.as_deref())?;
             let db = Db::open(&location).await?;
             db.ping().await?;
@@ -360,6 +361,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             check_templates()?;
             Ok(())
         }
+    }
+}
+
+/// Where `/metrics` is served, as `keng check` reports it.
+fn metrics_summary(config: &Config) -> String {
+    match (
+        config.metrics_listen.is_empty(),
+        config.metrics_token.is_empty(),
+    ) {
+        (true, true) => "off (set metrics_listen or metrics_token to serve /metrics)".into(),
+        (true, false) => "on the main listener with the bearer token (metrics_token)".into(),
+        (false, true) => format!("on {} only", config.metrics_listen),
+        (false, false) => format!(
+            "on {}, and on the main listener with the bearer token (metrics_token)",
+            config.metrics_listen
+        ),
     }
 }
 

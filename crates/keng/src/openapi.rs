@@ -25,7 +25,7 @@ use crate::platform::{audit, permissions};
     components(schemas(
         model::User, model::Unit, model::Agency, model::Status, permissions::Role,
         store::UnitInput, store::AgencyInput, store::NewUser, store::Profile, store::ApiToken,
-        accounts::Registration, accounts::StatusChange, accounts::TokenRequest, accounts::NewToken,
+        accounts::Registration, accounts::RegistrationReceived, accounts::StatusChange, accounts::TokenRequest, accounts::NewToken,
         audit::AuditEntry,
         nmodel::Bulletin, crate::newsroom::search::Hit, crate::newsroom::press::WebhookRequest, crate::newsroom::press::WebhookCreated, nmodel::Incident, nmodel::State, nmodel::Version,
         nstore::BulletinInput, nstore::ActionInput, nstore::IncidentInput,

@@ -34,7 +34,7 @@ pub fn router(app: AppState) -> Router {
         .route("/static/{*path}", get(web::static_file))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
+        .route("/metrics", get(ops::metrics_with_token))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(app.clone(), crate::platform::cache::serve))
         .layer(middleware::from_fn_with_state(app.clone(), auth::resolve))
@@ -136,6 +136,7 @@ pub async fn serve(
     tasks.push(tokio::spawn(crate::platform::webhooks::dispatch_loop(
         db.clone(),
         16,
+        crate::platform::webhooks::allow_list(&config.webhooks),
         stop_rx.clone(),
     )));
     tasks.push(tokio::spawn(crate::platform::mailer::send_loop(
@@ -151,9 +152,23 @@ pub async fn serve(
     tasks.push(tokio::spawn(housekeeping(
         db.clone(),
         config.clone(),
-        stop_rx,
+        stop_rx.clone(),
     )));
 
+    if !config.metrics_listen.is_empty() {
+        let addr: SocketAddr = config.metrics_listen.parse()?;
+        let metrics_listener = tokio::net::TcpListener::bind(addr).await?;
+        println!("keng metrics on http://{}", metrics_listener.local_addr()?);
+        let metrics_app = ops::metrics_router(app.clone());
+        let mut stop = stop_rx.clone();
+        tasks.push(tokio::spawn(async move {
+            let _ = axum::serve(metrics_listener, metrics_app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                })
+                .await;
+        }));
+    }
     // Tests and scripts read this line to learn the port when listening on :0.
     println!("keng listening on http://{addr}");
     tracing::info!(%addr, backend = ?db.backend(), "listening");

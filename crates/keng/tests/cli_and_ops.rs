@@ -131,6 +131,7 @@ async fn the_command_line_manages_accounts_and_tokens() {
             text.contains("database: ok") && text.contains("1 accounts"),
             "{text}"
         );
+        assert!(text.contains("metrics: off"), "{text}");
 
         // The server, started without --demo, knows the account and its token.
         let s = Server::start_on(
@@ -207,7 +208,18 @@ async fn operations_endpoints_report_health_and_metrics() {
         );
         b.get("/login").await;
         b.get("/users/0190").await;
-        let (st, m) = b.text("/metrics").await;
+        // Not public: 404 without the metrics token, and with a wrong one.
+        assert_eq!(b.get("/metrics").await.status(), StatusCode::NOT_FOUND);
+        let r = s
+            .api(Some("not-the-metrics-token-at-all"))
+            .get("/metrics")
+            .await;
+        assert_eq!(r.0, StatusCode::NOT_FOUND);
+        // A signed-in admin's session is no metrics credential either.
+        let admin = s.browser();
+        admin.login("quantri", common::DEMO_PASSWORD).await;
+        assert_eq!(admin.get("/metrics").await.status(), StatusCode::NOT_FOUND);
+        let (st, m) = s.metrics().await;
         assert_eq!(st, StatusCode::OK);
         assert!(
             m.contains("keng_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}"),
@@ -220,6 +232,52 @@ async fn operations_endpoints_report_health_and_metrics() {
         assert!(m.contains("keng_http_request_duration_seconds"));
         assert!(m.contains("keng_db_pool_connections"));
         assert!(m.contains("keng_event_log_head"));
+    }
+}
+
+#[tokio::test]
+async fn metrics_can_be_served_on_a_separate_address_only() {
+    for backend in backends() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let opts = common::Options {
+            toml: Some(format!("metrics_listen = \"127.0.0.1:{port}\"\n")),
+            env: vec![("KENG_METRICS_TOKEN".into(), String::new())],
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        s.browser().get("/login").await;
+        // The main listener: no metrics, whatever is presented.
+        assert_eq!(
+            s.browser().get("/metrics").await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(s.metrics().await.0, StatusCode::NOT_FOUND);
+        // The metrics listener: metrics, and nothing else.
+        let client = reqwest::Client::new();
+        let r = client
+            .get(format!("http://127.0.0.1:{port}/metrics"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.text().await.unwrap().contains("keng_http_requests_total"));
+        let r = client
+            .get(format!("http://127.0.0.1:{port}/login"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        // `keng check` says where metrics are served.
+        let out = s.db.command().arg("check").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(&format!("metrics: on 127.0.0.1:{port} only")),
+            "{text}"
+        );
     }
 }
 
@@ -337,7 +395,6 @@ fn cpu_seconds(pid: u32) -> f64 {
 async fn an_idle_server_sleeps() {
     for backend in backends() {
         let s = Server::start(&backend).await;
-        let b = s.browser();
         // Let start-up work (the demo's search index, due releases) finish.
         tokio::time::sleep(std::time::Duration::from_secs(4)).await;
         let before = cpu_seconds(s.pid());
@@ -348,7 +405,7 @@ async fn an_idle_server_sleeps() {
             "{}: an idle server used {used:.2} s of CPU in 6 s",
             backend.name()
         );
-        let (st, m) = b.text("/metrics").await;
+        let (st, m) = s.metrics().await;
         assert_eq!(st, StatusCode::OK);
         assert!(m.contains("keng_wakeups_total"), "{m}");
     }

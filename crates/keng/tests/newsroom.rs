@@ -185,7 +185,7 @@ async fn initial_information_goes_from_draft_to_every_public_surface() {
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
         text(&s, &format!("/tin/{id}")).await;
         text(&s, &format!("/tin/{id}")).await;
-        let (_, metrics) = text(&s, "/metrics").await;
+        let (_, metrics) = s.metrics().await;
         assert!(
             metrics.contains(r#"keng_page_cache_total{result="hit"}"#),
             "{metrics}"
@@ -1068,16 +1068,7 @@ async fn the_public_cache_is_bounded_and_speaks_http_caching() {
             let (st, _) = text(&s, &format!("/tin?z={i}")).await;
             assert_eq!(st, StatusCode::OK);
         }
-        let token = s.token_for("quantri").await;
-        let metrics = reqwest::Client::new()
-            .get(s.url("/metrics"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let (_, metrics) = s.metrics().await;
         let entries: f64 = metrics
             .lines()
             .find_map(|l| l.strip_prefix("keng_page_cache_entries "))

@@ -1019,3 +1019,531 @@ async fn staff_can_be_required_to_use_totp_and_sign_in_with_it() {
         assert_eq!(j.get("/profile").await.status(), StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn redirect_targets_stay_on_this_site() {
+    let bad = [
+        "/%09/127.0.0.1:9/",
+        "/%0d",
+        "/%0a",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "//evil.example",
+        "/%5Cevil.example",
+        "/%2F/evil.example",
+        "/%2509/evil.example",
+        "%20/evil.example",
+        "https://evil.example/",
+    ];
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let who = backend.name();
+        // The language switch.
+        for next in bad {
+            let r = s.browser().get(&format!("/lang/en?next={next}")).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next} on {who}");
+            assert_eq!(r.headers()["location"], "/", "{next} on {who}");
+        }
+        let r = s.browser().get("/lang/en?next=/tin%3Fpage%3D2").await;
+        assert_eq!(r.headers()["location"], "/tin?page=2");
+        // Non-ASCII paths are kept, encoded.
+        let r = s.browser().get("/lang/en?next=/t%C3%ACm").await;
+        assert_eq!(r.headers()["location"], "/t%C3%ACm");
+        // The sign-in form's `next` (decoded once by the form, like a browser sends it).
+        for next in ["/\t/127.0.0.1:9/", "/\r", "/\n", "/\\evil.example"] {
+            let b = s.browser();
+            let r = b
+                .submit(
+                    "/login",
+                    "/login",
+                    &[
+                        ("username", "giamdoc"),
+                        ("password", DEMO_PASSWORD),
+                        ("next", next),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?} on {who}");
+            assert_eq!(r.headers()["location"], "/", "{next:?} on {who}");
+            // Already signed in: the sign-in page redirects with the same check.
+            let r = b.get("/login?next=/%09/127.0.0.1:9/").await;
+            assert_eq!(r.headers()["location"], "/", "{next:?} on {who}");
+        }
+        // The status form's `back`.
+        let api = s.api(Some(&s.token_for("quantri").await));
+        let (_, users) = api.get("/api/v1/users").await;
+        let pending = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["status"] == "pending")
+            .and_then(|u| u["id"].as_str())
+            .expect("a journalist awaiting accreditation")
+            .to_string();
+        let (b, _) = session(&s, "tuyentruyen").await;
+        let r = b
+            .submit(
+                "/accreditation",
+                &format!("/users/{pending}/status"),
+                &[("to", "active"), ("back", "/\t/127.0.0.1:9/")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{who}");
+        assert_eq!(r.headers()["location"], "/?done=status_active", "{who}");
+    }
+}
+
+/// Creates, submits and approves a bulletin; returns its id.
+async fn approved_bulletin(officer: &common::Api, leader: &common::Api, title: &str) -> String {
+    let (st, b) = officer
+        .post(
+            "/api/v1/bulletins",
+            &serde_json::json!({"kind": "press_release", "category": "khac", "title": title,
+                "summary": "Tóm tắt.", "body": "Nội dung.", "audience": "public"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    let id = b["id"].as_str().unwrap().to_string();
+    officer
+        .post(
+            &format!("/api/v1/bulletins/{id}/submit"),
+            &serde_json::json!({}),
+        )
+        .await;
+    leader
+        .post(
+            &format!("/api/v1/bulletins/{id}/approve"),
+            &serde_json::json!({}),
+        )
+        .await;
+    id
+}
+
+#[tokio::test]
+async fn webhooks_cannot_reach_internal_addresses() {
+    for backend in backends() {
+        // The test harness allows loopback (its receivers live there); this server does not.
+        let opts = common::Options {
+            env: vec![("KENG_WEBHOOKS__ALLOW_PRIVATE".into(), "[]".into())],
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let who = backend.name();
+        let receiver = common::Receiver::start(Vec::new()).await;
+        let port = receiver
+            .url
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches("/hook")
+            .to_string();
+        // Refused when set: the agency editor's form…
+        let (editor, _) = session(&s, "btv.ptth").await;
+        for url in [
+            receiver.url.clone(),
+            format!("http://localhost:{port}/hook"),
+            "http://10.0.0.5/hook".into(),
+            "http://172.20.1.1/hook".into(),
+            "http://192.168.1.10/hook".into(),
+            "http://169.254.169.254/latest/meta-data/".into(),
+            "http://100.64.0.1/hook".into(),
+            "http://0.0.0.0/hook".into(),
+            "http://224.0.0.1/hook".into(),
+            "http://[::1]/hook".into(),
+            "http://[fd00::1]/hook".into(),
+            "http://[fe80::1]/hook".into(),
+            "http://[::ffff:127.0.0.1]/hook".into(),
+            "http://2130706433/hook".into(),
+            "http://0x7f.1/hook".into(),
+        ] {
+            let r = editor
+                .submit("/press", "/press/webhook", &[("url", &url)])
+                .await;
+            assert_eq!(
+                r.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{url} on {who}"
+            );
+            let html = r.text().await.unwrap();
+            assert!(html.contains("mạng nội bộ"), "{url} on {who}: {html}");
+        }
+        // …and the API.
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let admin = s.api(Some(&s.token_for("quantri").await));
+        let bth = agency_id(&admin, "BTH").await;
+        let ttxvn = agency_id(&admin, "TTXVN-TH").await;
+        let (st, problem) = officer
+            .send(
+                Method::PUT,
+                &format!("/api/v1/agencies/{bth}/webhook"),
+                &serde_json::json!({"url": "http://192.168.1.10/hook"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{who}");
+        assert_eq!(problem["errors"][0]["field"], "url", "{who}");
+        // A public address is accepted.
+        for agency in [&bth, &ttxvn] {
+            let (st, _) = officer
+                .send(
+                    Method::PUT,
+                    &format!("/api/v1/agencies/{agency}/webhook"),
+                    &serde_json::json!({"url": "http://93.184.216.34:9/hook"}),
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{who}");
+        }
+        // Checked again when connecting: a name that now resolves inward (DNS rebinding),
+        // and an IP literal stored before the check existed, both reach nothing.
+        let db = s.db.open().await;
+        for (agency, url) in [
+            (&bth, format!("http://localhost:{port}/hook")),
+            (&ttxvn, receiver.url.clone()),
+        ] {
+            db.execute(
+                "UPDATE webhook_endpoints SET url = $1 WHERE agency_id = $2",
+                keng::args![url.as_str(), agency.as_str()],
+            )
+            .await
+            .unwrap();
+        }
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let id = approved_bulletin(&officer, &leader, "Tin kiểm tra webhook").await;
+        let (st, _) = officer
+            .post(
+                &format!("/api/v1/bulletins/{id}/publish"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert!(st.is_success(), "{who}: publish {st}");
+        let mut errors = Vec::new();
+        for _ in 0..100 {
+            errors = db
+                .fetch_all(
+                    "SELECT last_error FROM webhook_deliveries WHERE bulletin_id = $1 AND last_error IS NOT NULL",
+                    keng::args![id.as_str()],
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.str("last_error").unwrap())
+                .collect();
+            if errors.len() >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        db.close().await;
+        assert_eq!(errors.len(), 2, "{who}: {errors:?}");
+        assert!(
+            errors.iter().all(|e| e.contains("refused")),
+            "{who}: {errors:?}"
+        );
+        assert_eq!(
+            receiver.count(),
+            0,
+            "{who}: the internal service was reached"
+        );
+    }
+}
+
+#[tokio::test]
+async fn webhooks_reach_internal_addresses_the_operator_allows() {
+    for backend in backends() {
+        // The harness's allow-list (127.0.0.1/8): loopback is accepted, the rest is not.
+        let s = Server::start(&backend).await;
+        let receiver = common::Receiver::start(Vec::new()).await;
+        let (editor, _) = session(&s, "btv.ptth").await;
+        let r = editor
+            .submit("/press", "/press/webhook", &[("url", &receiver.url)])
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", backend.name());
+        let r = editor
+            .submit(
+                "/press",
+                "/press/webhook",
+                &[("url", "http://10.0.0.5/hook")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+/// A browser whose requests come from `ip` (any 127.x.y.z reaches the loopback server),
+/// so one test can play several addresses.
+fn browser_from(s: &Server, ip: &str) -> Browser {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(0)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    Browser {
+        client,
+        base: s.base.clone(),
+    }
+}
+
+async fn try_login(b: &Browser, user: &str, password: &str) -> StatusCode {
+    b.submit(
+        "/login",
+        "/login",
+        &[("username", user), ("password", password)],
+    )
+    .await
+    .status()
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_does_not_reset_the_count_of_an_address() {
+    for backend in backends() {
+        let opts = common::Options {
+            toml: Some("[auth]\nmax_failures_per_ip = 6\n".into()),
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let who = backend.name();
+        let attacker = browser_from(&s, "127.0.0.3");
+        for guess in ["a1", "a2", "a3"] {
+            assert_eq!(
+                try_login(&attacker, guess, "sai").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        // The attacker's own account: the sign-in works, and forgives nothing.
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.3"), "pv.ttxvn", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "{who}"
+        );
+        for guess in ["a4", "a5", "a6"] {
+            assert_eq!(
+                try_login(&attacker, guess, "sai").await,
+                StatusCode::UNAUTHORIZED,
+                "{who}"
+            );
+        }
+        assert_eq!(
+            try_login(&attacker, "a7", "sai").await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "six failures within the window, a success in between: {who}"
+        );
+        assert_eq!(
+            try_login(&attacker, "pv.ttxvn", DEMO_PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{who}"
+        );
+        // Another address is not concerned.
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.4"), "pv.ttxvn", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "{who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn strangers_cannot_lock_an_account_out() {
+    for backend in backends() {
+        let opts = common::Options {
+            toml: Some("[auth]\nmax_failures_per_account = 9\n".into()),
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let who = backend.name();
+        // The spokesperson signs in from her usual address.
+        let owner = browser_from(&s, "127.0.0.1");
+        assert_eq!(
+            try_login(&owner, "phatngon", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER
+        );
+        // A stranger tries five wrong passwords: that address is done with this account…
+        let stranger = browser_from(&s, "127.0.0.2");
+        for _ in 0..5 {
+            assert_eq!(
+                try_login(&stranger, "phatngon", "doan-bua").await,
+                StatusCode::UNAUTHORIZED,
+                "{who}"
+            );
+        }
+        assert_eq!(
+            try_login(&stranger, "phatngon", DEMO_PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{who}"
+        );
+        // …but the owner is not locked out, and the stranger's address may still sign in
+        // to its own account.
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.1"), "phatngon", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "the owner signs in despite the stranger: {who}"
+        );
+        assert_eq!(
+            try_login(&stranger, "tuyentruyen", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "{who}"
+        );
+        // Guesses spread over many addresses: past the per-account limit, addresses that
+        // never signed in to the account are refused, the owner's is not.
+        for ip in ["127.0.0.5", "127.0.0.6"] {
+            let b = browser_from(&s, ip);
+            for _ in 0..2 {
+                assert_eq!(
+                    try_login(&b, "phatngon", "doan-bua").await,
+                    StatusCode::UNAUTHORIZED,
+                    "{who}"
+                );
+            }
+        }
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.9"), "phatngon", DEMO_PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "a new address during a distributed guess: {who}"
+        );
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.1"), "phatngon", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "the owner's known address: {who}"
+        );
+        // The state is in the database, as every node sees it.
+        let db = s.db.open().await;
+        let n = db
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM login_attempts WHERE username_key = $1 AND success = $2",
+                keng::args!["phatngon", false],
+            )
+            .await
+            .unwrap()
+            .i64("n")
+            .unwrap();
+        db.close().await;
+        assert_eq!(n, 9, "{who}");
+    }
+}
+
+fn registration<'a>(username: &'a str, agency: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("display_name", "Nguyễn Văn Thử"),
+        ("agency_id", agency),
+        ("press_card_no", "PV-2025-0001"),
+        ("email", "thu@baothanhhoa.vn"),
+        ("phone", "0912345678"),
+        ("username", username),
+        ("password", "mot-mat-khau-du-dai-2025"),
+    ]
+}
+
+#[tokio::test]
+async fn registration_does_not_tell_whether_a_username_exists_and_is_throttled() {
+    for backend in backends() {
+        let opts = common::Options {
+            toml: Some("[auth]\nmax_registrations_per_ip = 3\n".into()),
+            ..Default::default()
+        };
+        let s = Server::start_with(&backend, opts).await;
+        let who = backend.name();
+        let api = s.api(Some(&s.token_for("quantri").await));
+        let agency = agency_id(&api, "BTH").await;
+        let stranger = browser_from(&s, "127.0.0.7");
+        let taken = stranger
+            .submit("/register", "/register", &registration("phatngon", &agency))
+            .await;
+        let free = stranger
+            .submit("/register", "/register", &registration("pv.moi", &agency))
+            .await;
+        assert_eq!(taken.status(), StatusCode::SEE_OTHER, "{who}");
+        assert_eq!(free.status(), taken.status(), "{who}");
+        assert_eq!(
+            free.headers()["location"],
+            taken.headers()["location"],
+            "{who}"
+        );
+        // The same case-folded: still the same answer.
+        let taken_again = stranger
+            .submit("/register", "/register", &registration("PhatNgon", &agency))
+            .await;
+        assert_eq!(taken_again.status(), StatusCode::SEE_OTHER, "{who}");
+        // The owner is not affected: her password still works, the stranger's does not.
+        assert_eq!(
+            try_login(&s.browser(), "phatngon", "mot-mat-khau-du-dai-2025").await,
+            StatusCode::UNAUTHORIZED,
+            "{who}"
+        );
+        s.browser().login("phatngon", DEMO_PASSWORD).await;
+        // The free name is waiting for accreditation; the refusals are in the audit log.
+        let db = s.db.open().await;
+        let pending = db
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM users WHERE username = $1 AND status = 'pending'",
+                keng::args!["pv.moi"],
+            )
+            .await
+            .unwrap()
+            .i64("n")
+            .unwrap();
+        let refused = db
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.registration_refused' AND ip = $1",
+                keng::args!["127.0.0.7"],
+            )
+            .await
+            .unwrap()
+            .i64("n")
+            .unwrap();
+        let holder_status = db
+            .fetch_one(
+                "SELECT status FROM users WHERE username = $1",
+                keng::args!["phatngon"],
+            )
+            .await
+            .unwrap()
+            .str("status")
+            .unwrap();
+        db.close().await;
+        assert_eq!((pending, refused), (1, 2), "{who}");
+        assert_eq!(holder_status, "active", "{who}");
+
+        // Three registrations from this address: the fourth is refused with 429, in the
+        // person's language; the API the same; other addresses may still register.
+        let r = stranger
+            .submit("/register", "/register", &registration("pv.khac", &agency))
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{who}");
+        assert!(r.headers().contains_key("retry-after"));
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("quá nhiều yêu cầu đăng ký"),
+            "{who}"
+        );
+        stranger.get("/lang/en?next=/register").await;
+        let r = stranger
+            .submit("/register", "/register", &registration("pv.khac", &agency))
+            .await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{who}");
+        assert!(
+            r.text().await.unwrap().contains("Too many registrations"),
+            "{who}"
+        );
+        let other = browser_from(&s, "127.0.0.8");
+        let r = other
+            .submit("/register", "/register", &registration("pv.khac", &agency))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{who}");
+        // The API answers taken and free names alike too.
+        let anon = s.api(None);
+        let body = |u: &str| {
+            serde_json::json!({"username": u, "display_name": "Trần Thử", "agency_id": agency,
+                "press_card_no": "PV-1", "password": "mot-mat-khau-du-dai-2025"})
+        };
+        let (st_taken, b_taken) = anon.post("/api/v1/journalists", &body("giamdoc")).await;
+        let (st_free, b_free) = anon.post("/api/v1/journalists", &body("pv.api")).await;
+        assert_eq!(st_taken, StatusCode::ACCEPTED, "{who}: {b_taken}");
+        assert_eq!((st_free, &b_free), (st_taken, &b_taken), "{who}");
+        // (127.0.0.1 has now sent two.)
+        anon.post("/api/v1/journalists", &body("pv.api2")).await;
+        let (st, problem) = anon.post("/api/v1/journalists", &body("pv.api3")).await;
+        assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "{who}");
+        assert_eq!(problem["status"], 429, "{who}");
+    }
+}

@@ -232,10 +232,19 @@ pub struct Registration {
     pub password: String,
 }
 
+/// The answer to a registration: the same whether or not it can be accepted.
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationReceived {
+    /// Always "received".
+    pub status: &'static str,
+}
+
 /// Registers a journalist (anyone; the account is pending until a press officer
-/// accredits it).
+/// accredits it). The answer is the same whether the username was free or taken, so it
+/// tells nobody which accounts exist; at most `auth.max_registrations_per_ip` per address
+/// within `auth.registration_window_minutes`.
 #[utoipa::path(post, path = "/api/v1/journalists", tag = "accounts", request_body = Registration,
-    responses((status = 201, body = User), (status = 422)))]
+    responses((status = 202, body = RegistrationReceived), (status = 422), (status = 429)))]
 pub async fn register(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -254,11 +263,20 @@ pub async fn register(
         press_card_no: Some(r.press_card_no),
         password: r.password,
     };
+    crate::platform::auth::ratelimit::check_registration(
+        &app.db,
+        &app.config,
+        ctx.ip.as_deref().unwrap_or_default(),
+    )
+    .await?;
     let mut origin = ctx.origin();
     origin.actor_name = format!("registration:{}", r.username.trim().to_ascii_lowercase());
-    Ok(created(
-        store::create_user(&app.db, &origin, &input, Status::Pending).await?,
-    ))
+    store::register_journalist(&app.db, &origin, &input).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(RegistrationReceived { status: "received" }),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

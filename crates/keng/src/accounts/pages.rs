@@ -15,6 +15,7 @@ use crate::platform::errors::{AppError, AppResult};
 use crate::platform::i18n::{self, Lang};
 use crate::platform::ids::is_id;
 use crate::platform::permissions::{Action, Owner, Role};
+use crate::platform::redirect;
 use crate::platform::state::AppState;
 use crate::platform::web::{done_message, field_errors, page};
 
@@ -24,12 +25,9 @@ fn unprocessable(html: Html<String>) -> Response {
     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
-/// Only same-site relative paths are followed after login.
+/// Only same-origin relative paths are followed after login (one check for every target).
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    redirect::safe_target(next)
 }
 
 #[derive(Deserialize)]
@@ -98,7 +96,7 @@ pub async fn set_lang(
             ""
         }
     );
-    let mut r = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    let mut r = redirect::see_other(q.next.as_deref());
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -109,7 +107,7 @@ pub async fn set_lang(
 
 pub async fn login_form(State(app): State<AppState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Page {
     if ctx.user.is_some() {
-        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+        return Ok(redirect::see_other(q.next.as_deref()));
     }
     Ok(page(&app, &ctx, "accounts/login.html", context! { next => safe_next(q.next.as_deref()), done => done_message(ctx.lang, q.done.as_deref()) })?.into_response())
 }
@@ -197,8 +195,12 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginFor
             return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
         }
     };
-    ratelimit::record(&app.db, &f.username, &ip, true).await?;
     let mfa = user.totp_enabled;
+    if !mfa {
+        // A completed sign-in: this address becomes a known one for the account. With a
+        // second factor due, that waits for the code (a password alone proves too little).
+        ratelimit::record(&app.db, &f.username, &ip, true).await?;
+    }
     let (cookie, s) = session::create(
         &app.db,
         &app.config,
@@ -220,7 +222,7 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginFor
     } else {
         next
     };
-    let r = Redirect::to(&target).into_response();
+    let r = redirect::see_other(Some(&target));
     Ok(set_cookie(
         r,
         &session::cookie_header(session::COOKIE, &cookie, &app.config, true),
@@ -294,12 +296,13 @@ pub async fn totp_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<To
         )?;
         return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
     }
+    ratelimit::record(&app.db, &user.username, &ip, true).await?;
     session::complete_mfa(&app.db, &sid).await?;
     let mut origin = ctx.origin();
     origin.actor_id = Some(user.id.clone());
     origin.actor_name = user.username.clone();
     log_session(&app, &origin, "session.second_factor", &sid, false).await?;
-    Ok(Redirect::to(&safe_next(f.next.as_deref())).into_response())
+    Ok(redirect::see_other(f.next.as_deref()))
 }
 
 pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> Page {
@@ -357,6 +360,8 @@ pub async fn register_form(State(app): State<AppState>, ctx: Ctx) -> Page {
     .into_response())
 }
 
+/// Self-registration: the same answer for a free and a taken username, throttled per
+/// address (`auth.max_registrations_per_ip`).
 pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RegisterForm>) -> Page {
     let input = NewUser {
         username: f.username.clone(),
@@ -371,9 +376,12 @@ pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Regis
         press_card_no: Some(f.press_card_no.clone()),
         password: f.password.clone(),
     };
+    ratelimit::check_registration(&app.db, &app.config, ctx.ip.as_deref().unwrap_or_default())
+        .await?;
     let mut origin = ctx.origin();
     origin.actor_name = format!("registration:{}", f.username.trim().to_ascii_lowercase());
-    match store::create_user(&app.db, &origin, &input, Status::Pending).await {
+    // A taken username is answered like a registration (see store::register_journalist).
+    match store::register_journalist(&app.db, &origin, &input).await {
         Ok(_) => Ok(Redirect::to("/login?done=registered").into_response()),
         Err(e) => {
             let errors = field_errors(e, ctx.lang)?;
@@ -449,7 +457,10 @@ pub async fn change_status(
     store::set_status(&app.db, &ctx.origin(), &id, to, reason).await?;
     let back = safe_next(f.back.as_deref());
     let sep = if back.contains('?') { '&' } else { '?' };
-    Ok(Redirect::to(&format!("{back}{sep}done=status_{}", to.as_str())).into_response())
+    Ok(redirect::see_other(Some(&format!(
+        "{back}{sep}done=status_{}",
+        to.as_str()
+    ))))
 }
 
 // ---------- users ----------

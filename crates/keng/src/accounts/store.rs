@@ -518,13 +518,42 @@ pub async fn update_user(db: &Db, origin: &Origin, id: &str, input: &Profile) ->
     Ok(after)
 }
 
-/// Checks a new account and creates it with `status`.
+/// Checks a new account and creates it with `status` (staff creating accounts: a taken
+/// username is reported).
 pub async fn create_user(
     db: &Db,
     origin: &Origin,
     input: &NewUser,
     status: Status,
 ) -> AppResult<User> {
+    match insert_user(db, origin, input, status, true).await? {
+        Some(u) => Ok(u),
+        None => Err(AppError::invalid("username", "err.username_taken")),
+    }
+}
+
+/// A journalist's self-registration. Answers the same whether the username is free or
+/// taken, so a stranger cannot learn which accounts exist: a taken name is recorded in
+/// the audit log as a refused registration (the account that holds it is untouched) and
+/// `None` comes back, which callers answer exactly like a registration.
+pub async fn register_journalist(
+    db: &Db,
+    origin: &Origin,
+    input: &NewUser,
+) -> AppResult<Option<User>> {
+    insert_user(db, origin, input, Status::Pending, false).await
+}
+
+/// Creates the account, or answers `None` for a taken username when `reveal_taken` is
+/// false (after the same work as a creation, password hash included, so the time taken
+/// does not tell either).
+async fn insert_user(
+    db: &Db,
+    origin: &Origin,
+    input: &NewUser,
+    status: Status,
+    reveal_taken: bool,
+) -> AppResult<Option<User>> {
     let mut c = super::model::Check::default();
     let username = c.username("username", &input.username);
     c.password("password", &input.password);
@@ -538,23 +567,54 @@ pub async fn create_user(
         p.unit_id,
         p.agency_id,
     );
-    if !username.is_empty() && user_by_username(db, &username).await?.is_some() {
+    let holder = if username.is_empty() {
+        None
+    } else {
+        user_by_username(db, &username).await?
+    };
+    if holder.is_some() && reveal_taken {
         c.fail("username", "err.username_taken");
     }
     c.finish()?;
     let hash = crate::platform::auth::password::hash(&input.password).await?;
+    if let Some(holder) = holder {
+        refuse_registration(db, origin, &holder.id, &username, agency_id.as_deref()).await?;
+        return Ok(None);
+    }
     let id = new_id();
     let now = now_ms();
     let is_editor = p.is_editor;
     let mut tx = db.begin().await?;
-    tx.execute(
-        "INSERT INTO users (id, username, display_name, email, phone, title, role, unit_id, agency_id, is_editor, press_card_no,
-           status, password_hash, totp_enabled, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
-        args![&id, &username, &display_name, &email, &phone, &title, input.role.as_str(), unit_id.clone(), agency_id.clone(),
-              is_editor, &press_card_no, status.as_str(), hash, false, now],
-    )
-    .await?;
+    let inserted = tx
+        .execute(
+            "INSERT INTO users (id, username, display_name, email, phone, title, role, unit_id, agency_id, is_editor, press_card_no,
+               status, password_hash, totp_enabled, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+            args![&id, &username, &display_name, &email, &phone, &title, input.role.as_str(), unit_id.clone(), agency_id.clone(),
+                  is_editor, &press_card_no, status.as_str(), hash, false, now],
+        )
+        .await;
+    match inserted {
+        Ok(_) => {}
+        // Taken in the meantime by a concurrent request.
+        Err(e) if e.is_unique_violation() => {
+            drop(tx);
+            if reveal_taken {
+                return Err(AppError::invalid("username", "err.username_taken"));
+            }
+            let holder = user_by_username(db, &username).await?.map(|u| u.id);
+            refuse_registration(
+                db,
+                origin,
+                holder.as_deref().unwrap_or(""),
+                &username,
+                agency_id.as_deref(),
+            )
+            .await?;
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    }
     let user = User {
         id: id.clone(),
         username,
@@ -589,7 +649,35 @@ pub async fn create_user(
     )
     .await?;
     tx.commit().await?;
-    Ok(user)
+    Ok(Some(user))
+}
+
+/// Records a self-registration refused because the username is taken: for the audit
+/// log's readers, against the account holding the name, which is not changed.
+async fn refuse_registration(
+    db: &Db,
+    origin: &Origin,
+    holder_id: &str,
+    username: &str,
+    agency_id: Option<&str>,
+) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    record_change(
+        &mut tx,
+        origin,
+        "user.registration_refused",
+        "user",
+        holder_id,
+        None,
+        Some(serde_json::json!({
+            "username": username,
+            "agency_id": agency_id,
+            "reason": "username_taken",
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Moves an account to `to` with a reason, checking the move is one the workflow allows.

@@ -314,12 +314,9 @@ pub async fn set_webhook(
 ) -> AppResult<Response> {
     let agency = webhook_agency(&ctx, &f.agency_id)?;
     let url = f.url.trim().to_string();
-    let ok = url::Url::parse(&url)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        && url.len() <= 500;
-    if !ok {
-        return Err(AppError::invalid("url", "err.url"));
-    }
+    webhooks::check_destination(&url, &webhooks::allow_list(&app.config.webhooks))
+        .await
+        .map_err(|key| AppError::invalid("url", key))?;
     let mut tx = app.db.begin().await?;
     let (ep, secret) = webhooks::set_endpoint(&mut tx, &agency, &url).await?;
     record_change(
@@ -455,12 +452,9 @@ pub async fn api_set_webhook(
     }
     ctx.require(Action::ManageAgencyWebhook, &Owner::Agency(id.clone()))?;
     let url = r.url.trim().to_string();
-    let ok = url::Url::parse(&url)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        && url.len() <= 500;
-    if !ok {
-        return Err(AppError::invalid("url", "err.url"));
-    }
+    webhooks::check_destination(&url, &webhooks::allow_list(&app.config.webhooks))
+        .await
+        .map_err(|key| AppError::invalid("url", key))?;
     let mut tx = app.db.begin().await?;
     let (ep, secret) = webhooks::set_endpoint(&mut tx, &id, &url).await?;
     record_change(

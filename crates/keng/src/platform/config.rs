@@ -27,6 +27,23 @@ pub struct Config {
     pub newsroom: NewsroomConfig,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// A separate listen address for `/metrics` only (e.g. "127.0.0.1:9898"), unauthenticated
+    /// there; empty: no separate listener.
+    pub metrics_listen: String,
+    /// A bearer token that opens `/metrics` on the main listener; empty: `/metrics` answers
+    /// 404 there.
+    pub metrics_token: String,
+    pub webhooks: WebhookConfig,
+}
+
+/// Where webhooks may be delivered.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebhookConfig {
+    /// Addresses or CIDR ranges (e.g. "10.1.2.0/24", "127.0.0.1/8") an agency's webhook
+    /// may reach although they are loopback, private, link-local or otherwise internal.
+    /// Empty: only public addresses.
+    pub allow_private: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,11 +54,21 @@ pub struct AuthConfig {
     pub require_totp_for_staff: bool,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
-    /// Failed logins for one account within the window before it is locked.
+    /// Failed sign-ins at one account from one address within the window before that
+    /// address may not try that account again (docs/adr/0003-sign-in-throttling.md).
+    pub max_failures_per_account_and_ip: i64,
+    /// Failed sign-ins at one account from all addresses within the window before
+    /// addresses that never signed in to it may not try it; addresses that did are
+    /// exempt, so strangers cannot lock the owner out.
     pub max_failures_per_account: i64,
-    /// Failed logins from one address within the window before it is locked.
+    /// Failed sign-ins from one address (any account) within the window before the
+    /// address may not try again; a successful sign-in does not reset the count.
     pub max_failures_per_ip: i64,
+    /// The sliding window of the three limits above.
     pub lockout_minutes: i64,
+    /// Journalist registrations sent from one address within the registration window.
+    pub max_registrations_per_ip: i64,
+    pub registration_window_minutes: i64,
 }
 
 /// The legal clocks (DOMAIN.md), configurable.
@@ -110,6 +137,9 @@ impl Default for Config {
             smtp: SmtpConfig::default(),
             newsroom: NewsroomConfig::default(),
             max_body_bytes: 2 * 1024 * 1024,
+            metrics_listen: String::new(),
+            metrics_token: String::new(),
+            webhooks: WebhookConfig::default(),
         }
     }
 }
@@ -120,9 +150,12 @@ impl Default for AuthConfig {
             require_totp_for_staff: false,
             session_idle_minutes: 8 * 60,
             session_max_hours: 7 * 24,
-            max_failures_per_account: 5,
+            max_failures_per_account_and_ip: 5,
+            max_failures_per_account: 20,
             max_failures_per_ip: 30,
             lockout_minutes: 15,
+            max_registrations_per_ip: 5,
+            registration_window_minutes: 60,
         }
     }
 }
@@ -150,6 +183,21 @@ impl Default for SmtpConfig {
     }
 }
 
+/// The top-level keys `KENG_*` environment variables may set.
+const ENV_KEYS: &[&str] = &[
+    "site_name",
+    "province",
+    "public_base_url",
+    "auth",
+    "clocks",
+    "smtp",
+    "newsroom",
+    "max_body_bytes",
+    "metrics_listen",
+    "metrics_token",
+    "webhooks",
+];
+
 impl Config {
     /// The base of absolute links for a request that came with `host` (its Host header):
     /// the configured public URL, or else the request's own origin when `host` is a
@@ -171,16 +219,13 @@ impl Config {
     pub fn load(data_dir: &Path) -> Result<Config, String> {
         let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(data_dir.join("keng.toml")))
-            .merge(Env::prefixed("KENG_").split("__").only(&[
-                "site_name",
-                "province",
-                "public_base_url",
-                "auth",
-                "clocks",
-                "smtp",
-                "newsroom",
-                "max_body_bytes",
-            ]))
+            // Only the configuration's own keys (not KENG_DATA_DIR, KENG_LOG…), judged by
+            // their first segment so nested keys (`KENG_AUTH__…`) pass too (`only` compares
+            // whole keys and dropped them).
+            .merge(Env::prefixed("KENG_").split("__").filter(|key| {
+                let top = key.as_str().split('.').next().unwrap_or("");
+                ENV_KEYS.iter().any(|k| k.eq_ignore_ascii_case(top))
+            }))
             .extract()
             .map_err(|e| e.to_string())?;
         config.public_base_url = config.public_base_url.trim().to_string();
@@ -218,7 +263,19 @@ impl Config {
                 self.auth.max_failures_per_account,
             ),
             ("auth.max_failures_per_ip", self.auth.max_failures_per_ip),
+            (
+                "auth.max_failures_per_account_and_ip",
+                self.auth.max_failures_per_account_and_ip,
+            ),
             ("auth.lockout_minutes", self.auth.lockout_minutes),
+            (
+                "auth.max_registrations_per_ip",
+                self.auth.max_registrations_per_ip,
+            ),
+            (
+                "auth.registration_window_minutes",
+                self.auth.registration_window_minutes,
+            ),
         ];
         for (name, v) in positive {
             if v <= 0 {
@@ -240,6 +297,21 @@ impl Config {
         }
         if self.max_body_bytes < 1024 {
             return Err("max_body_bytes must be at least 1024".into());
+        }
+        if !self.metrics_listen.is_empty()
+            && self.metrics_listen.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err("metrics_listen must be an address and port, e.g. 127.0.0.1:9898".into());
+        }
+        if !self.metrics_token.is_empty() && self.metrics_token.len() < 16 {
+            return Err("metrics_token must be at least 16 characters".into());
+        }
+        for entry in &self.webhooks.allow_private {
+            if crate::platform::webhooks::Cidr::parse(entry).is_none() {
+                return Err(format!(
+                    "webhooks.allow_private: {entry:?} is not an address or CIDR range"
+                ));
+            }
         }
         Ok(())
     }

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod mailer;
 pub mod ops;
 pub mod permissions;
+pub mod redirect;
 pub mod state;
 pub mod web;
 pub mod webhooks;

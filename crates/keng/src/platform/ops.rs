@@ -1,11 +1,16 @@
 //! Operations endpoints: `/healthz` (the process is up), `/readyz` (the database
 //! answers) and `/metrics` (Prometheus text: requests and latencies by route, the
 //! database pool, follower lag), plus the request-metrics middleware.
+//!
+//! Metrics reveal that things happened (a workflow action on an embargoed item moves a
+//! counter), so they are not public: on the main listener `/metrics` answers 404 unless
+//! `metrics_token` is configured and presented as a Bearer token; `metrics_listen` serves
+//! them alone on a separate (internal) address.
 
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -26,6 +31,30 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
     }
 }
 
+/// `/metrics` on the main listener: only with the configured bearer token, else 404.
+pub async fn metrics_with_token(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let expected = app.config.metrics_token.as_str();
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match presented {
+        Some(p) if !expected.is_empty() && super::ids::constant_time_eq(p, expected) => {
+            metrics(State(app)).await
+        }
+        _ => super::errors::AppError::NotFound.into_response(),
+    }
+}
+
+/// The router of the separate metrics listener (`metrics_listen`): `/metrics` only.
+pub fn metrics_router(app: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(metrics))
+        .with_state(app)
+}
+
+/// Prometheus text of this node's metrics.
 pub async fn metrics(State(app): State<AppState>) -> Response {
     let (open, idle) = app.db.pool_stats();
     metrics::gauge!("keng_db_pool_connections").set(open as f64);

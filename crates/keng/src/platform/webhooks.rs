@@ -14,7 +14,19 @@
 //! press-only) is `restricted`: when the agency has no active editor left at send time
 //! (suspended, revoked), it is withheld — status `withheld` on the delivery log — and
 //! never sent; public deliveries go on.
+//!
+//! Destinations: an agency editor chooses the URL, so it must not reach inside the
+//! police network. Loopback, private, link-local (cloud metadata at 169.254.169.254),
+//! CGNAT, unique-local, multicast, unspecified and other special-purpose addresses are
+//! refused when the URL is set ([`check_destination`]) and again when connecting: the
+//! dispatcher's client resolves names through [`GuardedResolver`], which drops such
+//! addresses after DNS resolution (so a name that later resolves inward — DNS rebinding
+//! — still cannot be reached), and IP-literal URLs are checked before sending. Proxies
+//! from the environment are not used (they would resolve the name themselves). An
+//! operator may allow addresses or ranges with `[webhooks] allow_private`.
 
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -40,6 +52,192 @@ pub async fn has_responsible_editor(tx: &mut Tx, agency_id: &str) -> DbResult<bo
         )
         .await?
         .is_some())
+}
+
+/// An address or a CIDR range (`10.0.0.0/8`, `fd00::/8`, `127.0.0.1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    net: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(s: &str) -> Option<Cidr> {
+        let s = s.trim();
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
+            None => (s, None),
+        };
+        let net: IpAddr = addr.parse().ok()?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(Cidr { net, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        match (self.net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// IPv4-mapped and IPv4-compatible IPv6 addresses are judged as the IPv4 they carry.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(v6),
+        },
+        v4 => v4,
+    }
+}
+
+/// Special-purpose ranges a webhook may not reach (IANA special-purpose registries).
+const FORBIDDEN: &[&str] = &[
+    "0.0.0.0/8",       // "this network", unspecified
+    "10.0.0.0/8",      // private
+    "100.64.0.0/10",   // carrier-grade NAT
+    "127.0.0.0/8",     // loopback
+    "169.254.0.0/16",  // link-local, cloud metadata
+    "172.16.0.0/12",   // private
+    "192.0.0.0/24",    // IETF protocol assignments
+    "192.0.2.0/24",    // documentation
+    "192.88.99.0/24",  // 6to4 relay
+    "192.168.0.0/16",  // private
+    "198.18.0.0/15",   // benchmarking
+    "198.51.100.0/24", // documentation
+    "203.0.113.0/24",  // documentation
+    "224.0.0.0/4",     // multicast
+    "240.0.0.0/4",     // reserved, broadcast
+    "::/128",          // unspecified
+    "::1/128",         // loopback
+    "::/96",           // IPv4-compatible (deprecated)
+    "64:ff9b::/96",    // NAT64 to any IPv4, internal included
+    "64:ff9b:1::/48",  // local NAT64
+    "100::/64",        // discard
+    "2001::/23",       // IETF protocol assignments (Teredo, ORCHID…)
+    "2001:db8::/32",   // documentation
+    "2002::/16",       // 6to4 (embeds any IPv4)
+    "fc00::/7",        // unique local
+    "fe80::/10",       // link-local
+    "fec0::/10",       // site-local (deprecated)
+    "ff00::/8",        // multicast
+];
+
+/// True when a webhook may connect to `ip` under the operator's allow-list.
+pub fn destination_allowed(ip: IpAddr, allow: &[Cidr]) -> bool {
+    let ip = canonical(ip);
+    if allow.iter().any(|c| c.contains(ip)) {
+        return true;
+    }
+    !FORBIDDEN
+        .iter()
+        .filter_map(|c| Cidr::parse(c))
+        .any(|c| c.contains(ip))
+}
+
+/// The operator's allow-list (`[webhooks] allow_private`), parsed (bad entries are
+/// refused when the configuration loads).
+pub fn allow_list(cfg: &super::config::WebhookConfig) -> Vec<Cidr> {
+    cfg.allow_private
+        .iter()
+        .filter_map(|c| Cidr::parse(c))
+        .collect()
+}
+
+/// Checks a webhook URL an agency sets: http(s), a host, at most 500 characters, and no
+/// internal destination — an IP literal is checked as it is, a name by what it resolves
+/// to now (the dispatcher checks again at every connection).
+pub async fn check_destination(url: &str, allow: &[Cidr]) -> Result<(), &'static str> {
+    let parsed = match url::Url::parse(url) {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https") && u.host().is_some() && url.len() <= 500 =>
+        {
+            u
+        }
+        _ => return Err("err.url"),
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("err.url");
+    }
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let addrs: Vec<IpAddr> = match parsed.host() {
+        Some(url::Host::Ipv4(v4)) => vec![IpAddr::V4(v4)],
+        Some(url::Host::Ipv6(v6)) => vec![IpAddr::V6(v6)],
+        Some(url::Host::Domain(name)) => {
+            let lookup = tokio::net::lookup_host((name.to_string(), port));
+            match tokio::time::timeout(Duration::from_secs(5), lookup).await {
+                Ok(Ok(found)) => found.map(|a| a.ip()).collect(),
+                // Not resolvable now: accepted; every connection is checked anyway.
+                _ => Vec::new(),
+            }
+        }
+        None => return Err("err.url"),
+    };
+    if addrs.iter().any(|ip| !destination_allowed(*ip, allow)) {
+        return Err("err.webhook_internal_destination");
+    }
+    Ok(())
+}
+
+/// The dispatcher's DNS resolver: the system's answer without internal addresses.
+#[derive(Debug, Clone)]
+pub struct GuardedResolver {
+    pub allow: Arc<Vec<Cidr>>,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow = self.allow.clone();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((host.clone(), 0)).await?;
+            let allowed: Vec<SocketAddr> = found
+                .filter(|a| destination_allowed(a.ip(), &allow))
+                .collect();
+            if allowed.is_empty() {
+                return Err(format!("{host}: refused, resolves only to internal addresses").into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(allowed.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// Refuses an IP-literal URL to an internal address (names go through the resolver).
+fn literal_refused(url: &str, allow: &[Cidr]) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let ip = match parsed.host()? {
+        url::Host::Ipv4(v4) => IpAddr::V4(v4),
+        url::Host::Ipv6(v6) => IpAddr::V6(v6),
+        url::Host::Domain(_) => return None,
+    };
+    (!destination_allowed(ip, allow)).then(|| format!("{ip}: refused, an internal address"))
+}
+
+/// The HTTP client webhooks are sent with: no redirects, no proxies, names resolved
+/// through [`GuardedResolver`].
+pub fn client(allow: Arc<Vec<Cidr>>) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(Arc::new(GuardedResolver { allow }))
+        .user_agent("Keng-Webhooks/1")
+        .build()
 }
 
 /// Give up after this long.
@@ -286,13 +484,14 @@ pub async fn replay(tx: &mut Tx, delivery_id: &str) -> DbResult<bool> {
 }
 
 /// Sends what is due, endpoint by endpoint (up to `parallel` at once), until `stop`.
-pub async fn dispatch_loop(db: Db, parallel: usize, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let client = match reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent("Keng-Webhooks/1")
-        .build()
-    {
+pub async fn dispatch_loop(
+    db: Db,
+    parallel: usize,
+    allow: Vec<Cidr>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let allow = Arc::new(allow);
+    let client = match client(allow.clone()) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "webhook client failed to start");
@@ -306,7 +505,7 @@ pub async fn dispatch_loop(db: Db, parallel: usize, mut stop: tokio::sync::watch
                 let mut n = 0;
                 for chunk in ids.chunks(parallel.max(1)) {
                     let results = futures::future::join_all(
-                        chunk.iter().map(|id| send_next(&db, &client, id)),
+                        chunk.iter().map(|id| send_next(&db, &client, &allow, id)),
                     )
                     .await;
                     for r in results {
@@ -366,7 +565,12 @@ async fn due_endpoints(db: &Db) -> DbResult<Vec<String>> {
 
 /// Sends the oldest pending delivery of one endpoint if it is due. True when one was
 /// attempted.
-async fn send_next(db: &Db, client: &reqwest::Client, endpoint_id: &str) -> anyhow::Result<bool> {
+async fn send_next(
+    db: &Db,
+    client: &reqwest::Client,
+    allow: &[Cidr],
+    endpoint_id: &str,
+) -> anyhow::Result<bool> {
     let mut tx = db.begin().await?;
     let lock = if tx.backend() == Backend::Postgres {
         " FOR UPDATE SKIP LOCKED"
@@ -420,8 +624,12 @@ async fn send_next(db: &Db, client: &reqwest::Client, endpoint_id: &str) -> anyh
         Some(tx)
     };
     let ts = now / 1000;
-    let result = match sign(&secret, &id, ts, &payload) {
-        Some(sig) => client
+    let result = match (
+        literal_refused(&url, allow),
+        sign(&secret, &id, ts, &payload),
+    ) {
+        (Some(refused), _) => Err(refused),
+        (None, Some(sig)) => client
             .post(&url)
             .header("content-type", "application/json")
             .header("webhook-id", &id)
@@ -431,8 +639,8 @@ async fn send_next(db: &Db, client: &reqwest::Client, endpoint_id: &str) -> anyh
             .send()
             .await
             .map(|r| r.status().as_u16())
-            .map_err(|e| e.to_string()),
-        None => Err("invalid secret".to_string()),
+            .map_err(|e| error_chain(&e)),
+        (None, None) => Err("invalid secret".to_string()),
     };
     let mut tx = match tx {
         Some(t) => t,
@@ -469,9 +677,64 @@ async fn send_next(db: &Db, client: &reqwest::Client, endpoint_id: &str) -> anyh
     Ok(true)
 }
 
+/// An error with its causes (the resolver's refusal sits below "error sending request").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn internal_destinations_are_refused_unless_allowed() {
+        let none: Vec<Cidr> = Vec::new();
+        for bad in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "10.1.2.3",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a9fe:a9fe",
+        ] {
+            let ip: IpAddr = bad.parse().unwrap();
+            assert!(!destination_allowed(ip, &none), "{bad}");
+        }
+        for good in ["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700::1111"] {
+            let ip: IpAddr = good.parse().unwrap();
+            assert!(destination_allowed(ip, &none), "{good}");
+        }
+        let allow = vec![
+            Cidr::parse("127.0.0.1/8").unwrap(),
+            Cidr::parse("10.1.2.3").unwrap(),
+        ];
+        assert!(destination_allowed("127.0.0.1".parse().unwrap(), &allow));
+        assert!(destination_allowed("10.1.2.3".parse().unwrap(), &allow));
+        assert!(!destination_allowed("10.1.2.4".parse().unwrap(), &allow));
+        assert!(Cidr::parse("10.0.0.0/33").is_none());
+        assert!(Cidr::parse("nonsense").is_none());
+        assert!(Cidr::parse("fd00::/8").is_some());
+    }
 
     #[test]
     fn standard_webhooks_reference_signature() {

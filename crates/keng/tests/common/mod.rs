@@ -15,6 +15,9 @@ use sqlx::Connection;
 
 pub const DEMO_PASSWORD: &str = "kengdemo2025";
 
+/// The `metrics_token` every test server has (`/metrics` is closed without it).
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
+
 #[derive(Clone, Debug)]
 pub enum Backend {
     Sqlite,
@@ -200,6 +203,10 @@ impl Server {
         if opts.demo {
             cmd.arg("--demo");
         }
+        // Webhook receivers of the tests listen on loopback, which production refuses
+        // unless allowed; tests that check the refusal override this with "[]".
+        cmd.env("KENG_WEBHOOKS__ALLOW_PRIVATE", r#"["127.0.0.1/8"]"#)
+            .env("KENG_METRICS_TOKEN", METRICS_TOKEN);
         for (k, v) in &opts.env {
             cmd.env(k, v);
         }
@@ -242,6 +249,18 @@ impl Server {
             base: self.base.clone(),
             token: token.map(str::to_string),
         }
+    }
+
+    /// `/metrics` with the test servers' metrics token.
+    pub async fn metrics(&self) -> (StatusCode, String) {
+        let r = plain_client()
+            .get(self.url("/metrics"))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .expect("GET /metrics");
+        let s = r.status();
+        (s, r.text().await.unwrap_or_default())
     }
 
     /// A token for a demo account, through the real login and profile pages.

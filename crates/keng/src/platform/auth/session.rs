@@ -110,9 +110,15 @@ pub async fn sweep(db: &Db, cfg: &Config) -> DbResult<()> {
         args![now, now - cfg.auth.session_idle_minutes * 60_000],
     )
     .await?;
+    // Failures matter for the throttling window; successes mark known addresses longer.
     db.execute(
-        "DELETE FROM login_attempts WHERE at < $1",
-        args![now - 7 * 24 * 3_600_000],
+        "DELETE FROM login_attempts WHERE (success = $1 AND at < $2) OR (success = $3 AND at < $4)",
+        args![
+            false,
+            now - super::ratelimit::KEEP_FAILURE_MS,
+            true,
+            now - super::ratelimit::KEEP_SUCCESS_MS
+        ],
     )
     .await?;
     Ok(())
