@@ -10,6 +10,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 cargo build --release --quiet --bin keng --example delivery_bench
 WORK=$(mktemp -d)
 trap 'kill $KENG_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# The receivers are on loopback: allow it (webhooks refuse internal addresses otherwise).
+printf '[webhooks]\nallow_private = ["127.0.0.1/8"]\n' >"$WORK/keng.toml"
 target/release/keng --data-dir "$WORK" serve --demo --listen 127.0.0.1:18090 >"$WORK/keng.log" 2>&1 &
 KENG_PID=$!
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18090/healthz >/dev/null && break; sleep 0.2; done
