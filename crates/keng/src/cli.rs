@@ -177,9 +177,16 @@ fn explain(e: AppError) -> anyhow::Error {
     anyhow::Error::msg(msg)
 }
 
+/// The platform's configuration with every capability's section read and checked.
+fn load_config(data_dir: &std::path::Path) -> Result<Config, String> {
+    let mut config = Config::load(data_dir)?;
+    crate::newsroom::settings::install(&mut config)?;
+    Ok(config)
+}
+
 async fn open(global: &Global) -> anyhow::Result<(Db, Config)> {
     std::fs::create_dir_all(&global.data_dir)?;
-    let config = Config::load(&global.data_dir).map_err(|e| anyhow::anyhow!("keng.toml: {e}"))?;
+    let config = load_config(&global.data_dir).map_err(|e| anyhow::anyhow!("keng.toml: {e}"))?;
     let location = Location::from_args(&global.data_dir, global.database_url.as_deref())?;
     let db = Db::open_migrated(&location).await?;
     Ok((db, config))
@@ -332,7 +339,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check => {
             std::fs::create_dir_all(&g.data_dir)?;
             let config =
-                Config::load(&g.data_dir).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+                load_config(&g.data_dir).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
             if config.base_url_from_request {
                 println!(
                     "configuration: ok (site \"{}\"); public_base_url is not set: links use each request's own address, mail and webhooks the address `keng serve` listens on — set it for production",

@@ -6,6 +6,12 @@
 //! web shell); each capability is a folder of its own (`accounts/` now; `newsroom/`,
 //! `press_desk/`, `warnings/`, `scamcheck/`, `stats/`, `coverage/` as they come) with
 //! its model, store, pages and API. `server` assembles the router; `cli` the commands.
+//!
+//! Imports point one way: capabilities → accounts → platform → `keng-text`. The platform
+//! never names a capability (a test below scans its source): what a capability keeps on a
+//! node lives in `AppState::capabilities` and its settings in `Config::settings`, put
+//! there by the capability at start. Sideways imports between capabilities are allowed
+//! only where the importing module's top comment names the reason.
 
 pub mod accounts;
 pub mod cli;
@@ -14,3 +20,64 @@ pub mod newsroom;
 pub mod openapi;
 pub mod platform;
 pub mod server;
+
+#[cfg(test)]
+mod architecture {
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir)
+            .expect("read a source folder")
+            .flatten()
+        {
+            let p = e.path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// The capability folders: every folder of `src/` but the platform.
+    fn capabilities(src: &Path) -> Vec<String> {
+        std::fs::read_dir(src)
+            .expect("read src")
+            .flatten()
+            .filter(|e| e.path().is_dir() && e.file_name() != "platform")
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_platform_never_names_a_capability() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let caps = capabilities(&src);
+        assert!(caps.contains(&"newsroom".to_string()), "{caps:?}");
+        let mut files = Vec::new();
+        rust_files(&src.join("platform"), &mut files);
+        let mut found = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("read a source file");
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                for cap in &caps {
+                    let grouped = code.contains("crate::{")
+                        && code
+                            .split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .any(|w| w == cap);
+                    for path in [format!("crate::{cap}"), format!("super::super::{cap}")] {
+                        if code.contains(&path) || grouped {
+                            found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "the platform names a capability:\n{}",
+            found.join("\n")
+        );
+    }
+}

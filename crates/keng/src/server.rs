@@ -40,6 +40,7 @@ pub fn router(app: AppState) -> Router {
         .layer(middleware::from_fn_with_state(app.clone(), auth::resolve))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(app.clone(), web::render_errors))
+        .layer(middleware::from_fn(crate::platform::cache::no_store_when_signed_in))
         .layer(middleware::from_fn(ops::track))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
@@ -97,15 +98,19 @@ pub async fn serve(
     let templates = Templates::load().map_err(anyhow::Error::msg)?;
     let hub = crate::newsroom::stream::Hub::default();
     let cache = crate::platform::cache::PageCache::default();
+    let mut capabilities = axum::http::Extensions::new();
+    capabilities.insert(crate::newsroom::Live {
+        hub: hub.clone(),
+        search: search.clone(),
+    });
     let app: AppState = Arc::new(Inner {
         db: db.clone(),
         config: config.clone(),
         templates,
         metrics: install_metrics(),
         started: Instant::now(),
-        stream_hub: hub.clone(),
         page_cache: cache.clone(),
-        search: search.clone(),
+        capabilities,
         data_dir: data_dir.to_path_buf(),
     });
     let shared = Arc::new(config.clone());

@@ -636,8 +636,12 @@ async fn the_daily_digest_collects_what_reached_the_press() {
     let db = s.db.open().await;
     let config = keng::platform::config::Config::default();
     let now = keng::platform::clock::now_ms();
-    let at =
-        keng::platform::clock::today_at_hour(now, config.newsroom.digest_hour).unwrap() + 60_000;
+    let at = keng::platform::clock::today_at_hour(
+        now,
+        keng::newsroom::settings::of(&config).digest_hour,
+    )
+    .unwrap()
+        + 60_000;
     let at = if at < now { now } else { at };
     let queued = keng::newsroom::distribution::send_digests(&db, &config, at)
         .await

@@ -941,6 +941,40 @@ async fn four_eyes_hold_when_the_approver_edits_first() {
             .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
             .await;
         assert_eq!(st, StatusCode::OK, "{b}");
+        // A file is content too: whoever adds one is an author (found by an attack: the
+        // approver attached a picture, the author resubmitted, the approver approved).
+        let (_, b2) = officer
+            .post("/api/v1/bulletins", &draft("Tin có ảnh của người duyệt"))
+            .await;
+        let id2 = b2["id"].as_str().unwrap().to_string();
+        officer
+            .post(&format!("/api/v1/bulletins/{id2}/submit"), &json!({}))
+            .await;
+        let png = {
+            let img = image::RgbaImage::from_pixel(8, 8, image::Rgba([1, 2, 3, 255]));
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+            out.into_inner()
+        };
+        let speaker_token = speaker_browser.create_token("anh").await;
+        let r = reqwest::Client::new()
+            .post(s.url(&format!("/api/v1/bulletins/{id2}/attachments")))
+            .bearer_auth(&speaker_token)
+            .multipart(reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(png).file_name("anh.png"),
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        officer
+            .post(&format!("/api/v1/bulletins/{id2}/submit"), &json!({}))
+            .await;
+        let (st, p) = speaker
+            .post(&format!("/api/v1/bulletins/{id2}/approve"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::FORBIDDEN, "an uploader approved: {p}");
         // Editing an approved bulletin voids the approval too.
         let (st, b) = officer
             .send(
@@ -983,6 +1017,18 @@ async fn a_correction_cannot_release_what_was_approved_as_restricted() {
                 .await;
             assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {p}");
         }
+        // Within the approved minute, the approved embargo is kept to the millisecond
+        // (an attack moved it by up to 59.999 s).
+        let mut content = body.clone();
+        content["embargo_until"] = json!("2099-01-01T08:00:59.999+07:00");
+        let (st, b) = officer
+            .post(
+                &format!("/api/v1/bulletins/{id}/correct"),
+                &json!({"note": "Sửa", "content": content}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        assert_eq!(b["embargo_until"], json!(4070912400000i64), "{b}");
         let (_, b) = officer.get(&format!("/api/v1/bulletins/{id}")).await;
         let (st, _) = reqwest::get(s.url(&format!("/tin/{id}")))
             .await
@@ -1122,7 +1168,14 @@ async fn the_public_cache_is_bounded_and_speaks_http_caching() {
         // Signed-in responses are never stored; every response has a Permissions-Policy.
         let b = s.browser();
         b.login("pv.baothanhhoa", DEMO_PASSWORD).await;
-        for path in ["/profile", "/press", "/tin"] {
+        for path in [
+            "/profile",
+            "/press",
+            "/tin",
+            "/khong-co",
+            "/newsroom",
+            "/tin?page=abc",
+        ] {
             let r = b.get(path).await;
             assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
             assert!(r.headers().contains_key("permissions-policy"), "{path}");

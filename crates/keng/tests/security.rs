@@ -1383,7 +1383,9 @@ async fn strangers_cannot_lock_an_account_out() {
             "{who}"
         );
         // Guesses spread over many addresses: past the per-account limit, addresses that
-        // never signed in to the account are refused, the owner's is not.
+        // never signed in to the account are slowed down — never refused, so no stranger
+        // locks the owner out, even on a new network; the owner's known address is not
+        // slowed.
         for ip in ["127.0.0.5", "127.0.0.6"] {
             let b = browser_from(&s, ip);
             for _ in 0..2 {
@@ -1394,15 +1396,30 @@ async fn strangers_cannot_lock_an_account_out() {
                 );
             }
         }
+        let started = std::time::Instant::now();
         assert_eq!(
-            try_login(&browser_from(&s, "127.0.0.9"), "phatngon", DEMO_PASSWORD).await,
-            StatusCode::TOO_MANY_REQUESTS,
+            try_login(&browser_from(&s, "127.0.0.9"), "phatngon", "doan-tiep").await,
+            StatusCode::UNAUTHORIZED,
             "a new address during a distributed guess: {who}"
         );
+        assert!(
+            started.elapsed() >= std::time::Duration::from_millis(1_900),
+            "slowed down: {who}"
+        );
+        assert_eq!(
+            try_login(&browser_from(&s, "127.0.0.10"), "phatngon", DEMO_PASSWORD).await,
+            StatusCode::SEE_OTHER,
+            "the owner on a new network still gets in: {who}"
+        );
+        let started = std::time::Instant::now();
         assert_eq!(
             try_login(&browser_from(&s, "127.0.0.1"), "phatngon", DEMO_PASSWORD).await,
             StatusCode::SEE_OTHER,
             "the owner's known address: {who}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(1_900),
+            "a known address is not slowed: {who}"
         );
         // The state is in the database, as every node sees it.
         let db = s.db.open().await;
@@ -1416,7 +1433,7 @@ async fn strangers_cannot_lock_an_account_out() {
             .i64("n")
             .unwrap();
         db.close().await;
-        assert_eq!(n, 9, "{who}");
+        assert_eq!(n, 10, "{who}");
     }
 }
 

@@ -129,7 +129,11 @@ fn set_cookie(mut r: Response, value: &str) -> Response {
 pub async fn login(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Page {
     let ip = ctx.ip.clone().unwrap_or_default();
     let next = safe_next(f.next.as_deref());
-    if let Err(e) = ratelimit::check(&app.db, &app.config, &f.username, &ip).await {
+    let checked = ratelimit::check(&app.db, &app.config, &f.username, &ip).await;
+    if let Ok(delay) = checked {
+        tokio::time::sleep(delay).await;
+    }
+    if let Err(e) = checked {
         let mut r = match &e {
             AppError::TooManyRequests {
                 retry_after_secs, ..
@@ -275,7 +279,8 @@ pub async fn totp_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<To
         return Ok(Redirect::to("/login").into_response());
     };
     let ip = ctx.ip.clone().unwrap_or_default();
-    ratelimit::check(&app.db, &app.config, &user.username, &ip).await?;
+    let delay = ratelimit::check(&app.db, &app.config, &user.username, &ip).await?;
+    tokio::time::sleep(delay).await;
     let secret = store::credentials(&app.db, &user.id)
         .await?
         .and_then(|c| c.1);

@@ -268,13 +268,7 @@ pub async fn update_agency(
 
 // ---------- users ----------
 
-pub async fn get_user(db: &Db, id: &str) -> DbResult<Option<User>> {
-    db.fetch_optional("SELECT * FROM users WHERE id = $1", args![id])
-        .await?
-        .as_ref()
-        .map(User::from_row)
-        .transpose()
-}
+pub use crate::platform::identity::get_user;
 
 pub async fn user_by_username(db: &Db, username: &str) -> DbResult<Option<User>> {
     db.fetch_optional(

@@ -202,7 +202,7 @@ pub async fn search(
     if p.q.chars().count() > 200 {
         return Err(AppError::bad("err.query_too_long"));
     }
-    let hits = app
+    let hits = super::live(&app)?
         .search
         .search(
             &app.db,

@@ -25,7 +25,7 @@ use crate::platform::permissions::{Action, Owner};
 use crate::platform::state::AppState;
 
 /// Largest attachment accepted.
-pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_BYTES: usize = crate::platform::web::MAX_UPLOAD_BYTES;
 
 /// What the first bytes say the file is (None: not a type we accept).
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {

@@ -185,7 +185,7 @@ async fn editor(
         ctx,
         "newsroom/editor.html",
         context! { action => action, form => form, errors => errors, incidents => incidents, units => units, speakers => speakers,
-        kinds => KINDS, audiences => AUDIENCES, categories => app.config.newsroom.categories.clone(), correcting => correcting },
+        kinds => KINDS, audiences => AUDIENCES, categories => super::settings::of(&app.config).categories.clone(), correcting => correcting },
     )
 }
 

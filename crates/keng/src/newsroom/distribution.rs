@@ -298,7 +298,7 @@ pub async fn digest_loop(
 
 /// Queues the digests due at `now` (idempotent per user and day).
 pub async fn send_digests(db: &Db, config: &Config, now: i64) -> anyhow::Result<usize> {
-    let Some(today_at) = clock::today_at_hour(now, config.newsroom.digest_hour) else {
+    let Some(today_at) = clock::today_at_hour(now, super::settings::of(config).digest_hour) else {
         return Ok(0);
     };
     if now < today_at {

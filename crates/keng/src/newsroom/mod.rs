@@ -15,6 +15,7 @@ pub mod public;
 pub mod rules;
 pub mod sanitize;
 pub mod search;
+pub mod settings;
 pub mod store;
 pub mod stream;
 pub mod visibility;
@@ -22,7 +23,22 @@ pub mod visibility;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::platform::errors::{AppError, AppResult};
 use crate::platform::state::AppState;
+
+/// The newsroom's node-local state: this node's live-stream fan-out and its full-text
+/// index of bulletins (each follows the event log).
+#[derive(Clone)]
+pub struct Live {
+    pub hub: stream::Hub,
+    pub search: search::SearchIndex,
+}
+
+/// This node's newsroom state (put in the application state at start).
+pub fn live(app: &AppState) -> AppResult<&Live> {
+    app.capability::<Live>()
+        .ok_or_else(|| AppError::Internal("the newsroom's live state is missing".into()))
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -81,7 +81,7 @@ async fn render(
         ctx,
         "newsroom/press.html",
         context! {
-            sub => sub, modes => MODES, units => accounts::list_units(&app.db).await?, categories => app.config.newsroom.categories.clone(), has_feed => has_feed,
+            sub => sub, modes => MODES, units => accounts::list_units(&app.db).await?, categories => super::settings::of(&app.config).categories.clone(), has_feed => has_feed,
             feed_url => shown.feed_url, agency => agency, can_webhook => can_webhook, endpoint => endpoint,
             webhook_secret => shown.webhook_secret, log => log, done => done, agencies => agency.clone().into_iter().collect::<Vec<_>>(),
             stream_url => "/api/v1/stream",
@@ -247,7 +247,7 @@ pub async fn set_subscription(
         .collect();
     if cats
         .iter()
-        .any(|c| !app.config.newsroom.categories.contains(c))
+        .any(|c| !super::settings::of(&app.config).categories.contains(c))
     {
         return Err(AppError::invalid("categories", "err.choice"));
     }

@@ -112,7 +112,7 @@ pub async fn list(
         &app,
         &ctx,
         "newsroom/list.html",
-        context! { cards => cards, q => q, categories => app.config.newsroom.categories.clone(), units => units,
+        context! { cards => cards, q => q, categories => super::settings::of(&app.config).categories.clone(), units => units,
                    page_no => page_no, has_more => has_more },
     )?
     .into_response())
@@ -285,7 +285,11 @@ pub async fn feed_category(
     Path(file): Path<String>,
 ) -> AppResult<Response> {
     let cat = file.strip_suffix(".atom").ok_or(AppError::NotFound)?;
-    if !app.config.newsroom.categories.iter().any(|c| c == cat) {
+    if !super::settings::of(&app.config)
+        .categories
+        .iter()
+        .any(|c| c == cat)
+    {
         return Err(AppError::NotFound);
     }
     let title = format!(
@@ -387,7 +391,8 @@ pub async fn search_page(
     let hits = if text.is_empty() {
         Vec::new()
     } else {
-        app.search
+        super::live(&app)?
+            .search
             .search(
                 &app.db,
                 "",
@@ -403,7 +408,7 @@ pub async fn search_page(
         &app,
         &ctx,
         "newsroom/search.html",
-        context! { q => q, hits => hits, searched => !text.is_empty(), categories => app.config.newsroom.categories.clone() },
+        context! { q => q, hits => hits, searched => !text.is_empty(), categories => super::settings::of(&app.config).categories.clone() },
     )?
     .into_response())
 }

@@ -2,7 +2,8 @@
 //! and the JSON API: who may edit (and attach files to) it, who may approve it (four
 //! eyes), and what a correction may change.
 //!
-//! Four eyes: every person who wrote a version of the bulletin is one of its authors, and
+//! Four eyes: every person who wrote a version of the bulletin or added a file to it is
+//! one of its authors, and
 //! no author approves it — except a spokesperson's own initial information in an
 //! emergency, when the configuration allows it. Any edit after submission returns the
 //! bulletin to draft (see `store::update`), so the text approved is the text a second
@@ -41,7 +42,7 @@ pub async fn may_edit(db: &Db, user: &User, b: &Bulletin) -> AppResult<bool> {
 pub async fn may_correct(db: &Db, cfg: &Config, user: &User, b: &Bulletin) -> AppResult<bool> {
     let actor = user.actor();
     Ok(allowed(&actor, Action::PublishBulletin, &Owner::None)
-        && (!cfg.newsroom.corrections_need_approval
+        && (!super::settings::of(cfg).corrections_need_approval
             || allowed(&actor, Action::ApproveBulletin, &Owner::None))
         && may_edit(db, user, b).await?)
 }
@@ -61,11 +62,13 @@ pub async fn may_attach(db: &Db, cfg: &Config, user: &User, b: &Bulletin) -> App
     }
 }
 
-/// Everyone who wrote a version of the bulletin (its first author included).
+/// Everyone who wrote any of the bulletin's content: a version (its first author
+/// included) or a file with its caption.
 pub async fn authors(db: &Db, b: &Bulletin) -> DbResult<Vec<String>> {
     let mut ids: Vec<String> = db
         .fetch_all(
-            "SELECT DISTINCT author_id FROM bulletin_versions WHERE bulletin_id = $1 AND author_id IS NOT NULL",
+            "SELECT author_id FROM bulletin_versions WHERE bulletin_id = $1 AND author_id IS NOT NULL
+             UNION SELECT created_by FROM attachments WHERE bulletin_id = $1 AND created_by IS NOT NULL",
             args![&b.id],
         )
         .await?
@@ -100,7 +103,7 @@ pub async fn approval(db: &Db, cfg: &Config, user: &User, b: &Bulletin) -> AppRe
     if !authors(db, b).await?.contains(&user.id) {
         return Ok(Approval::SecondPair);
     }
-    let emergency = cfg.newsroom.allow_emergency_self_approval
+    let emergency = super::settings::of(cfg).allow_emergency_self_approval
         && user.role == Role::Spokesperson
         && b.kind == "initial_information";
     if emergency {
@@ -111,26 +114,27 @@ pub async fn approval(db: &Db, cfg: &Config, user: &User, b: &Bulletin) -> AppRe
 }
 
 /// A correction changes the text and says so; who may read the bulletin and when
-/// (audience, embargo) were approved and stay as they are.
+/// (audience, embargo) were approved and stay exactly as they are. Forms show times to
+/// the minute, so an embargo given within the approved one's minute means "unchanged":
+/// the approved value (to the millisecond) is what is kept, returned here.
 pub fn correction_keeps_release(
     b: &Bulletin,
     audience: &str,
     embargo_until: Option<i64>,
-) -> AppResult<()> {
+) -> AppResult<Option<i64>> {
     let mut fields = Vec::new();
     if audience != b.audience {
         fields.push(("audience".to_string(), "err.correction_keeps_release"));
     }
-    // Forms show times to the minute: the same minute is the same embargo.
     let same_embargo = match (embargo_until, b.embargo_until) {
-        (Some(a), Some(b)) => a / 60_000 == b / 60_000,
+        (Some(a), Some(b)) => a.div_euclid(60_000) == b.div_euclid(60_000),
         (a, b) => a == b,
     };
     if !same_embargo {
         fields.push(("embargo_until".to_string(), "err.correction_keeps_release"));
     }
     if fields.is_empty() {
-        Ok(())
+        Ok(b.embargo_until)
     } else {
         Err(AppError::Invalid(fields))
     }

@@ -368,7 +368,13 @@ impl SearchIndex {
             if !matches!(seen(&b, viewer, now), Seen::Full { .. }) {
                 continue;
             }
-            let body = sanitize::plain(&b.body_html);
+            // The snippet comes from the beginning of the text: a 200 kB body would cost
+            // every query a full parse and tokenisation per hit.
+            let head = b
+                .body_html
+                .get(..floor_char_boundary(&b.body_html, SNIPPET_SOURCE_BYTES))
+                .unwrap_or("");
+            let body = sanitize::plain(head);
             hits.push(Hit {
                 snippet: snippet(&format!("{} {}", b.summary, body), &words, 30),
                 url: format!("{}/tin/{}", base_url.trim_end_matches('/'), b.id),
@@ -386,6 +392,17 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+/// How much of a body the snippet is looked for in.
+const SNIPPET_SOURCE_BYTES: usize = 16 * 1024;
+
+/// The largest char boundary of `s` at or below `at`.
+fn floor_char_boundary(s: &str, at: usize) -> usize {
+    if at >= s.len() {
+        return s.len();
+    }
+    (0..=at).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0)
 }
 
 fn escape(s: &str) -> String {

@@ -79,7 +79,11 @@ fn clean_list(c: &mut Check, field: &str, items: &[String]) -> Vec<String> {
 async fn check(db: &Db, cfg: &Config, input: &BulletinInput) -> AppResult<Clean> {
     let mut c = Check::default();
     let kind = c.one_of("kind", &input.kind, &KINDS);
-    let cats: Vec<&str> = cfg.newsroom.categories.iter().map(String::as_str).collect();
+    let cats: Vec<&str> = super::settings::of(cfg)
+        .categories
+        .iter()
+        .map(String::as_str)
+        .collect();
     let category = c.one_of("category", &input.category, &cats);
     let title = c.text("title", &input.title, 300);
     let summary = c.text("summary", &input.summary, 1000);
@@ -450,8 +454,9 @@ pub async fn act(
                 .content
                 .as_ref()
                 .ok_or(AppError::invalid("content", "err.required"))?;
-            let c = check(db, cfg, content).await?;
-            rules::correction_keeps_release(&before, &c.audience, c.embargo_until)?;
+            let mut c = check(db, cfg, content).await?;
+            c.embargo_until =
+                rules::correction_keeps_release(&before, &c.audience, c.embargo_until)?;
             let version = before.version + 1;
             tx.execute(
                 "UPDATE bulletins SET kind = $1, category = $2, title = $3, summary = $4, body_html = $5, places = $6, tags = $7, audience = $8,

@@ -186,7 +186,7 @@ pub async fn stream(
     };
     let last = header.or(q.since);
     // Subscribe before replaying, so nothing falls between the two.
-    let live = BroadcastStream::new(app.stream_hub.subscribe());
+    let live = BroadcastStream::new(super::live(&app)?.hub.subscribe());
     let mut replay = Vec::new();
     let mut resume_after = last.unwrap_or(i64::MAX);
     if let Some(after) = last {
@@ -245,7 +245,7 @@ pub async fn stream(
                 .event(m.event)
                 .data(m.data.clone()))
         });
-    let mut closing = app.stream_hub.closing.subscribe();
+    let mut closing = super::live(&app)?.hub.closing.subscribe();
     let events = events.take_until(async move {
         let _ = closing.wait_for(|c| *c).await;
     });

@@ -156,18 +156,24 @@ fn is_anonymous(headers: &HeaderMap) -> bool {
         && !headers.contains_key(header::AUTHORIZATION)
 }
 
-/// Serves anonymous public GETs from the cache, filling it on a miss; marks responses to
-/// signed-in requests `no-store`.
+/// Marks every response to a signed-in request `no-store` (error pages included: they
+/// carry the user's name and a CSRF token), static assets aside. Layered outside the
+/// error renderer.
+pub async fn no_store_when_signed_in(req: Request, next: Next) -> Response {
+    let signed_in = !is_anonymous(req.headers()) && !req.uri().path().starts_with("/static/");
+    let mut resp = next.run(req).await;
+    if signed_in {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// Serves anonymous public GETs from the cache, filling it on a miss.
 pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if !is_anonymous(req.headers()) {
-        let keep = path.starts_with("/static/");
-        let mut resp = next.run(req).await;
-        if !keep {
-            resp.headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        }
-        return resp;
+        return next.run(req).await;
     }
     let change_due = super::clock::now_ms() >= NEXT_CHANGE.load(Ordering::SeqCst);
     if req.method() != Method::GET || !cacheable(path) || change_due {

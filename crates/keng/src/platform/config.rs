@@ -24,7 +24,13 @@ pub struct Config {
     pub auth: AuthConfig,
     pub clocks: ClockConfig,
     pub smtp: SmtpConfig,
-    pub newsroom: NewsroomConfig,
+    /// Every other section of `keng.toml` (`[newsroom]`…), as written: each capability
+    /// reads and checks its own (see [`Config::section`], [`Config::install`]).
+    #[serde(flatten)]
+    pub sections: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The capabilities' parsed settings, by type (see [`Config::settings`]).
+    #[serde(skip)]
+    pub settings: axum::http::Extensions,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// A separate listen address for `/metrics` only (e.g. "127.0.0.1:9898"), unauthenticated
@@ -85,35 +91,6 @@ pub struct ClockConfig {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
-pub struct NewsroomConfig {
-    /// Bulletin categories (codes; labels come from the locale files, category.<code>).
-    pub categories: Vec<String>,
-    /// A spokesperson may approve their own initial information in an emergency (logged
-    /// as self-approved). Off by default: four eyes.
-    pub allow_emergency_self_approval: bool,
-    /// The daily digest email goes out at this hour (Vietnam time).
-    pub digest_hour: u32,
-    /// Corrections of published bulletins are made only by those who may approve
-    /// (leader, spokesperson), not by press officers alone. Off by default.
-    pub corrections_need_approval: bool,
-}
-
-impl Default for NewsroomConfig {
-    fn default() -> Self {
-        NewsroomConfig {
-            categories: crate::newsroom::model::DEFAULT_CATEGORIES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            allow_emergency_self_approval: false,
-            digest_hour: 17,
-            corrections_need_approval: false,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
 pub struct SmtpConfig {
     /// Empty: email is not sent (deliveries wait in the event log).
     pub host: String,
@@ -135,7 +112,8 @@ impl Default for Config {
             auth: AuthConfig::default(),
             clocks: ClockConfig::default(),
             smtp: SmtpConfig::default(),
-            newsroom: NewsroomConfig::default(),
+            sections: Default::default(),
+            settings: Default::default(),
             max_body_bytes: 2 * 1024 * 1024,
             metrics_listen: String::new(),
             metrics_token: String::new(),
@@ -191,7 +169,6 @@ const ENV_KEYS: &[&str] = &[
     "auth",
     "clocks",
     "smtp",
-    "newsroom",
     "max_body_bytes",
     "metrics_listen",
     "metrics_token",
@@ -215,6 +192,27 @@ impl Config {
         }
     }
 
+    /// A capability's section of the configuration (its defaults when absent).
+    pub fn section<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        name: &str,
+    ) -> Result<T, String> {
+        match self.sections.get(name) {
+            None => Ok(T::default()),
+            Some(v) => serde_json::from_value(v.clone()).map_err(|e| format!("[{name}]: {e}")),
+        }
+    }
+
+    /// Keeps a capability's parsed settings (read back with [`Config::settings`]).
+    pub fn install<T: Clone + Send + Sync + 'static>(&mut self, settings: T) {
+        self.settings.insert(settings);
+    }
+
+    /// The settings of type `T` a capability installed.
+    pub fn settings<T: Clone + Send + Sync + 'static>(&self) -> Option<&T> {
+        self.settings.get::<T>()
+    }
+
     /// Loads the configuration for a data dir.
     pub fn load(data_dir: &Path) -> Result<Config, String> {
         let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
@@ -222,9 +220,10 @@ impl Config {
             // Only the configuration's own keys (not KENG_DATA_DIR, KENG_LOG…), judged by
             // their first segment so nested keys (`KENG_AUTH__…`) pass too (`only` compares
             // whole keys and dropped them).
+            // Capabilities' sections are nested keys (`KENG_NEWSROOM__DIGEST_HOUR`).
             .merge(Env::prefixed("KENG_").split("__").filter(|key| {
                 let top = key.as_str().split('.').next().unwrap_or("");
-                ENV_KEYS.iter().any(|k| k.eq_ignore_ascii_case(top))
+                ENV_KEYS.iter().any(|k| k.eq_ignore_ascii_case(top)) || key.as_str().contains('.')
             }))
             .extract()
             .map_err(|e| e.to_string())?;
@@ -284,16 +283,6 @@ impl Config {
         }
         if !matches!(self.smtp.security.as_str(), "none" | "starttls" | "tls") {
             return Err("smtp.security must be none, starttls or tls".into());
-        }
-        if self.newsroom.categories.is_empty()
-            || self.newsroom.categories.iter().any(|c| {
-                c.is_empty()
-                    || !c
-                        .chars()
-                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
-            })
-        {
-            return Err("newsroom.categories: codes of a–z, 0–9 and _".into());
         }
         if self.max_body_bytes < 1024 {
             return Err("max_body_bytes must be at least 1024".into());

@@ -12,6 +12,7 @@ pub mod db;
 pub mod errors;
 pub mod events;
 pub mod i18n;
+pub mod identity;
 pub mod ids;
 pub mod mailer;
 pub mod ops;

@@ -1,5 +1,7 @@
-//! The application state shared by every request: database, configuration, templates
-//! and the metrics handle.
+//! The application state shared by every request: database, configuration, templates,
+//! the metrics handle, the public page cache — and each capability's node-local state
+//! (a live-stream hub, a search index…), which the capability puts there at start and
+//! reads back by its type: the platform does not know what it holds.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,14 +16,19 @@ pub struct Inner {
     pub templates: Templates,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pub started: Instant,
-    /// This node's live-stream fan-out (newsroom).
-    pub stream_hub: crate::newsroom::stream::Hub,
     /// Rendered public pages and feeds, cleared by events.
     pub page_cache: super::cache::PageCache,
-    /// This node's full-text index of bulletins.
-    pub search: crate::newsroom::search::SearchIndex,
+    /// Capabilities' node-local state, by type (see [`Inner::capability`]).
+    pub capabilities: axum::http::Extensions,
     /// Where files (attachments) live.
     pub data_dir: std::path::PathBuf,
+}
+
+impl Inner {
+    /// The node-local state of type `T` a capability put here at start.
+    pub fn capability<T: Clone + Send + Sync + 'static>(&self) -> Option<&T> {
+        self.capabilities.get::<T>()
+    }
 }
 
 pub type AppState = Arc<Inner>;

@@ -19,6 +19,10 @@ use super::i18n::{self, Lang};
 use super::permissions::{Action, Role};
 use super::state::AppState;
 
+/// The largest file a person may upload (an attachment, a document): capabilities take
+/// their limit from here, the body limit of multipart requests follows it.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
 #[derive(RustEmbed)]
 #[folder = "templates/"]
 struct TemplateFiles;

@@ -17,13 +17,12 @@ use axum::http::{header, request::Parts, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::accounts::model::User;
-use crate::accounts::store;
 use crate::args;
 use crate::platform::audit::Origin;
 use crate::platform::clock::now_ms;
 use crate::platform::errors::{AppError, AppResult};
 use crate::platform::i18n::{cookie, Lang};
+use crate::platform::identity::{self, User};
 use crate::platform::ids::{constant_time_eq, hash_secret, random_secret};
 use crate::platform::permissions::{allowed, Action, Actor, Owner};
 use crate::platform::state::AppState;
@@ -109,7 +108,7 @@ async fn principal_of(app: &AppState, headers: &axum::http::HeaderMap) -> AppRes
     }
     if let Some(c) = cookie(headers, session::COOKIE) {
         if let Some(s) = session::lookup(&app.db, &app.config, &c).await? {
-            let user = store::get_user(&app.db, &s.user_id).await?;
+            let user = identity::get_user(&app.db, &s.user_id).await?;
             return Ok(Principal {
                 user,
                 session_hash: Some(s.id_hash),
@@ -151,11 +150,12 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    // Uploads of attachments may be as large as an attachment; everything else is small.
-    let limit = if multipart && parts.uri.path().ends_with("/attachments") {
+    // A file upload (multipart) may be as large as an uploaded file (each upload route
+    // sets its own, smaller or equal, limit); everything else is small.
+    let limit = if multipart {
         app.config
             .max_body_bytes
-            .max(crate::newsroom::attachments::MAX_BYTES + 65_536)
+            .max(crate::platform::web::MAX_UPLOAD_BYTES + 65_536)
     } else {
         app.config.max_body_bytes
     };

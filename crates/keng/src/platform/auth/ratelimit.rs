@@ -7,9 +7,11 @@
 //! - per address, whatever the account (`auth.max_failures_per_ip`);
 //! - per (address, account) pair (`auth.max_failures_per_account_and_ip`): an address
 //!   guessing at one account stops there, without locking the account for anyone else;
-//! - per account over all addresses (`auth.max_failures_per_account`), applied only to
-//!   addresses that never completed a sign-in to that account: a distributed guess is
-//!   capped, while the owner, from an address they signed in from before, still gets in.
+//! - per account over all addresses (`auth.max_failures_per_account`): past it, every
+//!   attempt from an address that never completed a sign-in to that account is slowed
+//!   down ([`UNDER_ATTACK_DELAY`]) but never refused, so a distributed guess is slowed
+//!   while no stranger can lock the owner out — not even on a new network; the owner's
+//!   known addresses are not slowed.
 //!
 //! Registration: journalist self-registrations sent from one address within
 //! `auth.registration_window_minutes` (counted in the audit log).
@@ -48,9 +50,19 @@ fn account_key(username: &str) -> String {
         .collect()
 }
 
-/// Refuses with 429 when this address, or this address at this account, or this
-/// account from a stranger's address, has failed too often within the window.
-pub async fn check(db: &Db, cfg: &Config, username: &str, ip: &str) -> AppResult<()> {
+/// The wait before an attempt on an account under a distributed guess, from an address
+/// that never signed in to it.
+pub const UNDER_ATTACK_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Refuses with 429 when this address, or this address at this account, has failed too
+/// often within the window; otherwise says how long to wait before checking the
+/// password (zero, or [`UNDER_ATTACK_DELAY`] for an account under a distributed guess).
+pub async fn check(
+    db: &Db,
+    cfg: &Config,
+    username: &str,
+    ip: &str,
+) -> AppResult<std::time::Duration> {
     let window = cfg.auth.lockout_minutes * 60_000;
     let since = now_ms() - window;
     let (user, addr) = (account_key(username), address_key(ip));
@@ -72,18 +84,18 @@ pub async fn check(db: &Db, cfg: &Config, username: &str, ip: &str) -> AppResult
     )
     .await?;
     reached(by_pair, cfg.auth.max_failures_per_account_and_ip);
-    let by_account = failures(db, "username_key = $1", args![u, false, since]).await?;
-    if by_account.0 >= cfg.auth.max_failures_per_account && !known_address(db, u, a).await? {
-        reached(by_account, cfg.auth.max_failures_per_account);
-    }
-    match blocked_since {
-        Some(oldest) => Err(AppError::TooManyRequests {
+    if let Some(oldest) = blocked_since {
+        return Err(AppError::TooManyRequests {
             key: "err.locked_out",
             // The window slides: a slot frees when the oldest failure counted leaves it.
             retry_after_secs: ((oldest + window - now_ms()) / 1000).max(1),
-        }),
-        None => Ok(()),
+        });
     }
+    let by_account = failures(db, "username_key = $1", args![u, false, since]).await?;
+    if by_account.0 >= cfg.auth.max_failures_per_account && !known_address(db, u, a).await? {
+        return Ok(UNDER_ATTACK_DELAY);
+    }
+    Ok(std::time::Duration::ZERO)
 }
 
 /// (failures within the window, time of the oldest of them) matching `filter`, whose
