@@ -69,6 +69,8 @@ struct Entry {
     etag: HeaderValue,
     /// When the entry was rendered: nothing public changed since (or it would be gone).
     modified: i64,
+    /// `modified` as an HTTP date, made once.
+    last_modified: Option<HeaderValue>,
 }
 
 /// The in-memory cache of public responses.
@@ -237,13 +239,18 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
     let digest = Sha256::digest(&bytes);
     let etag = HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
         .unwrap_or(HeaderValue::from_static("\"0\""));
+    let modified = super::clock::now_ms() / 1000 * 1000;
+    let last_modified = chrono::DateTime::from_timestamp_millis(modified).and_then(|t| {
+        HeaderValue::from_str(&t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()).ok()
+    });
     let entry = Arc::new(Entry {
         generation,
         status,
         headers: parts.headers,
         body: bytes,
         etag,
-        modified: super::clock::now_ms() / 1000 * 1000,
+        modified,
+        last_modified,
     });
     app.page_cache.entries.insert(key, entry.clone());
     respond(&entry, &conditional)
@@ -298,10 +305,8 @@ fn respond(e: &Entry, c: &Conditional) -> Response {
         }
     }
     h.insert(header::ETAG, e.etag.clone());
-    if let Some(t) = chrono::DateTime::from_timestamp_millis(e.modified) {
-        if let Ok(v) = HeaderValue::from_str(&t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()) {
-            h.insert(header::LAST_MODIFIED, v);
-        }
+    if let Some(v) = &e.last_modified {
+        h.insert(header::LAST_MODIFIED, v.clone());
     }
     r
 }
@@ -353,6 +358,7 @@ mod tests {
                     body: axum::body::Bytes::from(vec![b'x'; 64 * 1024]),
                     etag: HeaderValue::from_static("\"e\""),
                     modified: 0,
+                    last_modified: None,
                 }),
             );
         }
