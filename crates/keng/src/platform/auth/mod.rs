@@ -60,6 +60,9 @@ pub fn credential_of_token(token_id: &str) -> String {
     format!("token:{token_id}")
 }
 
+/// The path ending of every upload route (see `web::MAX_UPLOAD_BYTES`).
+pub const UPLOAD_PATH_SUFFIX: &str = "/attachments";
+
 /// True for paths of the JSON API (answers in problem+json, languages by header).
 pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/")
@@ -150,9 +153,10 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    // A file upload (multipart) may be as large as an uploaded file (each upload route
-    // sets its own, smaller or equal, limit); everything else is small.
-    let limit = if multipart {
+    // A file upload may be as large as an uploaded file: by convention every upload route
+    // of every capability ends in `/attachments` and takes multipart (each sets its own,
+    // smaller or equal, limit); everything else is small.
+    let limit = if multipart && parts.uri.path().ends_with(UPLOAD_PATH_SUFFIX) {
         app.config
             .max_body_bytes
             .max(crate::platform::web::MAX_UPLOAD_BYTES + 65_536)
