@@ -180,7 +180,7 @@ fn explain(e: AppError) -> anyhow::Error {
 /// The platform's configuration with every capability's section read and checked.
 fn load_config(data_dir: &std::path::Path) -> Result<Config, String> {
     let mut config = Config::load(data_dir)?;
-    crate::newsroom::settings::install(&mut config)?;
+    crate::capabilities::configure(&mut config)?;
     Ok(config)
 }
 
@@ -194,6 +194,7 @@ async fn open(global: &Global) -> anyhow::Result<(Db, Config)> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging(cli.global.log_format);
+    crate::capabilities::install();
     let g = cli.global;
     match cli.command {
         Command::Serve { listen, demo } => {

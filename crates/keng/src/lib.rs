@@ -14,6 +14,7 @@
 //! only where the importing module's top comment names the reason.
 
 pub mod accounts;
+pub mod capabilities;
 pub mod cli;
 pub mod demo;
 pub mod newsroom;
@@ -47,6 +48,18 @@ mod architecture {
             .filter(|e| e.path().is_dir() && e.file_name() != "platform")
             .map(|e| e.file_name().to_string_lossy().to_string())
             .collect()
+    }
+
+    #[test]
+    fn every_capability_folder_is_in_the_list() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let listed: Vec<&str> = crate::capabilities::all().iter().map(|c| c.name).collect();
+        for cap in capabilities(&src) {
+            assert!(
+                listed.contains(&cap.as_str()),
+                "src/{cap} is not in capabilities::all(): {listed:?}"
+            );
+        }
     }
 
     #[test]

@@ -10,7 +10,40 @@ pub mod store;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::platform::capability::{Capability, NavEntry, ShownTo};
+use crate::platform::permissions::Action;
 use crate::platform::state::AppState;
+
+/// What accounts add to the shared surfaces: the accreditation queue, users, units and
+/// agencies in the staff menu; units and users (names on public pages) as public
+/// entities.
+pub const CAPABILITY: Capability = Capability {
+    name: "accounts",
+    nav: &[
+        NavEntry {
+            href: "/accreditation",
+            key: "nav.accreditation",
+            shown_to: ShownTo::Allowed(Action::ViewAccreditationQueue),
+        },
+        NavEntry {
+            href: "/users",
+            key: "nav.users",
+            shown_to: ShownTo::Allowed(Action::ViewUsers),
+        },
+        NavEntry {
+            href: "/units",
+            key: "nav.units",
+            shown_to: ShownTo::Allowed(Action::ViewUnits),
+        },
+        NavEntry {
+            href: "/agencies",
+            key: "nav.agencies",
+            shown_to: ShownTo::Allowed(Action::ViewAgencies),
+        },
+    ],
+    cache_paths: &[],
+    public_entities: &["unit", "user"],
+};
 
 /// HTML pages.
 pub fn pages() -> Router<AppState> {

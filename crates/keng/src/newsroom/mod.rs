@@ -23,8 +23,51 @@ pub mod visibility;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::platform::capability::{CachePath, Capability, NavEntry, ShownTo};
 use crate::platform::errors::{AppError, AppResult};
+use crate::platform::permissions::{Action, Role};
 use crate::platform::state::AppState;
+
+/// What the newsroom adds to the shared surfaces: the news and search in everyone's
+/// menu, the desk for staff, the press page for journalists; its public pages and feeds
+/// for the page cache; bulletins and incidents as public entities.
+pub const CAPABILITY: Capability = Capability {
+    name: "newsroom",
+    nav: &[
+        NavEntry {
+            href: "/tin",
+            key: "nav.news",
+            shown_to: ShownTo::Everyone,
+        },
+        NavEntry {
+            href: "/tim-kiem",
+            key: "nav.search",
+            shown_to: ShownTo::Everyone,
+        },
+        NavEntry {
+            href: "/newsroom",
+            key: "nav.newsroom",
+            shown_to: ShownTo::Allowed(Action::ViewNewsroomDesk),
+        },
+        NavEntry {
+            href: "/press",
+            key: "nav.press",
+            shown_to: ShownTo::Role(Role::Journalist),
+        },
+    ],
+    cache_paths: &[
+        CachePath::Exact("/tin"),
+        CachePath::Prefix("/tin/"),
+        CachePath::Prefix("/vu-viec/"),
+        CachePath::Exact("/sitemap.xml"),
+        CachePath::Exact("/feeds/bulletins.atom"),
+        CachePath::Prefix("/feeds/category/"),
+        CachePath::Prefix("/feeds/incident/"),
+        CachePath::Exact("/api/v1/bulletins"),
+        CachePath::Prefix("/api/v1/bulletins/"),
+    ],
+    public_entities: &["bulletin", "incident"],
+};
 
 /// The newsroom's node-local state: this node's live-stream fan-out and its full-text
 /// index of bulletins (each follows the event log).

@@ -126,19 +126,6 @@ impl PageCache {
     }
 }
 
-/// Paths whose anonymous response depends only on the database and the language.
-fn cacheable(path: &str) -> bool {
-    path == "/tin"
-        || path.starts_with("/tin/")
-        || path.starts_with("/vu-viec/")
-        || path == "/sitemap.xml"
-        || path == "/feeds/bulletins.atom"
-        || path.starts_with("/feeds/category/")
-        || path.starts_with("/feeds/incident/")
-        || path == "/api/v1/bulletins"
-        || path.starts_with("/api/v1/bulletins/")
-}
-
 /// The cache key: language, path and the known query parameters in their order.
 fn key(lang: Lang, path: &str, query: Option<&str>) -> String {
     let mut k = format!("{}|{path}", lang.code());
@@ -178,7 +165,7 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
         return next.run(req).await;
     }
     let change_due = super::clock::now_ms() >= NEXT_CHANGE.load(Ordering::SeqCst);
-    if req.method() != Method::GET || !cacheable(path) || change_due {
+    if req.method() != Method::GET || !super::capability::cacheable(path) || change_due {
         return next.run(req).await;
     }
     let lang = Lang::from_request(req.headers(), path.starts_with("/api/"));
@@ -321,7 +308,7 @@ impl LocalFollower for Invalidator {
     }
 
     async fn handle(&self, _db: &Db, e: &Event) -> anyhow::Result<()> {
-        if super::events::PUBLIC_ENTITIES.contains(&e.entity.as_str()) {
+        if super::capability::is_public_entity(&e.entity) {
             bump();
         }
         Ok(())

@@ -34,8 +34,6 @@ const BATCH: i64 = 200;
 /// How long a background loop sleeps when nothing wakes it: a safety net for wake-ups
 /// that cannot reach it (a NOTIFY lost while reconnecting, a write by another process).
 pub const IDLE_POLL: Duration = Duration::from_secs(5);
-/// Entities whose changes can alter a public page or feed.
-pub const PUBLIC_ENTITIES: [&str; 4] = ["bulletin", "incident", "unit", "user"];
 
 /// One domain event.
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +74,7 @@ pub async fn append(
     actor_id: Option<&str>,
     payload: &serde_json::Value,
 ) -> DbResult<()> {
-    if PUBLIC_ENTITIES.contains(&entity) {
+    if super::capability::is_public_entity(entity) {
         tx.mark_public_change();
     }
     tx.mark_wake();

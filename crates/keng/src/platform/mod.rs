@@ -6,6 +6,7 @@ pub mod audit_pages;
 pub mod auth;
 pub mod backup;
 pub mod cache;
+pub mod capability;
 pub mod clock;
 pub mod config;
 pub mod db;

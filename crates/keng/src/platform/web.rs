@@ -16,7 +16,7 @@ use super::auth::{is_api_path, Ctx, Principal};
 use super::clock;
 use super::errors::{AppError, AppResult, ErrorInfo};
 use super::i18n::{self, Lang};
-use super::permissions::{Action, Role};
+use super::permissions::Action;
 use super::state::AppState;
 
 /// The largest file a person may upload (an attachment, a document): capabilities take
@@ -103,35 +103,19 @@ struct NavItem {
 }
 
 fn nav(ctx: &Ctx) -> Vec<NavItem> {
-    let mut items: Vec<(&'static str, &'static str)> = vec![
-        ("/", "nav.home"),
-        ("/tin", "nav.news"),
-        ("/tim-kiem", "nav.search"),
-    ];
-    if ctx.user.is_some() && !ctx.totp_setup_due {
-        for (action, href, key) in [
-            (Action::ViewNewsroomDesk, "/newsroom", "nav.newsroom"),
-            (
-                Action::ViewAccreditationQueue,
-                "/accreditation",
-                "nav.accreditation",
-            ),
-            (Action::ViewUsers, "/users", "nav.users"),
-            (Action::ViewUnits, "/units", "nav.units"),
-            (Action::ViewAgencies, "/agencies", "nav.agencies"),
-            (Action::ViewAudit, "/audit", "nav.audit"),
-        ] {
-            if ctx.can(action) {
-                items.push((href, key));
-            }
-        }
-    }
-    if ctx
+    // Home, then what the capabilities put in the menu (see `capability`), then the
+    // platform's own pages.
+    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav.home")];
+    let actor = ctx
         .user
         .as_ref()
-        .is_some_and(|u| u.role == Role::Journalist)
-    {
-        items.push(("/press", "nav.press"));
+        .filter(|_| !ctx.totp_setup_due)
+        .map(|u| u.actor());
+    for n in super::capability::nav_for(actor.as_ref(), |a| ctx.can(a)) {
+        items.push((n.href, n.key));
+    }
+    if actor.is_some() && ctx.can(Action::ViewAudit) {
+        items.push(("/audit", "nav.audit"));
     }
     if ctx.user.is_some() {
         items.push(("/profile", "nav.profile"));
