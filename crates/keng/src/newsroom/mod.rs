@@ -10,7 +10,6 @@ pub mod distribution;
 pub mod feeds;
 pub mod model;
 pub mod ninjs;
-pub mod press;
 pub mod public;
 pub mod rules;
 pub mod sanitize;
@@ -18,6 +17,7 @@ pub mod search;
 pub mod settings;
 pub mod store;
 pub mod stream;
+pub mod subscriptions;
 pub mod visibility;
 
 use axum::routing::{get, post};
@@ -114,7 +114,7 @@ pub fn routes() -> Router<AppState> {
         .route("/files/{sha}", get(attachments::serve))
         .route(
             "/api/v1/agencies/{id}/webhook",
-            axum::routing::put(press::api_set_webhook),
+            axum::routing::put(subscriptions::api_set_webhook),
         )
         .route(
             "/newsroom/b/{id}/attachments",
@@ -129,15 +129,24 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/tim-kiem", get(public::search_page))
-        .route("/feeds/press/{file}", get(press::press_feed))
-        .route("/press", get(press::press_page))
-        .route("/press/feed-token", post(press::new_feed_token))
-        .route("/press/feed-token/revoke", post(press::revoke_feed_token))
-        .route("/press/subscription", post(press::set_subscription))
-        .route("/press/webhook", post(press::set_webhook))
-        .route("/press/webhook/disable", post(press::disable_webhook))
-        .route("/newsroom/deliveries", get(press::deliveries_page))
-        .route("/newsroom/deliveries/{id}/replay", post(press::replay))
+        .route("/feeds/press/{file}", get(subscriptions::press_feed))
+        .route("/press", get(subscriptions::press_page))
+        .route("/press/feed-token", post(subscriptions::new_feed_token))
+        .route(
+            "/press/feed-token/revoke",
+            post(subscriptions::revoke_feed_token),
+        )
+        .route("/press/subscription", post(subscriptions::set_subscription))
+        .route("/press/webhook", post(subscriptions::set_webhook))
+        .route(
+            "/press/webhook/disable",
+            post(subscriptions::disable_webhook),
+        )
+        .route("/newsroom/deliveries", get(subscriptions::deliveries_page))
+        .route(
+            "/newsroom/deliveries/{id}/replay",
+            post(subscriptions::replay),
+        )
 }
 
 /// Releases scheduled and embargoed bulletins when their time comes: it sleeps until the

@@ -1,4 +1,5 @@
-//! The press side of distribution: a journalist's page (personal Atom feed with its
+//! The press side of distribution (named for what it keeps, so that it does not collide
+//! with the coming press desk capability): a journalist's page (personal Atom feed with its
 //! revocable token, email subscription, the agency's webhook for its editor), the
 //! personal feed itself, and the staff's delivery log and dead-letter replay.
 
