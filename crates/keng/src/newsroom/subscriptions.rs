@@ -307,19 +307,19 @@ fn webhook_agency(ctx: &Ctx, form_agency: &str) -> AppResult<String> {
     Ok(agency)
 }
 
-/// Sets the agency's endpoint; the new secret is shown once.
-pub async fn set_webhook(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<WebhookForm>,
-) -> AppResult<Response> {
-    let agency = webhook_agency(&ctx, &f.agency_id)?;
-    let url = f.url.trim().to_string();
-    webhooks::check_destination(&url, &webhooks::allow_list(&app.config.webhooks))
+/// Sets an agency's endpoint once its destination is checked (the caller checked who may):
+/// one rule for the page and the API. Returns the new secret.
+async fn set_agency_webhook(
+    app: &AppState,
+    ctx: &Ctx,
+    agency_id: &str,
+    url: &str,
+) -> AppResult<String> {
+    webhooks::check_destination(url, &webhooks::allow_list(&app.config.webhooks))
         .await
         .map_err(|key| AppError::invalid("url", key))?;
     let mut tx = app.db.begin().await?;
-    let (ep, secret) = webhooks::set_endpoint(&mut tx, &agency, &url).await?;
+    let (ep, secret) = webhooks::set_endpoint(&mut tx, agency_id, url).await?;
     record_change(
         &mut tx,
         &ctx.origin(),
@@ -327,10 +327,21 @@ pub async fn set_webhook(
         "webhook",
         &ep.id,
         None,
-        Some(serde_json::json!({"agency_id": agency, "url": url})),
+        Some(serde_json::json!({"agency_id": agency_id, "url": url})),
     )
     .await?;
     tx.commit().await?;
+    Ok(secret)
+}
+
+/// Sets the agency's endpoint; the new secret is shown once.
+pub async fn set_webhook(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<WebhookForm>,
+) -> AppResult<Response> {
+    let agency = webhook_agency(&ctx, &f.agency_id)?;
+    let secret = set_agency_webhook(&app, &ctx, &agency, f.url.trim()).await?;
     if ctx.user()?.role == Role::Journalist {
         render(
             &app,
@@ -453,21 +464,6 @@ pub async fn api_set_webhook(
     }
     ctx.require(Action::ManageAgencyWebhook, &Owner::Agency(id.clone()))?;
     let url = r.url.trim().to_string();
-    webhooks::check_destination(&url, &webhooks::allow_list(&app.config.webhooks))
-        .await
-        .map_err(|key| AppError::invalid("url", key))?;
-    let mut tx = app.db.begin().await?;
-    let (ep, secret) = webhooks::set_endpoint(&mut tx, &id, &url).await?;
-    record_change(
-        &mut tx,
-        &ctx.origin(),
-        "webhook.set",
-        "webhook",
-        &ep.id,
-        None,
-        Some(serde_json::json!({"agency_id": id, "url": url})),
-    )
-    .await?;
-    tx.commit().await?;
+    let secret = set_agency_webhook(&app, &ctx, &id, &url).await?;
     Ok(axum::Json(WebhookCreated { url, secret }))
 }

@@ -120,7 +120,10 @@ impl PageCache {
 
     /// Drops every entry of an older generation.
     fn catch_up(&self, generation: u64) {
-        if self.filled_under.swap(generation, Ordering::SeqCst) != generation {
+        // A read on the hot path; a write only when the generation moved.
+        if self.filled_under.load(Ordering::SeqCst) != generation
+            && self.filled_under.swap(generation, Ordering::SeqCst) != generation
+        {
             self.entries.invalidate_all();
         }
     }
