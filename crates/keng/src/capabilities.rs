@@ -1,22 +1,29 @@
-//! The capabilities this binary is built with, in menu order, and what each installs at
-//! start (its description for the shared surfaces, its settings). Adding a capability
-//! adds a line to each list here.
+//! The capabilities this binary is built with, in start order (a capability comes after
+//! those it reads: the newsroom needs the accounts). Adding a capability is one line
+//! here once its folder implements `platform::capability::Capability`; everything that
+//! loops over capabilities (the server, the OpenAPI document, the demo, the menu, the
+//! page cache, the event log) reads this list.
 
-use crate::platform::capability::Capability;
+use crate::platform::capability::{self, Capability};
 use crate::platform::config::Config;
 
-/// Every capability's description (see `platform::capability`).
-pub fn all() -> Vec<Capability> {
-    vec![crate::newsroom::CAPABILITY, crate::accounts::CAPABILITY]
+/// Every capability, dependencies first.
+pub static ALL: &[&dyn Capability] = &[&crate::accounts::Accounts, &crate::newsroom::Newsroom];
+
+/// Every capability.
+pub fn all() -> &'static [&'static dyn Capability] {
+    ALL
 }
 
 /// Reads and checks every capability's section of the configuration.
 pub fn configure(config: &mut Config) -> Result<(), String> {
-    crate::newsroom::settings::install(config)?;
+    for c in ALL {
+        c.configure(config)?;
+    }
     Ok(())
 }
 
-/// Installs the descriptions process-wide (once, at start).
+/// Installs the list process-wide (once, at start) for the shared surfaces.
 pub fn install() {
-    crate::platform::capability::install(all());
+    capability::install(ALL);
 }

@@ -3,15 +3,23 @@
 //!
 //! Layout: `platform/` holds what every capability needs (storage on SQLite or
 //! PostgreSQL, the event log, the audit log, authentication, the permission matrix, the
-//! web shell); each capability is a folder of its own (`accounts/` now; `newsroom/`,
-//! `press_desk/`, `warnings/`, `scamcheck/`, `stats/`, `coverage/` as they come) with
-//! its model, store, pages and API. `server` assembles the router; `cli` the commands.
+//! web shell, webhook and mail delivery); each capability is a folder of its own
+//! (`accounts/`, `newsroom/`; `press_desk/`, `warnings/`, `scamcheck/`, `stats/`,
+//! `coverage/` as they come). `server` assembles the node, `openapi` the API document,
+//! `demo` the demo province, `cli` the commands — each by looping over
+//! `capabilities::ALL`.
 //!
 //! Imports point one way: capabilities → accounts → platform → `keng-text`. The platform
-//! never names a capability (a test below scans its source): what a capability keeps on a
-//! node lives in `AppState::capabilities` and its settings in `Config::settings`, put
-//! there by the capability at start. Sideways imports between capabilities are allowed
-//! only where the importing module's top comment names the reason.
+//! never names a capability (a test below scans its source). Sideways imports between
+//! capabilities are allowed only where the importing module's top comment names the
+//! reason.
+//!
+//! The capability contract (`platform::capability::Capability`, see
+//! docs/adr/0002-capabilities.md): a capability describes its menu entries, public cache
+//! paths and public entities, and gives its routes, its OpenAPI part, its settings, its
+//! node-local state, its event-log followers and background tasks, what to close on
+//! shutdown and its part of the demo. Adding one is its folder, its migrations named
+//! `<timestamp>_<name>_<what>.sql`, and one line in `capabilities::ALL`.
 
 pub mod accounts;
 pub mod capabilities;
@@ -53,7 +61,10 @@ mod architecture {
     #[test]
     fn every_capability_folder_is_in_the_list() {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let listed: Vec<&str> = crate::capabilities::all().iter().map(|c| c.name).collect();
+        let listed: Vec<&str> = crate::capabilities::all()
+            .iter()
+            .map(|c| c.describe().name)
+            .collect();
         for cap in capabilities(&src) {
             assert!(
                 listed.contains(&cap.as_str()),

@@ -1,41 +1,29 @@
-//! The OpenAPI 3.1 description of every `/api/v1` route, generated from the handlers'
-//! annotations and served at `/api/openapi.json`.
+//! The OpenAPI 3.1 document of every `/api/v1` route, served at `/api/openapi.json`:
+//! the common part (title, bearer authentication, the errors every operation may give)
+//! and each capability's part (`Capability::openapi`), merged at start.
+
+use std::sync::OnceLock;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::accounts::{api as accounts, model, store};
-use crate::newsroom::{api as newsroom, model as nmodel, store as nstore};
-use crate::platform::{audit, permissions};
-
 #[derive(OpenApi)]
-#[openapi(
-    info(title = "Kẻng API", description = "The JSON API of Kẻng, a provincial police department's platform for the press and the public. Errors are RFC 9457 problem+json in the request's language (Accept-Language: vi or en)."),
-    paths(
-        accounts::me,
-        accounts::list_units, accounts::create_unit,
-        accounts::list_agencies, accounts::get_agency, accounts::create_agency, accounts::update_agency,
-        accounts::list_users, accounts::get_user, accounts::update_user, accounts::create_user, accounts::change_status,
-        accounts::register,
-        accounts::audit_log,
-        accounts::list_tokens, accounts::create_token, accounts::revoke_token,
-        newsroom::list, newsroom::get, newsroom::create, newsroom::update, newsroom::act,
-        newsroom::incidents, newsroom::create_incident, crate::newsroom::stream::stream, newsroom::search, crate::newsroom::attachments::upload, crate::newsroom::subscriptions::api_set_webhook,
-    ),
-    components(schemas(
-        model::User, model::Unit, model::Agency, model::Status, permissions::Role,
-        store::UnitInput, store::AgencyInput, store::NewUser, store::Profile, store::ApiToken,
-        accounts::Registration, accounts::RegistrationReceived, accounts::StatusChange, accounts::TokenRequest, accounts::NewToken,
-        audit::AuditEntry,
-        nmodel::Bulletin, crate::newsroom::search::Hit, crate::newsroom::subscriptions::WebhookRequest, crate::newsroom::subscriptions::WebhookCreated, nmodel::Incident, nmodel::State, nmodel::Version,
-        nstore::BulletinInput, nstore::ActionInput, nstore::IncidentInput,
-    )),
-    modifiers(&BearerAuth, &CommonErrors),
-    tags((name = "accounts", description = "Units, press agencies, accounts, accreditation, tokens"),
-         (name = "audit", description = "The append-only audit log"),
-         (name = "newsroom", description = "Bulletins (ninjs for readers) and their publication workflow")),
-)]
-pub struct ApiDoc;
+#[openapi(info(
+    title = "Kẻng API",
+    description = "The JSON API of Kẻng, a provincial police department's platform for the press and the public. Errors are RFC 9457 problem+json in the request's language (Accept-Language: vi or en)."
+))]
+struct Common;
+
+/// The whole document: the common part and every capability's, merged.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = Common::openapi();
+    for c in crate::capabilities::all() {
+        doc.merge(c.openapi());
+    }
+    BearerAuth.modify(&mut doc);
+    CommonErrors.modify(&mut doc);
+    doc
+}
 
 struct BearerAuth;
 
@@ -136,6 +124,37 @@ impl Modify for CommonErrors {
     }
 }
 
+static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+
+/// `GET /api/openapi.json` (built once per process).
 pub async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {
-    axum::Json(ApiDoc::openapi())
+    axum::Json(DOCUMENT.get_or_init(document).clone())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Merging keeps the first of two paths or schemas with the same name: no two
+    /// capabilities may document the same one, or one would silently vanish.
+    #[test]
+    fn no_two_capabilities_document_the_same_path_or_schema() {
+        let mut paths = std::collections::BTreeMap::new();
+        let mut schemas = std::collections::BTreeMap::new();
+        for c in crate::capabilities::all() {
+            let name = c.describe().name;
+            let doc = c.openapi();
+            for p in doc.paths.paths.keys() {
+                if let Some(other) = paths.insert(p.clone(), name) {
+                    panic!("{p} is documented by {other} and {name}");
+                }
+            }
+            for s in doc.components.iter().flat_map(|c| c.schemas.keys()) {
+                if let Some(other) = schemas.insert(s.clone(), name) {
+                    panic!("schema {s} is documented by {other} and {name}");
+                }
+            }
+        }
+        let doc = super::document();
+        assert_eq!(doc.paths.paths.len(), paths.len());
+        assert!(paths.len() >= 15, "{paths:?}");
+    }
 }

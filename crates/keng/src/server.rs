@@ -1,5 +1,8 @@
-//! `keng serve`: assembles the router and its layers, starts the event-log followers and
-//! housekeeping, and shuts down gracefully (in-flight requests finish).
+//! `keng serve`: assembles the router and its layers from the platform's routes and every
+//! capability's, opens each capability's node-local state, starts the platform's loops
+//! (webhook and mail delivery, the page cache's invalidation, housekeeping) and every
+//! capability's followers and tasks, and shuts down gracefully (in-flight requests
+//! finish). It names no capability: it loops over `crate::capabilities::all()`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,10 +27,13 @@ use crate::platform::{audit_pages, auth, events, ops};
 pub fn router(app: AppState) -> Router {
     let body_limit = app.config.max_body_bytes;
     let https = app.config.public_base_url.starts_with("https://");
-    Router::new()
-        .merge(crate::accounts::pages())
-        .merge(crate::accounts::api())
-        .merge(crate::newsroom::routes())
+    let mut router = Router::new();
+    for c in crate::capabilities::all() {
+        router = router.merge(c.routes());
+    }
+    router
+        .route("/", get(crate::platform::home::home))
+        .route("/lang/{code}", get(crate::platform::home::set_lang))
         .route("/audit", get(audit_pages::audit_page))
         .route("/audit.csv", get(audit_pages::audit_csv))
         .route("/api/openapi.json", get(crate::openapi::openapi_json))
@@ -92,17 +98,12 @@ pub async fn serve(
         };
         config.public_base_url = format!("http://{host}");
     }
-    let search = crate::newsroom::search::SearchIndex::open(
-        &crate::newsroom::search::SearchIndex::dir_in(data_dir),
-    )?;
     let templates = Templates::load().map_err(anyhow::Error::msg)?;
-    let hub = crate::newsroom::stream::Hub::default();
     let cache = crate::platform::cache::PageCache::default();
-    let mut capabilities = axum::http::Extensions::new();
-    capabilities.insert(crate::newsroom::Live {
-        hub: hub.clone(),
-        search: search.clone(),
-    });
+    let mut local = axum::http::Extensions::new();
+    for c in crate::capabilities::all() {
+        c.open(&config, data_dir, &mut local)?;
+    }
     let app: AppState = Arc::new(Inner {
         db: db.clone(),
         config: config.clone(),
@@ -110,34 +111,25 @@ pub async fn serve(
         metrics: install_metrics(),
         started: Instant::now(),
         page_cache: cache.clone(),
-        capabilities,
+        capabilities: local,
         data_dir: data_dir.to_path_buf(),
     });
-    let shared = Arc::new(config.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let mut tasks = events::spawn(db.clone(), followers(shared.clone()), stop_rx.clone());
-    tasks.push(tokio::spawn(crate::newsroom::release_loop(
-        db.clone(),
-        stop_rx.clone(),
-    )));
-    // Node-local followers: this node's live-stream clients and page cache.
-    let local: Vec<Arc<dyn events::LocalFollower>> = vec![
-        Arc::new(crate::newsroom::stream::StreamTail {
-            config: shared.clone(),
-            hub: hub.clone(),
-        }),
-        Arc::new(crate::platform::cache::Invalidator(cache.clone())),
-    ];
+    let caps = crate::capabilities::all();
+    let followers = caps.iter().flat_map(|c| c.followers(&app)).collect();
+    let mut tasks = events::spawn(db.clone(), followers, stop_rx.clone());
+    // Node-local followers: this node's page cache and what capabilities keep here.
+    let mut local: Vec<Arc<dyn events::LocalFollower>> =
+        vec![Arc::new(crate::platform::cache::Invalidator(cache.clone()))];
+    local.extend(caps.iter().flat_map(|c| c.local_followers(&app)));
     tasks.push(tokio::spawn(events::tail_local(
         db.clone(),
         local,
         stop_rx.clone(),
     )));
-    tasks.push(tokio::spawn(crate::newsroom::search::follow(
-        db.clone(),
-        search,
-        stop_rx.clone(),
-    )));
+    for task in caps.iter().flat_map(|c| c.tasks(&app, &stop_rx)) {
+        tasks.push(tokio::spawn(task));
+    }
     tasks.push(tokio::spawn(crate::platform::webhooks::dispatch_loop(
         db.clone(),
         16,
@@ -147,11 +139,6 @@ pub async fn serve(
     tasks.push(tokio::spawn(crate::platform::mailer::send_loop(
         db.clone(),
         config.smtp.clone(),
-        stop_rx.clone(),
-    )));
-    tasks.push(tokio::spawn(crate::newsroom::distribution::digest_loop(
-        db.clone(),
-        shared,
         stop_rx.clone(),
     )));
     tasks.push(tokio::spawn(housekeeping(
@@ -177,14 +164,16 @@ pub async fn serve(
     // Tests and scripts read this line to learn the port when listening on :0.
     println!("keng listening on http://{addr}");
     tracing::info!(%addr, backend = ?db.backend(), "listening");
+    let closing = app.clone();
     axum::serve(
         listener,
         router(app).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
-        // Live streams never end by themselves: close them so shutdown can finish.
-        hub.close();
+        for c in crate::capabilities::all() {
+            c.shutting_down(&closing);
+        }
     })
     .await?;
     let _ = stop_tx.send(true);
@@ -194,13 +183,6 @@ pub async fn serve(
     db.close().await;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// The followers of the event log this build runs. Capabilities add theirs here.
-fn followers(config: Arc<Config>) -> Vec<Arc<dyn events::Follower>> {
-    vec![Arc::new(crate::newsroom::distribution::Distribution {
-        config,
-    })]
 }
 
 async fn housekeeping(db: Db, config: Config, mut stop: tokio::sync::watch::Receiver<bool>) {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Agency, Status, Unit, User};
-use super::pages::status_action;
+use super::rules;
 use super::store::{self, AgencyInput, ApiToken, NewUser, UnitInput, UserFilter};
 use crate::platform::audit::{self, AuditEntry};
 use crate::platform::audit_pages::AuditQuery;
@@ -302,15 +302,8 @@ pub async fn change_status(
     ctx.user()?;
     valid_id(&id)?;
     let to = Status::parse(&c.status).ok_or(AppError::invalid("status", "err.choice"))?;
-    let target = store::get_user(&app.db, &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    ctx.require(status_action(target.role, to), &Owner::None)?;
-    if ctx.user.as_ref().is_some_and(|u| u.id == id) {
-        return Err(AppError::Forbidden("err.self_status"));
-    }
     Ok(Json(
-        store::set_status(&app.db, &ctx.origin(), &id, to, c.reason.as_deref()).await?,
+        rules::change_status(&app, &ctx, &id, to, c.reason.as_deref()).await?,
     ))
 }
 

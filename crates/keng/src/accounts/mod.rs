@@ -2,23 +2,63 @@
 //! journalist registration and accreditation, sign-in, profiles and API tokens.
 
 pub mod api;
+pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod profile;
+pub mod rules;
 pub mod store;
 
 use axum::routing::{get, post};
 use axum::Router;
+use futures::future::BoxFuture;
+use utoipa::OpenApi;
 
-use crate::platform::capability::{Capability, NavEntry, ShownTo};
+use crate::platform::auth::Ctx;
+use crate::platform::capability::{Capability, Description, HomePanel, NavEntry, ShownTo};
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::errors::AppResult;
 use crate::platform::permissions::Action;
 use crate::platform::state::AppState;
+use crate::platform::{audit, permissions};
+
+/// The accounts capability (see `platform::capability`).
+pub struct Accounts;
+
+impl Capability for Accounts {
+    fn describe(&self) -> &'static Description {
+        &DESCRIPTION
+    }
+
+    fn routes(&self) -> Router<AppState> {
+        pages().merge(api())
+    }
+
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        ApiDoc::openapi()
+    }
+
+    /// Journalists awaiting accreditation, press and units; a journalist's own status.
+    fn home_panel<'a>(
+        &'a self,
+        app: &'a AppState,
+        ctx: &'a Ctx,
+    ) -> BoxFuture<'a, AppResult<Option<HomePanel>>> {
+        Box::pin(pages::panel(app, ctx))
+    }
+
+    fn demo<'a>(&'a self, db: &'a Db, config: &'a Config) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(demo::load(db, config))
+    }
+}
 
 /// What accounts add to the shared surfaces: the accreditation queue, users, units and
 /// agencies in the staff menu; units and users (names on public pages) as public
 /// entities.
-pub const CAPABILITY: Capability = Capability {
+static DESCRIPTION: Description = Description {
     name: "accounts",
+    menu_rank: 90,
     nav: &[
         NavEntry {
             href: "/accreditation",
@@ -48,8 +88,6 @@ pub const CAPABILITY: Capability = Capability {
 /// HTML pages.
 pub fn pages() -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::home))
-        .route("/lang/{code}", get(pages::set_lang))
         .route("/login", get(pages::login_form).post(pages::login))
         .route(
             "/login/totp",
@@ -81,6 +119,30 @@ pub fn pages() -> Router<AppState> {
         .route("/profile/tokens", post(profile::token_create))
         .route("/profile/tokens/{id}/revoke", post(profile::token_revoke))
 }
+
+/// The accounts' part of the OpenAPI document: every route of [`api`], and the audit
+/// log's reader.
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        api::me,
+        api::list_units, api::create_unit,
+        api::list_agencies, api::get_agency, api::create_agency, api::update_agency,
+        api::list_users, api::get_user, api::update_user, api::create_user, api::change_status,
+        api::register,
+        api::audit_log,
+        api::list_tokens, api::create_token, api::revoke_token,
+    ),
+    components(schemas(
+        model::User, model::Unit, model::Agency, model::Status, permissions::Role,
+        store::UnitInput, store::AgencyInput, store::NewUser, store::Profile, store::ApiToken,
+        api::Registration, api::RegistrationReceived, api::StatusChange, api::TokenRequest, api::NewToken,
+        audit::AuditEntry,
+    )),
+    tags((name = "accounts", description = "Units, press agencies, accounts, accreditation, tokens"),
+         (name = "audit", description = "The append-only audit log")),
+)]
+struct ApiDoc;
 
 /// JSON API under /api/v1.
 pub fn api() -> Router<AppState> {

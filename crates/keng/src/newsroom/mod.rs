@@ -5,9 +5,11 @@
 
 pub mod api;
 pub mod attachments;
+pub mod demo;
 pub mod desk;
 pub mod distribution;
 pub mod feeds;
+pub mod home_panel;
 pub mod model;
 pub mod ninjs;
 pub mod public;
@@ -20,19 +22,122 @@ pub mod stream;
 pub mod subscriptions;
 pub mod visibility;
 
+use std::sync::Arc;
+
 use axum::routing::{get, post};
 use axum::Router;
+use futures::future::BoxFuture;
+use utoipa::OpenApi;
 
-use crate::platform::capability::{CachePath, Capability, NavEntry, ShownTo};
+use crate::platform::auth::Ctx;
+use crate::platform::capability::{
+    CachePath, Capability, Description, HomePanel, NavEntry, ShownTo, Task,
+};
+use crate::platform::config::Config;
+use crate::platform::db::Db;
 use crate::platform::errors::{AppError, AppResult};
+use crate::platform::events::{Follower, LocalFollower};
 use crate::platform::permissions::{Action, Role};
 use crate::platform::state::AppState;
+
+/// The newsroom capability (see `platform::capability`).
+pub struct Newsroom;
+
+impl Capability for Newsroom {
+    fn describe(&self) -> &'static Description {
+        &DESCRIPTION
+    }
+
+    fn configure(&self, config: &mut Config) -> Result<(), String> {
+        settings::install(config)
+    }
+
+    /// The live-stream hub of this node and its search index (rebuilt by `keng reindex`,
+    /// kept current by following the event log).
+    fn open(
+        &self,
+        _config: &Config,
+        data_dir: &std::path::Path,
+        local: &mut axum::http::Extensions,
+    ) -> anyhow::Result<()> {
+        let search = search::SearchIndex::open(&search::SearchIndex::dir_in(data_dir))?;
+        local.insert(Live {
+            hub: stream::Hub::default(),
+            search,
+        });
+        Ok(())
+    }
+
+    fn routes(&self) -> Router<AppState> {
+        routes()
+    }
+
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        ApiDoc::openapi()
+    }
+
+    /// Email, digests and agency webhooks for every change readers must learn of.
+    fn followers(&self, app: &AppState) -> Vec<Arc<dyn Follower>> {
+        vec![Arc::new(distribution::Distribution {
+            config: Arc::new(app.config.clone()),
+        })]
+    }
+
+    /// This node's live-stream clients.
+    fn local_followers(&self, app: &AppState) -> Vec<Arc<dyn LocalFollower>> {
+        match live(app) {
+            Ok(l) => vec![Arc::new(stream::StreamTail {
+                config: Arc::new(app.config.clone()),
+                hub: l.hub.clone(),
+            })],
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Release of scheduled and embargoed items, the search index, daily digests.
+    fn tasks(&self, app: &AppState, stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
+        let db = app.db.clone();
+        let mut tasks: Vec<Task> = vec![
+            Box::pin(release_loop(db.clone(), stop.clone())),
+            Box::pin(distribution::digest_loop(
+                db.clone(),
+                Arc::new(app.config.clone()),
+                stop.clone(),
+            )),
+        ];
+        if let Ok(l) = live(app) {
+            tasks.push(Box::pin(search::follow(db, l.search.clone(), stop.clone())));
+        }
+        tasks
+    }
+
+    /// What awaits the user in the newsroom.
+    fn home_panel<'a>(
+        &'a self,
+        app: &'a AppState,
+        ctx: &'a Ctx,
+    ) -> BoxFuture<'a, AppResult<Option<HomePanel>>> {
+        Box::pin(home_panel::panel(app, ctx))
+    }
+
+    /// Live streams never end by themselves: close them so shutdown can finish.
+    fn shutting_down(&self, app: &AppState) {
+        if let Ok(l) = live(app) {
+            l.hub.close();
+        }
+    }
+
+    fn demo<'a>(&'a self, db: &'a Db, config: &'a Config) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(demo::load(db, config))
+    }
+}
 
 /// What the newsroom adds to the shared surfaces: the news and search in everyone's
 /// menu, the desk for staff, the press page for journalists; its public pages and feeds
 /// for the page cache; bulletins and incidents as public entities.
-pub const CAPABILITY: Capability = Capability {
+static DESCRIPTION: Description = Description {
     name: "newsroom",
+    menu_rank: 10,
     nav: &[
         NavEntry {
             href: "/tin",
@@ -83,6 +188,24 @@ pub fn live(app: &AppState) -> AppResult<&Live> {
         .ok_or_else(|| AppError::Internal("the newsroom's live state is missing".into()))
 }
 
+/// The newsroom's part of the OpenAPI document: every `/api/v1` route of [`routes`].
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        api::list, api::get, api::create, api::update, api::act,
+        api::incidents, api::create_incident, stream::stream, api::search,
+        attachments::upload, subscriptions::api_set_webhook,
+    ),
+    components(schemas(
+        model::Bulletin, model::Incident, model::State, model::Version,
+        store::BulletinInput, store::ActionInput, store::IncidentInput,
+        search::Hit, subscriptions::WebhookRequest, subscriptions::WebhookCreated,
+    )),
+    tags((name = "newsroom", description = "Bulletins (ninjs for readers) and their publication workflow")),
+)]
+struct ApiDoc;
+
+/// Its pages, feeds and API.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tin", get(public::list))

@@ -1,14 +1,106 @@
-//! What a capability contributes to the surfaces the platform shares, without the
-//! platform naming it: navigation entries, the public paths the page cache may keep,
-//! and the entities whose changes alter what the public sees. Each capability describes
-//! itself in a [`Capability`]; the binary installs the list once at start
-//! ([`install`]), and the web shell, the page cache and the event log read it from here.
+//! The capability contract. A capability (newsroom, accounts, press desk…) is a folder
+//! beside `platform/` whose `mod.rs` implements [`Capability`]: its routes and their
+//! OpenAPI part, its settings, its node-local state, its event-log followers and
+//! background tasks, its demo data — and a static [`Description`] of what it adds to the
+//! surfaces the platform shares (navigation entries, the public paths the page cache may
+//! keep, the entities whose changes alter what the public sees). The binary lists its
+//! capabilities once (`crate::capabilities::ALL`); `server`, `openapi`, the demo loader,
+//! the web shell, the page cache and the event log loop over that list, so the platform
+//! never names a capability.
 //!
-//! It is static data of the binary (the same on every node), so it is kept process-wide.
+//! The list is static data of the binary (the same on every node), so it is kept
+//! process-wide once installed ([`install`]).
 
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
+use axum::Router;
+use futures::future::BoxFuture;
+
+use super::auth::Ctx;
+use super::config::Config;
+use super::db::Db;
+use super::errors::AppResult;
+use super::events::{Follower, LocalFollower};
 use super::permissions::{Action, Actor, Role};
+use super::state::AppState;
+
+/// A background task of a capability: it runs until the stop signal turns true.
+pub type Task = BoxFuture<'static, ()>;
+
+/// A capability's panel on the signed-in home page: its own template, rendered inside
+/// the page with `panel` bound to `vars` (the page's variables — `user`, `t()` — are in
+/// scope too).
+pub struct HomePanel {
+    pub template: &'static str,
+    pub vars: minijinja::Value,
+}
+
+/// What every capability implements (all but the description and the routes have a
+/// default that contributes nothing).
+pub trait Capability: Send + Sync + 'static {
+    /// What it adds to the shared surfaces (its name is its folder's).
+    fn describe(&self) -> &'static Description;
+
+    /// Reads and checks its section of `keng.toml` / `KENG_*` (`Config::install`).
+    fn configure(&self, _config: &mut Config) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Opens its node-local state (caches rebuilt from the event log, fan-out hubs) and
+    /// puts it into `local` by type; handlers read it back with `AppState::capability`.
+    fn open(
+        &self,
+        _config: &Config,
+        _data_dir: &Path,
+        _local: &mut axum::http::Extensions,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    /// Its pages and API routes.
+    fn routes(&self) -> Router<AppState>;
+
+    /// The OpenAPI description of its `/api/v1` routes (paths, schemas, tags).
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        utoipa::openapi::OpenApi::default()
+    }
+
+    /// Its durable event-log followers (one cursor each, shared by all nodes).
+    fn followers(&self, _app: &AppState) -> Vec<Arc<dyn Follower>> {
+        Vec::new()
+    }
+
+    /// Its node-local event-log followers (live streams of clients on this node…).
+    fn local_followers(&self, _app: &AppState) -> Vec<Arc<dyn LocalFollower>> {
+        Vec::new()
+    }
+
+    /// Its background loops (timers, digests, index followers).
+    fn tasks(&self, _app: &AppState, _stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
+        Vec::new()
+    }
+
+    /// Its panel on the home page for the signed-in user of `ctx` (what awaits them
+    /// there), if it has one for them. Panels appear in menu order.
+    fn home_panel<'a>(
+        &'a self,
+        _app: &'a AppState,
+        _ctx: &'a Ctx,
+    ) -> BoxFuture<'a, AppResult<Option<HomePanel>>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Called once when the node starts shutting down, before in-flight requests end
+    /// (close what never ends by itself, such as live streams).
+    fn shutting_down(&self, _app: &AppState) {}
+
+    /// Adds its part of the demo province (`keng serve --demo`), after the capabilities
+    /// before it in the list.
+    fn demo<'a>(&'a self, _db: &'a Db, _config: &'a Config) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
+}
 
 /// A navigation entry of the web shell.
 #[derive(Debug, Clone, Copy)]
@@ -47,50 +139,64 @@ impl CachePath {
     }
 }
 
-/// One capability's contributions.
+/// What one capability adds to the shared surfaces.
 #[derive(Debug, Clone, Copy)]
-pub struct Capability {
+pub struct Description {
     /// Its folder's name.
     pub name: &'static str,
+    /// Where its navigation entries go in the menu (lower first; the list order breaks
+    /// ties), independent of the order capabilities start in.
+    pub menu_rank: u8,
     pub nav: &'static [NavEntry],
     pub cache_paths: &'static [CachePath],
     /// Entities whose changes can alter a public page or feed.
     pub public_entities: &'static [&'static str],
 }
 
-static INSTALLED: OnceLock<Vec<Capability>> = OnceLock::new();
+static INSTALLED: OnceLock<&'static [&'static dyn Capability]> = OnceLock::new();
 
 /// Installs the binary's capabilities (once; later calls are ignored).
-pub fn install(list: Vec<Capability>) {
+pub fn install(list: &'static [&'static dyn Capability]) {
     let _ = INSTALLED.set(list);
 }
 
-/// The installed capabilities, in the order given.
-pub fn all() -> &'static [Capability] {
-    INSTALLED.get().map(Vec::as_slice).unwrap_or(&[])
+/// The installed capabilities, in the order given (dependencies first).
+pub fn all() -> &'static [&'static dyn Capability] {
+    INSTALLED.get().copied().unwrap_or(&[])
+}
+
+fn descriptions() -> impl Iterator<Item = &'static Description> {
+    all().iter().map(|c| c.describe())
+}
+
+/// The installed capabilities in menu order (each description's `menu_rank`, then the
+/// list's order).
+pub fn in_menu_order() -> Vec<&'static dyn Capability> {
+    let mut v = all().to_vec();
+    v.sort_by_key(|c| c.describe().menu_rank);
+    v
 }
 
 /// May the page cache keep the anonymous response to `path`?
 pub fn cacheable(path: &str) -> bool {
-    all()
-        .iter()
+    descriptions()
         .flat_map(|c| c.cache_paths)
         .any(|p| p.matches(path))
 }
 
 /// Does a change of `entity` alter what the public sees?
 pub fn is_public_entity(entity: &str) -> bool {
-    all()
-        .iter()
+    descriptions()
         .flat_map(|c| c.public_entities)
         .any(|e| *e == entity)
 }
 
 /// The capabilities' navigation entries for everyone, then those for a signed-in
 /// `actor` (None: signed out or not yet through their second factor), each group in
-/// the capabilities' order.
+/// the capabilities' menu order.
 pub fn nav_for(actor: Option<&Actor>, allowed: impl Fn(Action) -> bool) -> Vec<NavEntry> {
-    let entries = || all().iter().flat_map(|c| c.nav);
+    let ranked = in_menu_order();
+    let entries = || ranked.iter().flat_map(|c| c.describe().nav);
     let everyone = entries().filter(|n| matches!(n.shown_to, ShownTo::Everyone));
     let signed_in = entries().filter(|n| match (n.shown_to, actor) {
         (ShownTo::Allowed(a), Some(_)) => allowed(a),

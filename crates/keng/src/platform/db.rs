@@ -393,11 +393,58 @@ impl Db {
         Ok(db)
     }
 
+    /// Applies every pending migration (`migrations/{sqlite,postgres}/`, named
+    /// `<UTC timestamp>_<what>.sql` so that capabilities never collide), after
+    /// recognising the numbering of databases made before the migrations were named by
+    /// date.
     pub async fn migrate(&self) -> DbResult<()> {
+        self.renumber_old_migrations().await?;
         match self {
             Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
+        Ok(())
+    }
+
+    /// Until 2026-11-30 migrations were numbered 0001–0005; they kept their content (so
+    /// their checksums) and took the date they were written as their version. A database
+    /// made before records the old numbers: renumber them, in one transaction, so the
+    /// migrator sees them applied and runs only what is new.
+    async fn renumber_old_migrations(&self) -> DbResult<()> {
+        const RENUMBERED: [(i64, i64); 5] = [
+            (1, 20261126035952),
+            (2, 20261126042603),
+            (3, 20261126043732),
+            (4, 20261126051205),
+            (5, 20261129211120),
+        ];
+        let exists = match self.backend() {
+            Backend::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            Backend::Postgres => "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()",
+        };
+        if self.fetch_one(exists, &[]).await?.i64("n")? == 0 {
+            return Ok(());
+        }
+        let old = self
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM _sqlx_migrations WHERE version < 1000",
+                &[],
+            )
+            .await?
+            .i64("n")?;
+        if old == 0 {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        for (from, to) in RENUMBERED {
+            tx.execute(
+                "UPDATE _sqlx_migrations SET version = $1 WHERE version = $2",
+                &[to.into(), from.into()],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(count = old, "renumbered migrations of an older database");
         Ok(())
     }
 
@@ -478,6 +525,49 @@ impl Db {
                 write.close().await;
             }
             Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Where a read runs: the database (its read pool) or an open transaction, which sees
+/// its own writes. A query written once serves both (`load(db, id)` and
+/// `load(&mut tx, id)`): take `impl Into<Conn<'_>>`.
+pub enum Conn<'a> {
+    Db(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Conn<'a> {
+    fn from(db: &'a Db) -> Self {
+        Conn::Db(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Conn<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Conn::Tx(tx)
+    }
+}
+
+impl Conn<'_> {
+    pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> DbResult<Vec<Row>> {
+        match self {
+            Conn::Db(db) => db.fetch_all(sql, args).await,
+            Conn::Tx(tx) => tx.fetch_all(sql, args).await,
+        }
+    }
+
+    pub async fn fetch_optional(&mut self, sql: &str, args: &[Value]) -> DbResult<Option<Row>> {
+        match self {
+            Conn::Db(db) => db.fetch_optional(sql, args).await,
+            Conn::Tx(tx) => tx.fetch_optional(sql, args).await,
+        }
+    }
+
+    pub async fn fetch_one(&mut self, sql: &str, args: &[Value]) -> DbResult<Row> {
+        match self {
+            Conn::Db(db) => db.fetch_one(sql, args).await,
+            Conn::Tx(tx) => tx.fetch_one(sql, args).await,
         }
     }
 }

@@ -1,272 +1,7 @@
-//! Queries of the accounts capability: units, press agencies, users and API tokens.
-//! Every mutation runs in one transaction with its audit record and domain event.
+//! Accounts: staff and journalists, sign-in checks, profiles, status changes (accreditation), passwords and TOTP.
 
-use serde::Deserialize;
-
-use super::model::{Agency, Status, Unit, User};
-use crate::args;
-use crate::platform::audit::{record_change, Origin};
-use crate::platform::clock::now_ms;
-use crate::platform::db::{Db, DbResult};
-use crate::platform::errors::{AppError, AppResult};
-use crate::platform::ids::{hash_secret, new_id, random_secret};
-use crate::platform::permissions::Role;
-
-// ---------- units ----------
-
-pub async fn list_units(db: &Db) -> DbResult<Vec<Unit>> {
-    db.fetch_all("SELECT * FROM units ORDER BY code", &[])
-        .await?
-        .iter()
-        .map(Unit::from_row)
-        .collect()
-}
-
-pub async fn get_unit(db: &Db, id: &str) -> DbResult<Option<Unit>> {
-    db.fetch_optional("SELECT * FROM units WHERE id = $1", args![id])
-        .await?
-        .as_ref()
-        .map(Unit::from_row)
-        .transpose()
-}
-
-pub async fn unit_by_code(db: &Db, code: &str) -> DbResult<Option<Unit>> {
-    db.fetch_optional("SELECT * FROM units WHERE code = $1", args![code])
-        .await?
-        .as_ref()
-        .map(Unit::from_row)
-        .transpose()
-}
-
-/// The unit and its ancestors, nearest first (for the permission matrix).
-pub async fn unit_path(db: &Db, id: &str) -> DbResult<Vec<String>> {
-    let mut path = Vec::new();
-    let mut cur = Some(id.to_string());
-    while let Some(u) = cur {
-        if path.contains(&u) || path.len() > 32 {
-            break;
-        }
-        let parent = db
-            .fetch_optional("SELECT parent_id FROM units WHERE id = $1", args![&u])
-            .await?;
-        path.push(u);
-        cur = match parent {
-            Some(r) => r.opt_str("parent_id")?,
-            None => None,
-        };
-    }
-    Ok(path)
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct UnitInput {
-    pub code: String,
-    pub name: String,
-    pub kind: String,
-    pub parent_id: Option<String>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
-}
-
-pub async fn create_unit(db: &Db, origin: &Origin, input: &UnitInput) -> AppResult<Unit> {
-    let mut c = super::model::Check::default();
-    let code = c.code("code", &input.code);
-    let name = c.text("name", &input.name, 200);
-    let kind = c.one_of("kind", &input.kind, &super::model::UNIT_KINDS);
-    let address = c.opt_text("address", input.address.as_deref(), 300);
-    let phone = c.opt_phone("phone", input.phone.as_deref());
-    let parent_id = input
-        .parent_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_string);
-    if let Some(p) = &parent_id {
-        if get_unit(db, p).await?.is_none() {
-            c.fail("parent_id", "err.unknown_unit");
-        }
-    }
-    c.finish()?;
-    let now = now_ms();
-    let id = new_id();
-    let mut tx = db.begin().await?;
-    tx.execute(
-        "INSERT INTO units (id, code, name, name_key, kind, parent_id, address, phone, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-        args![&id, &code, &name, keng_text::fold(&name), &kind, parent_id.clone(), address.clone(), phone.clone(), now],
-    )
-    .await?;
-    let unit = Unit {
-        id: id.clone(),
-        code,
-        name,
-        kind,
-        parent_id,
-        address,
-        phone,
-        created_at: now,
-        updated_at: now,
-    };
-    record_change(
-        &mut tx,
-        origin,
-        "unit.created",
-        "unit",
-        &id,
-        None,
-        Some(serde_json::to_value(&unit).unwrap_or_default()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(unit)
-}
-
-// ---------- press agencies ----------
-
-pub async fn list_agencies(db: &Db) -> DbResult<Vec<Agency>> {
-    db.fetch_all("SELECT * FROM agencies ORDER BY kind, name_key", &[])
-        .await?
-        .iter()
-        .map(Agency::from_row)
-        .collect()
-}
-
-pub async fn get_agency(db: &Db, id: &str) -> DbResult<Option<Agency>> {
-    db.fetch_optional("SELECT * FROM agencies WHERE id = $1", args![id])
-        .await?
-        .as_ref()
-        .map(Agency::from_row)
-        .transpose()
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct AgencyInput {
-    pub code: String,
-    pub name: String,
-    /// central or local.
-    pub kind: String,
-    /// print, online, tv, radio or news_agency.
-    pub medium: String,
-    pub contact_name: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub website_url: Option<String>,
-    pub feed_url: Option<String>,
-}
-
-struct CleanAgency {
-    code: String,
-    name: String,
-    kind: String,
-    medium: String,
-    contact_name: Option<String>,
-    contact_email: Option<String>,
-    contact_phone: Option<String>,
-    website_url: Option<String>,
-    feed_url: Option<String>,
-}
-
-fn check_agency(input: &AgencyInput) -> AppResult<CleanAgency> {
-    let mut c = super::model::Check::default();
-    let a = CleanAgency {
-        code: c.code("code", &input.code),
-        name: c.text("name", &input.name, 200),
-        kind: c.one_of("kind", &input.kind, &super::model::AGENCY_KINDS),
-        medium: c.one_of("medium", &input.medium, &super::model::AGENCY_MEDIA),
-        contact_name: c.opt_text("contact_name", input.contact_name.as_deref(), 200),
-        contact_email: c.opt_email("contact_email", input.contact_email.as_deref()),
-        contact_phone: c.opt_phone("contact_phone", input.contact_phone.as_deref()),
-        website_url: c.opt_url("website_url", input.website_url.as_deref()),
-        feed_url: c.opt_url("feed_url", input.feed_url.as_deref()),
-    };
-    c.finish()?;
-    Ok(a)
-}
-
-pub async fn create_agency(db: &Db, origin: &Origin, input: &AgencyInput) -> AppResult<Agency> {
-    let a = check_agency(input)?;
-    let id = new_id();
-    let now = now_ms();
-    let mut tx = db.begin().await?;
-    tx.execute(
-        "INSERT INTO agencies (id, code, name, name_key, kind, medium, contact_name, contact_email, contact_phone, website_url, feed_url, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-        args![&id, &a.code, &a.name, keng_text::fold(&a.name), &a.kind, &a.medium, &a.contact_name, &a.contact_email, &a.contact_phone, &a.website_url, &a.feed_url, now],
-    )
-    .await?;
-    let agency = Agency {
-        id: id.clone(),
-        code: a.code,
-        name: a.name,
-        kind: a.kind,
-        medium: a.medium,
-        contact_name: a.contact_name,
-        contact_email: a.contact_email,
-        contact_phone: a.contact_phone,
-        website_url: a.website_url,
-        feed_url: a.feed_url,
-        created_at: now,
-        updated_at: now,
-    };
-    record_change(
-        &mut tx,
-        origin,
-        "agency.created",
-        "agency",
-        &id,
-        None,
-        Some(serde_json::to_value(&agency).unwrap_or_default()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(agency)
-}
-
-pub async fn update_agency(
-    db: &Db,
-    origin: &Origin,
-    id: &str,
-    input: &AgencyInput,
-) -> AppResult<Agency> {
-    let a = check_agency(input)?;
-    let before = get_agency(db, id).await?.ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    let mut tx = db.begin().await?;
-    tx.execute(
-        "UPDATE agencies SET code = $1, name = $2, name_key = $3, kind = $4, medium = $5, contact_name = $6, contact_email = $7,
-         contact_phone = $8, website_url = $9, feed_url = $10, updated_at = $11 WHERE id = $12",
-        args![&a.code, &a.name, keng_text::fold(&a.name), &a.kind, &a.medium, &a.contact_name, &a.contact_email, &a.contact_phone, &a.website_url, &a.feed_url, now, id],
-    )
-    .await?;
-    let after = Agency {
-        id: id.to_string(),
-        code: a.code,
-        name: a.name,
-        kind: a.kind,
-        medium: a.medium,
-        contact_name: a.contact_name,
-        contact_email: a.contact_email,
-        contact_phone: a.contact_phone,
-        website_url: a.website_url,
-        feed_url: a.feed_url,
-        created_at: before.created_at,
-        updated_at: now,
-    };
-    record_change(
-        &mut tx,
-        origin,
-        "agency.updated",
-        "agency",
-        id,
-        Some(serde_json::to_value(&before).unwrap_or_default()),
-        Some(serde_json::to_value(&after).unwrap_or_default()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-// ---------- users ----------
+use super::*;
+use crate::platform::db::Value;
 
 pub use crate::platform::identity::get_user;
 
@@ -308,9 +43,10 @@ pub struct UserFilter {
     pub agency_id: Option<String>,
 }
 
-pub async fn list_users(db: &Db, f: &UserFilter) -> DbResult<Vec<User>> {
-    let mut sql = String::from("SELECT * FROM users WHERE 1=1");
-    let mut params = Vec::new();
+/// The WHERE clause and parameters of a user filter (one place for the list and the count).
+pub(super) fn user_filter(f: &UserFilter) -> (String, Vec<Value>) {
+    let mut sql = String::from(" WHERE 1=1");
+    let mut params: Vec<Value> = Vec::new();
     if let Some(r) = f.role {
         params.push(r.as_str().into());
         sql.push_str(&format!(" AND role = ${}", params.len()));
@@ -323,12 +59,27 @@ pub async fn list_users(db: &Db, f: &UserFilter) -> DbResult<Vec<User>> {
         params.push(a.into());
         sql.push_str(&format!(" AND agency_id = ${}", params.len()));
     }
-    sql.push_str(" ORDER BY role, username");
-    db.fetch_all(&sql, &params)
+    (sql, params)
+}
+
+pub async fn list_users(db: &Db, f: &UserFilter) -> DbResult<Vec<User>> {
+    let (filter, params) = user_filter(f);
+    db.fetch_all(
+        &format!("SELECT * FROM users{filter} ORDER BY role, username"),
+        &params,
+    )
+    .await?
+    .iter()
+    .map(User::from_row)
+    .collect()
+}
+
+/// How many accounts a filter selects (dashboards count without loading them).
+pub async fn count_users(db: &Db, f: &UserFilter) -> DbResult<i64> {
+    let (filter, params) = user_filter(f);
+    db.fetch_one(&format!("SELECT COUNT(*) AS n FROM users{filter}"), &params)
         .await?
-        .iter()
-        .map(User::from_row)
-        .collect()
+        .i64("n")
 }
 
 /// A new account, validated by the caller's flow (admin creation, self-registration,
@@ -381,7 +132,7 @@ impl NewUser {
 }
 
 /// A checked profile.
-struct CleanProfile {
+pub(super) struct CleanProfile {
     display_name: String,
     email: Option<String>,
     phone: Option<String>,
@@ -394,9 +145,9 @@ struct CleanProfile {
 
 /// The rules every account obeys: a unit officer belongs to a unit, a journalist to a
 /// press agency with a press card number; nobody has the public role.
-async fn check_profile(
+pub(super) async fn check_profile(
     db: &Db,
-    c: &mut super::model::Check,
+    c: &mut crate::accounts::model::Check,
     input: &Profile,
 ) -> AppResult<CleanProfile> {
     let display_name = c.text("display_name", &input.display_name, 120);
@@ -462,7 +213,7 @@ async fn check_profile(
 /// the new rights apply from the next sign-in, and its tokens, which carried the old role.
 pub async fn update_user(db: &Db, origin: &Origin, id: &str, input: &Profile) -> AppResult<User> {
     let before = get_user(db, id).await?.ok_or(AppError::NotFound)?;
-    let mut c = super::model::Check::default();
+    let mut c = crate::accounts::model::Check::default();
     let p = check_profile(db, &mut c, input).await?;
     if (before.role == Role::Journalist) != (input.role == Role::Journalist) {
         // Journalists and staff follow different workflows; make a new account instead.
@@ -541,14 +292,14 @@ pub async fn register_journalist(
 /// Creates the account, or answers `None` for a taken username when `reveal_taken` is
 /// false (after the same work as a creation, password hash included, so the time taken
 /// does not tell either).
-async fn insert_user(
+pub(super) async fn insert_user(
     db: &Db,
     origin: &Origin,
     input: &NewUser,
     status: Status,
     reveal_taken: bool,
 ) -> AppResult<Option<User>> {
-    let mut c = super::model::Check::default();
+    let mut c = crate::accounts::model::Check::default();
     let username = c.username("username", &input.username);
     c.password("password", &input.password);
     let p = check_profile(db, &mut c, &input.profile()).await?;
@@ -648,7 +399,7 @@ async fn insert_user(
 
 /// Records a self-registration refused because the username is taken: for the audit
 /// log's readers, against the account holding the name, which is not changed.
-async fn refuse_registration(
+pub(super) async fn refuse_registration(
     db: &Db,
     origin: &Origin,
     holder_id: &str,
@@ -751,7 +502,7 @@ pub async fn set_password(
     new_password: &str,
     keep_session: Option<&str>,
 ) -> AppResult<()> {
-    let mut c = super::model::Check::default();
+    let mut c = crate::accounts::model::Check::default();
     c.password("new_password", new_password);
     c.finish()?;
     let hash = crate::platform::auth::password::hash(new_password).await?;
@@ -827,104 +578,4 @@ pub async fn use_totp_step(db: &Db, user_id: &str, step: i64) -> DbResult<bool> 
         )
         .await?;
     Ok(n == 1)
-}
-
-// ---------- API tokens ----------
-
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct ApiToken {
-    pub id: String,
-    pub name: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-}
-
-pub async fn list_tokens(db: &Db, user_id: &str) -> DbResult<Vec<ApiToken>> {
-    db.fetch_all(
-        "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC",
-        args![user_id],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(ApiToken {
-            id: r.str("id")?,
-            name: r.str("name")?,
-            created_at: r.i64("created_at")?,
-            last_used_at: r.opt_i64("last_used_at")?,
-            revoked_at: r.opt_i64("revoked_at")?,
-        })
-    })
-    .collect()
-}
-
-/// Creates a token and returns its secret (shown once; only the hash is stored).
-pub async fn create_token(
-    db: &Db,
-    origin: &Origin,
-    user_id: &str,
-    name: &str,
-) -> AppResult<(ApiToken, String)> {
-    let mut c = super::model::Check::default();
-    let name = c.text("name", name, 80);
-    c.finish()?;
-    let secret = format!("keng_{}", random_secret());
-    let id = new_id();
-    let now = now_ms();
-    let mut tx = db.begin().await?;
-    tx.execute(
-        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-        args![&id, user_id, &name, hash_secret(&secret), now],
-    )
-    .await?;
-    let token = ApiToken {
-        id: id.clone(),
-        name,
-        created_at: now,
-        last_used_at: None,
-        revoked_at: None,
-    };
-    record_change(
-        &mut tx,
-        origin,
-        "token.created",
-        "api_token",
-        &id,
-        None,
-        Some(serde_json::json!({"user_id": user_id, "name": token.name})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((token, secret))
-}
-
-pub async fn revoke_token(
-    db: &Db,
-    origin: &Origin,
-    user_id: &str,
-    token_id: &str,
-) -> AppResult<()> {
-    let mut tx = db.begin().await?;
-    let n = tx
-        .execute(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-            args![now_ms(), token_id, user_id],
-        )
-        .await?;
-    if n == 0 {
-        return Err(AppError::NotFound);
-    }
-    record_change(
-        &mut tx,
-        origin,
-        "token.revoked",
-        "api_token",
-        token_id,
-        Some(serde_json::json!({"revoked": false})),
-        Some(serde_json::json!({"revoked": true})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
