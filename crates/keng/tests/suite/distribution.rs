@@ -5,12 +5,12 @@
 //! channel. Then: resuming the stream, a revoked journalist's stream ending, webhook
 //! retries in order, and no delivery of what the press may not see.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use common::{backends, Api, Options, Receiver, Server, SmtpSink, DEMO_PASSWORD};
+use common::{backends, publish, Api, Options, Receiver, Server, SmtpSink, Until, DEMO_PASSWORD};
 use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -117,23 +117,6 @@ fn bulletin(title: &str) -> Value {
            "summary": "Tóm tắt ban đầu.", "body": "Nội dung ban đầu về vụ việc.", "audience": "public"})
 }
 
-async fn publish(officer: &Api, leader: &Api, body: Value) -> String {
-    let (st, b) = officer.post("/api/v1/bulletins", &body).await;
-    assert_eq!(st, StatusCode::CREATED, "{b}");
-    let id = b["id"].as_str().unwrap().to_string();
-    officer
-        .post(&format!("/api/v1/bulletins/{id}/submit"), &json!({}))
-        .await;
-    assert_eq!(
-        leader
-            .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
-            .await
-            .0,
-        StatusCode::OK
-    );
-    id
-}
-
 /// A server whose mail goes to `sink`.
 async fn server_with_mail(backend: &common::Backend, sink: &SmtpSink) -> Server {
     let toml = format!(
@@ -202,7 +185,8 @@ async fn a_bulletin_reaches_every_press_channel_and_so_do_its_correction_and_wit
         let id = publish(
             &officer,
             &leader,
-            bulletin("Thông tin ban đầu về vụ lật xe khách trên Quốc lộ 1A"),
+            &bulletin("Thông tin ban đầu về vụ lật xe khách trên Quốc lộ 1A"),
+            Until::Approved,
         )
         .await;
         let (st, _) = officer
@@ -343,14 +327,20 @@ async fn the_stream_resumes_and_ends_for_a_revoked_journalist() {
         );
         let token = s.token_for("pv.baothanhhoa").await;
         let mut stream = sse(open_stream(&s, &token, None).await);
-        let first = publish(&officer, &leader, bulletin("Tin thứ nhất")).await;
+        let first = publish(
+            &officer,
+            &leader,
+            &bulletin("Tin thứ nhất"),
+            Until::Approved,
+        )
+        .await;
         officer
             .post(&format!("/api/v1/bulletins/{first}/publish"), &json!({}))
             .await;
         let (first_event, _, _) = next_event(&mut stream, 5).await.unwrap();
         drop(stream);
         // Missed while disconnected: replayed after Last-Event-ID.
-        let second = publish(&officer, &leader, bulletin("Tin thứ hai")).await;
+        let second = publish(&officer, &leader, &bulletin("Tin thứ hai"), Until::Approved).await;
         officer
             .post(&format!("/api/v1/bulletins/{second}/publish"), &json!({}))
             .await;
@@ -362,7 +352,7 @@ async fn the_stream_resumes_and_ends_for_a_revoked_journalist() {
         // Embargoed items reach the press at once, marked.
         let mut e = bulletin("Tin cấm đăng trước");
         e["embargo_until"] = json!("2099-01-01T08:00:00+07:00");
-        let third = publish(&officer, &leader, e).await;
+        let third = publish(&officer, &leader, &e, Until::Approved).await;
         officer
             .post(&format!("/api/v1/bulletins/{third}/publish"), &json!({}))
             .await;
@@ -373,7 +363,7 @@ async fn the_stream_resumes_and_ends_for_a_revoked_journalist() {
             .post("/api/v1/bulletins", &bulletin("Bản nháp không gửi"))
             .await;
         let draft = d["id"].as_str().unwrap().to_string();
-        let sched = publish(&officer, &leader, bulletin("Tin hẹn giờ")).await;
+        let sched = publish(&officer, &leader, &bulletin("Tin hẹn giờ"), Until::Approved).await;
         officer
             .post(
                 &format!("/api/v1/bulletins/{sched}/publish"),
@@ -453,8 +443,8 @@ async fn webhook_failures_are_retried_in_order_then_dead_lettered_and_replayed()
     assert_eq!(r.status(), StatusCode::OK);
     let officer = s.api(Some(&s.token_for("tuyentruyen").await));
     let leader = s.api(Some(&s.token_for("giamdoc").await));
-    let a = publish(&officer, &leader, bulletin("Tin A")).await;
-    let b = publish(&officer, &leader, bulletin("Tin B")).await;
+    let a = publish(&officer, &leader, &bulletin("Tin A"), Until::Approved).await;
+    let b = publish(&officer, &leader, &bulletin("Tin B"), Until::Approved).await;
     officer
         .post(&format!("/api/v1/bulletins/{a}/publish"), &json!({}))
         .await;
@@ -564,7 +554,13 @@ async fn two_nodes_on_one_postgresql_share_the_work() {
     let leader = a.api(Some(&a.token_for("giamdoc").await));
     let mut ids = Vec::new();
     for i in 0..5 {
-        let id = publish(&officer, &leader, bulletin(&format!("Tin hai máy chủ {i}"))).await;
+        let id = publish(
+            &officer,
+            &leader,
+            &bulletin(&format!("Tin hai máy chủ {i}")),
+            Until::Approved,
+        )
+        .await;
         let (st, _) = officer
             .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
             .await;
@@ -619,13 +615,19 @@ async fn the_daily_digest_collects_what_reached_the_press() {
     );
     let officer = s.api(Some(&s.token_for("tuyentruyen").await));
     let leader = s.api(Some(&s.token_for("giamdoc").await));
-    let id = publish(&officer, &leader, bulletin("Tin cho điểm tin hằng ngày")).await;
+    let id = publish(
+        &officer,
+        &leader,
+        &bulletin("Tin cho điểm tin hằng ngày"),
+        Until::Approved,
+    )
+    .await;
     officer
         .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
         .await;
     let mut other = bulletin("Tin lĩnh vực khác");
     other["category"] = json!("khac");
-    let other_id = publish(&officer, &leader, other).await;
+    let other_id = publish(&officer, &leader, &other, Until::Approved).await;
     officer
         .post(&format!("/api/v1/bulletins/{other_id}/publish"), &json!({}))
         .await;
@@ -670,12 +672,7 @@ async fn the_daily_digest_collects_what_reached_the_press() {
 async fn publish_embargoed(officer: &Api, leader: &Api, title: &str) -> String {
     let mut e = bulletin(title);
     e["embargo_until"] = json!("2099-01-01T08:00:00+07:00");
-    let id = publish(officer, leader, e).await;
-    let (st, _) = officer
-        .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    id
+    publish(officer, leader, &e, Until::Published).await
 }
 
 /// Reads the stream until it ends; panics when it does not end within `secs` or when it
@@ -784,7 +781,7 @@ async fn a_resumed_stream_replays_every_step_in_order() {
         let token = s.token_for("pv.baothanhhoa").await;
         let mut live = sse(open_stream(&s, &token, None).await);
         let body = bulletin("Tin sẽ được đính chính rồi gỡ");
-        let id = publish(&officer, &leader, body.clone()).await;
+        let id = publish(&officer, &leader, &body, Until::Approved).await;
         officer
             .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
             .await;
@@ -877,7 +874,8 @@ async fn an_agency_without_an_accredited_editor_gets_no_embargoed_items() {
         let public = publish(
             &officer,
             &leader,
-            bulletin("Tin công khai sau khi đình chỉ"),
+            &bulletin("Tin công khai sau khi đình chỉ"),
+            Until::Approved,
         )
         .await;
         officer

@@ -3,7 +3,7 @@
 //! publication, corrections and withdrawals, only what the reader may see is found, and
 //! `keng reindex` rebuilds the index from the database.
 
-mod common;
+use crate::common;
 
 use common::{backends, Server};
 use reqwest::StatusCode;
@@ -73,20 +73,8 @@ async fn vietnamese_search_with_and_without_diacritics() {
             "Trộm lúa giống tại xã Hậu Lộc",
             "Cảnh báo lừa đảo bán lúa giống qua mạng",
         ] {
-            let (_, b) = officer
-                .post("/api/v1/bulletins", &json!({"kind": "press_release", "category": "khac", "title": title, "summary": "Tóm tắt.", "body": "Nội dung.", "audience": "public"}))
-                .await;
-            let id = b["id"].as_str().unwrap().to_string();
-            officer
-                .post(&format!("/api/v1/bulletins/{id}/submit"), &json!({}))
-                .await;
-            leader
-                .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
-                .await;
-            officer
-                .post(&format!("/api/v1/bulletins/{id}/publish"), &json!({}))
-                .await;
-            ids.push(id);
+            let body = json!({"kind": "press_release", "category": "khac", "title": title, "summary": "Tóm tắt.", "body": "Nội dung.", "audience": "public"});
+            ids.push(common::publish(&officer, &leader, &body, common::Until::Published).await);
         }
         let hits = eventually(&anon, "lừa", |h| {
             titles(h).iter().any(|t| t.contains("bán lúa"))

@@ -3,7 +3,7 @@
 //! screen — with no script errors. `scripts/test-deps` installs Chromium and the npm
 //! package; screenshots land in target/e2e/ for people to look at.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

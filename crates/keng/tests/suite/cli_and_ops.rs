@@ -3,7 +3,7 @@
 //! database; /healthz, /readyz, /metrics; JSON logs; graceful shutdown; an idle server
 //! sleeps.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::Stdio;

@@ -2,9 +2,9 @@
 //! incident clock and timeline, corrections and withdrawals on every surface (page, list,
 //! Atom, ninjs, sitemap), embargo lifting by itself, the leak matrix and the XSS corpus.
 
-mod common;
+use crate::common;
 
-use common::{backends, Api, Server, DEMO_PASSWORD};
+use common::{backends, publish, Api, Server, Until, DEMO_PASSWORD};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -40,29 +40,6 @@ fn draft(title: &str) -> Value {
         "summary": format!("Tóm tắt của {title}"), "body": format!("Nội dung của {title}.\n\nĐoạn thứ hai."),
         "places": ["Thanh Hoá"], "tags": ["cao điểm Tết"], "audience": "public"
     })
-}
-
-/// Drafts (press officer), submits, approves (leader) and publishes (press officer).
-async fn publish(officer: &Api, leader: &Api, body: Value, publish_at: Option<&str>) -> String {
-    let (st, b) = officer.post("/api/v1/bulletins", &body).await;
-    assert_eq!(st, StatusCode::CREATED, "{b}");
-    let id = b["id"].as_str().unwrap().to_string();
-    let (st, b) = officer
-        .post(&format!("/api/v1/bulletins/{id}/submit"), &json!({}))
-        .await;
-    assert_eq!(st, StatusCode::OK, "{b}");
-    let (st, b) = leader
-        .post(&format!("/api/v1/bulletins/{id}/approve"), &json!({}))
-        .await;
-    assert_eq!(st, StatusCode::OK, "{b}");
-    let (st, b) = officer
-        .post(
-            &format!("/api/v1/bulletins/{id}/publish"),
-            &json!({"publish_at": publish_at}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{b}");
-    id
 }
 
 async fn text(s: &Server, path: &str) -> (StatusCode, String) {
@@ -454,17 +431,23 @@ async fn nothing_leaks_before_its_time_or_to_the_wrong_reader() {
         // Embargoed.
         let mut e = draft("BÍMẬT-CẤMĐĂNG");
         e["embargo_until"] = json!(far);
-        let embargoed = publish(&officer, &leader, e, None).await;
+        let embargoed = publish(&officer, &leader, &e, Until::Published).await;
         // Press-only.
         let mut p = draft("BÍMẬT-BÁOCHÍ");
         p["audience"] = json!("press");
-        let press_only = publish(&officer, &leader, p, None).await;
+        let press_only = publish(&officer, &leader, &p, Until::Published).await;
         // Scheduled.
-        let scheduled = publish(&officer, &leader, draft("BÍMẬT-HẸNGIỜ"), Some(far)).await;
+        let scheduled = publish(
+            &officer,
+            &leader,
+            &draft("BÍMẬT-HẸNGIỜ"),
+            Until::PublishedAt(far),
+        )
+        .await;
         // Withdrawn (its body must go; its title and reason stay as a notice).
         let mut w = draft("TIN-ĐÃ-GỠ");
         w["body"] = json!("BÍMẬT-NỘIDUNGGỠ");
-        let withdrawn = publish(&officer, &leader, w, None).await;
+        let withdrawn = publish(&officer, &leader, &w, Until::Published).await;
         leader
             .post(
                 &format!("/api/v1/bulletins/{withdrawn}/withdraw"),
@@ -629,7 +612,7 @@ async fn an_embargo_lifts_by_itself_at_the_same_address() {
         let lift = chrono::Utc::now() + chrono::Duration::seconds(3);
         let mut e = draft("Tin cấm đăng trước đến giờ");
         e["embargo_until"] = json!(lift.to_rfc3339());
-        let id = publish(&officer, &leader, e, None).await;
+        let id = publish(&officer, &leader, &e, Until::Published).await;
         assert_eq!(
             text(&s, &format!("/tin/{id}")).await.0,
             StatusCode::NOT_FOUND
@@ -727,7 +710,7 @@ async fn an_xss_corpus_comes_back_inert_everywhere() {
                 "summary": format!("Tóm tắt {payload}"), "body": format!("<p>Nội dung {i}</p>{payload}"),
                 "places": [payload], "tags": [format!("thẻ {payload}")], "audience": "public"
             });
-            ids.push(publish(&officer, &leader, body, None).await);
+            ids.push(publish(&officer, &leader, &body, Until::Published).await);
         }
         // Through the editor form too.
         let b = s.browser();
@@ -863,7 +846,13 @@ async fn bad_newsroom_input_is_a_clear_4xx() {
     );
     // A correction needs its note; a withdrawal its reason.
     let leader = s.api(Some(&s.token_for("giamdoc").await));
-    let id = publish(&officer, &leader, draft("Tin để đính chính"), None).await;
+    let id = publish(
+        &officer,
+        &leader,
+        &draft("Tin để đính chính"),
+        Until::Published,
+    )
+    .await;
     let (st, p) = officer
         .post(
             &format!("/api/v1/bulletins/{id}/correct"),
@@ -1002,7 +991,7 @@ async fn a_correction_cannot_release_what_was_approved_as_restricted() {
         let mut body = draft("Kế hoạch chỉ dành cho báo chí");
         body["audience"] = json!("press");
         body["embargo_until"] = json!("2099-01-01T08:00:00+07:00");
-        let id = publish(&officer, &leader, body.clone(), None).await;
+        let id = publish(&officer, &leader, &body, Until::Published).await;
         for (field, value) in [
             ("audience", json!("public")),
             ("embargo_until", json!(null)),
@@ -1059,7 +1048,7 @@ async fn a_correction_cannot_release_what_was_approved_as_restricted() {
     let officer = s.api(Some(&s.token_for("tuyentruyen").await));
     let leader = s.api(Some(&s.token_for("giamdoc").await));
     let body = draft("Tin cần duyệt đính chính");
-    let id = publish(&officer, &leader, body.clone(), None).await;
+    let id = publish(&officer, &leader, &body, Until::Published).await;
     let req = json!({"note": "Sửa", "content": body});
     let (st, _) = officer
         .post(&format!("/api/v1/bulletins/{id}/correct"), &req)
@@ -1086,7 +1075,7 @@ async fn the_public_cache_is_bounded_and_speaks_http_caching() {
         for i in 0..12 {
             let mut body = draft(&format!("Báo cáo dài số {i}"));
             body["body"] = json!(paragraph.repeat(1_900)); // 190 kB each
-            publish(&officer, &leader, body, None).await;
+            publish(&officer, &leader, &body, Until::Published).await;
         }
         for path in [
             "/tin",
@@ -1155,7 +1144,13 @@ async fn the_public_cache_is_bounded_and_speaks_http_caching() {
             .unwrap();
         assert_eq!(since.status(), StatusCode::NOT_MODIFIED);
         // A new publication changes the validator.
-        publish(&officer, &leader, draft("Tin mới đổi ETag"), None).await;
+        publish(
+            &officer,
+            &leader,
+            &draft("Tin mới đổi ETag"),
+            Until::Published,
+        )
+        .await;
         let changed = client
             .get(s.url("/feeds/bulletins.atom"))
             .header("if-none-match", &etag)

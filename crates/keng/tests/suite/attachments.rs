@@ -2,7 +2,7 @@
 //! executable renamed .jpg is refused), oversize files are refused with a clear message,
 //! nothing partial is stored, and a file is served only to who may see its bulletin.
 
-mod common;
+use crate::common;
 
 use common::{backends, Server, DEMO_PASSWORD};
 use reqwest::multipart::{Form, Part};

@@ -3,7 +3,7 @@
 //! accredits them; the journalist signs in; the admin revokes them and their open session
 //! and API token stop working at once; the audit log shows every step with before/after.
 
-mod common;
+use crate::common;
 
 use common::{agency_id, backends, Server, DEMO_PASSWORD};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! state-changing route escapes the table. Plus: every page as every role renders without
 //! a 500, login throttling, TOTP sign-in, cookie flags.
 
-mod common;
+use crate::common;
 
 use common::{agency_id, backends, user_id, Browser, Server, DEMO_PASSWORD};
 use reqwest::{Method, StatusCode};
@@ -1092,32 +1092,6 @@ async fn redirect_targets_stay_on_this_site() {
     }
 }
 
-/// Creates, submits and approves a bulletin; returns its id.
-async fn approved_bulletin(officer: &common::Api, leader: &common::Api, title: &str) -> String {
-    let (st, b) = officer
-        .post(
-            "/api/v1/bulletins",
-            &serde_json::json!({"kind": "press_release", "category": "khac", "title": title,
-                "summary": "Tóm tắt.", "body": "Nội dung.", "audience": "public"}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{b}");
-    let id = b["id"].as_str().unwrap().to_string();
-    officer
-        .post(
-            &format!("/api/v1/bulletins/{id}/submit"),
-            &serde_json::json!({}),
-        )
-        .await;
-    leader
-        .post(
-            &format!("/api/v1/bulletins/{id}/approve"),
-            &serde_json::json!({}),
-        )
-        .await;
-    id
-}
-
 #[tokio::test]
 async fn webhooks_cannot_reach_internal_addresses() {
     for backend in backends() {
@@ -1206,7 +1180,14 @@ async fn webhooks_cannot_reach_internal_addresses() {
             .unwrap();
         }
         let leader = s.api(Some(&s.token_for("giamdoc").await));
-        let id = approved_bulletin(&officer, &leader, "Tin kiểm tra webhook").await;
+        let id = common::publish(
+            &officer,
+            &leader,
+            &serde_json::json!({"kind": "press_release", "category": "khac", "title": "Tin kiểm tra webhook",
+                "summary": "Tóm tắt.", "body": "Nội dung.", "audience": "public"}),
+            common::Until::Approved,
+        )
+        .await;
         let (st, _) = officer
             .post(
                 &format!("/api/v1/bulletins/{id}/publish"),

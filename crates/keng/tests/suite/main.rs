@@ -1,0 +1,17 @@
+//! The integration suite, one binary: each module drives the real `keng` binary (spawned
+//! on a random port, on SQLite and again on PostgreSQL when KENG_TEST_DATABASE_URL is
+//! set) the way its users would. Modules by capability and concern; shared helpers in
+//! `common`, split by purpose.
+
+mod common;
+
+mod attachments;
+mod browser;
+mod cli_and_ops;
+mod distribution;
+mod i18n_and_api_docs;
+mod journey;
+mod newsroom;
+mod search;
+mod security;
+mod storage;
