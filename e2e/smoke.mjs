@@ -51,6 +51,26 @@ try {
   if (overflow) fail('the public list is wider than a phone screen');
   await phone.screenshot({ path: `${out}/news-phone.png`, fullPage: true });
 
+  // The leader on a phone at night: what awaits their approval is the first thing on
+  // the home page (the press officer's draft submitted above is there).
+  const leader = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  leader.on('pageerror', (e) => errors.push(String(e)));
+  await leader.goto(`${base}/login`);
+  await leader.fill('#f-username', 'giamdoc');
+  await leader.fill('#f-password', 'kengdemo2025');
+  await Promise.all([leader.waitForNavigation(), leader.click('button[type=submit]')]);
+  await leader.goto(`${base}/`);
+  const first = leader.locator('main .panel .stats li').first();
+  const firstText = (await first.textContent()) || '';
+  if (!firstText.includes('tin chờ bạn duyệt')) fail(`the leader's first tile is "${firstText.trim()}"`);
+  const waiting = parseInt(firstText, 10);
+  if (!(waiting >= 2)) fail(`the leader sees ${waiting} items to approve (the demo's and the one submitted here)`);
+  if (!(await first.getAttribute('class') || '').includes('attention')) fail('items to approve are not highlighted');
+  const box = await first.boundingBox();
+  if (!box || box.y > 500) fail('the items to approve are below the first screen of a phone');
+  if (await leader.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) fail('the home page is wider than a phone screen');
+  await leader.screenshot({ path: `${out}/home-leader-phone.png`, fullPage: true });
+
   if (errors.length) fail(`script errors: ${errors.join(' | ')}`);
   console.log('e2e: ok');
 } finally {
