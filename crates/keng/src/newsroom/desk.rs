@@ -245,7 +245,7 @@ pub async fn view(
     let user = staff(&ctx)?.clone();
     let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
     let versions = store::versions(&app.db, &id).await?;
-    let log = crate::platform::webhooks::deliveries_of_bulletin(&app.db, &id).await?;
+    let log = crate::platform::webhooks::deliveries_of(&app.db, &id).await?;
     let attachments = super::attachments::of_bulletin(&app.db, &id).await?;
     let agencies = accounts::list_agencies(&app.db).await?;
     let incident = match &b.incident_id {

@@ -113,7 +113,7 @@ impl Follower for Distribution {
                     seq: event.id,
                     dedupe_key: &format!("{}:{}", ep.id, event.event_id),
                     event_type: kind,
-                    bulletin_id: Some(&b.id),
+                    subject_id: Some(&b.id),
                     payload: &payload,
                     restricted,
                 },

@@ -371,7 +371,7 @@ pub struct NewDelivery<'a> {
     /// Queued once per key.
     pub dedupe_key: &'a str,
     pub event_type: &'a str,
-    pub bulletin_id: Option<&'a str>,
+    pub subject_id: Option<&'a str>,
     pub payload: &'a serde_json::Value,
     /// Goes beyond what the public may read (see the module comment).
     pub restricted: bool,
@@ -382,9 +382,9 @@ pub async fn enqueue(tx: &mut Tx, d: NewDelivery<'_>) -> DbResult<()> {
     let now = now_ms();
     tx.mark_wake();
     tx.execute(
-        "INSERT INTO webhook_deliveries (id, endpoint_id, seq, dedupe_key, event_type, bulletin_id, payload, status, attempts, next_attempt_at, created_at, restricted)
+        "INSERT INTO webhook_deliveries (id, endpoint_id, seq, dedupe_key, event_type, subject_id, payload, status, attempts, next_attempt_at, created_at, restricted)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING",
-        args![new_id(), d.endpoint_id, d.seq, d.dedupe_key, d.event_type, d.bulletin_id, d.payload.to_string(), now, d.restricted],
+        args![new_id(), d.endpoint_id, d.seq, d.dedupe_key, d.event_type, d.subject_id, d.payload.to_string(), now, d.restricted],
     )
     .await
     .map(|_| ())
@@ -396,7 +396,7 @@ pub struct Delivery {
     pub endpoint_id: String,
     pub agency_id: String,
     pub event_type: String,
-    pub bulletin_id: Option<String>,
+    pub subject_id: Option<String>,
     pub status: String,
     pub attempts: i64,
     pub last_status: Option<i64>,
@@ -413,7 +413,7 @@ impl Delivery {
             endpoint_id: r.str("endpoint_id")?,
             agency_id: r.str("agency_id")?,
             event_type: r.str("event_type")?,
-            bulletin_id: r.opt_str("bulletin_id")?,
+            subject_id: r.opt_str("subject_id")?,
             status: r.str("status")?,
             attempts: r.i64("attempts")?,
             last_status: r.opt_i64("last_status")?,
@@ -425,17 +425,17 @@ impl Delivery {
     }
 }
 
-const DELIVERY_COLUMNS: &str = "d.id, d.endpoint_id, e.agency_id, d.event_type, d.bulletin_id, d.status, d.attempts, d.last_status,
+const DELIVERY_COLUMNS: &str = "d.id, d.endpoint_id, e.agency_id, d.event_type, d.subject_id, d.status, d.attempts, d.last_status,
      d.last_error, d.created_at, d.delivered_at, d.next_attempt_at";
 
-/// The delivery log of one bulletin (which agency got what, when; failures).
-pub async fn deliveries_of_bulletin(db: &Db, bulletin_id: &str) -> DbResult<Vec<Delivery>> {
+/// The delivery log of one record (a bulletin…): which agency got what, when; failures.
+pub async fn deliveries_of(db: &Db, subject_id: &str) -> DbResult<Vec<Delivery>> {
     db.fetch_all(
         &format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-             WHERE d.bulletin_id = $1 ORDER BY d.seq, e.agency_id"
+             WHERE d.subject_id = $1 ORDER BY d.seq, e.agency_id"
         ),
-        args![bulletin_id],
+        args![subject_id],
     )
     .await?
     .iter()

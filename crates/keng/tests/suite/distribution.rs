@@ -483,14 +483,14 @@ async fn webhook_failures_are_retried_in_order_then_dead_lettered_and_replayed()
     // A dead letter can be replayed by staff.
     let db = s.db.open().await;
     db.execute(
-        "UPDATE webhook_deliveries SET status = 'dead' WHERE bulletin_id = $1",
+        "UPDATE webhook_deliveries SET status = 'dead' WHERE subject_id = $1",
         keng::args![b.as_str()],
     )
     .await
     .unwrap();
     let delivery = db
         .fetch_one(
-            "SELECT id FROM webhook_deliveries WHERE bulletin_id = $1",
+            "SELECT id FROM webhook_deliveries WHERE subject_id = $1",
             keng::args![b.as_str()],
         )
         .await

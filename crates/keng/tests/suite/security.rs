@@ -1199,7 +1199,7 @@ async fn webhooks_cannot_reach_internal_addresses() {
         for _ in 0..100 {
             errors = db
                 .fetch_all(
-                    "SELECT last_error FROM webhook_deliveries WHERE bulletin_id = $1 AND last_error IS NOT NULL",
+                    "SELECT last_error FROM webhook_deliveries WHERE subject_id = $1 AND last_error IS NOT NULL",
                     keng::args![id.as_str()],
                 )
                 .await

@@ -1,0 +1,5 @@
+-- A webhook delivery names the record its event concerns (a bulletin today, an alert or
+-- a warning tomorrow): the platform's queue does not know any capability's records.
+-- Keep in step with the other backend's file of the same name.
+ALTER TABLE webhook_deliveries RENAME COLUMN bulletin_id TO subject_id;
+ALTER INDEX webhook_deliveries_bulletin RENAME TO webhook_deliveries_subject;
