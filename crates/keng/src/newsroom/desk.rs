@@ -36,11 +36,13 @@ pub async fn dashboard(
     staff(&ctx)?;
     let now = now_ms();
     let incidents = store::list_incidents(&app.db, 30).await?;
+    let pending = store::pending_initial_information(&app.db).await?;
     let clocks: Vec<_> = incidents
         .iter()
         .map(|i| {
             let m = i.minutes_left(now).unwrap_or(0).abs();
-            context! { i => i, clock => i.clock_state(now), hours => m / 60, minutes => m % 60 }
+            context! { i => i, clock => i.clock_state(now), hours => m / 60, minutes => m % 60,
+            pending => pending.get(&i.id) }
         })
         .collect();
     let mut by_state = Vec::new();

@@ -1226,3 +1226,99 @@ async fn links_point_where_the_server_is_reached() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("public_base_url is not set"), "{said}");
 }
+
+/// The 24-hour clock tells the truth: while an initial information is on its way the
+/// desk shows it instead of inviting a second one; its publication meets the duty; its
+/// withdrawal — the only one — opens the duty again.
+#[tokio::test]
+async fn the_clock_follows_the_initial_information_it_waits_for() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let desk = s.browser();
+        desk.login("tuyentruyen", DEMO_PASSWORD).await;
+        let (st, inc) = officer
+            .post(
+                "/api/v1/incidents",
+                &json!({"title": "Sạt lở đất trên Quốc lộ 217", "place": "Xã Cẩm Thuỷ",
+                        "occurred_at": "2026-11-29T06:00:00+07:00", "public_concern": true}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{inc}");
+        let inc_id = inc["id"].as_str().unwrap().to_string();
+        let write_link = format!("/newsroom/new?incident={inc_id}");
+        let incident = |api: &Api| {
+            let inc_id = inc_id.clone();
+            let api = api.clone();
+            async move {
+                let (_, list) = api.get("/api/v1/incidents").await;
+                list.as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|i| i["id"] == inc_id.as_str())
+                    .cloned()
+                    .unwrap()
+            }
+        };
+        let (_, html) = desk.text("/newsroom").await;
+        assert!(
+            html.contains(&write_link),
+            "an open duty invites the initial information"
+        );
+
+        let mut body = draft("Thông tin ban đầu về vụ sạt lở trên Quốc lộ 217");
+        body["kind"] = json!("initial_information");
+        body["incident_id"] = json!(inc_id);
+        let (st, b) = officer.post("/api/v1/bulletins", &body).await;
+        assert_eq!(st, StatusCode::CREATED, "{b}");
+        let draft_id = b["id"].as_str().unwrap().to_string();
+        let (_, html) = desk.text("/newsroom").await;
+        assert!(
+            !html.contains(&write_link) && html.contains(&format!("/newsroom/b/{draft_id}")),
+            "a pending initial information is shown instead of a second invitation"
+        );
+        officer
+            .post(&format!("/api/v1/bulletins/{draft_id}/submit"), &json!({}))
+            .await;
+        let (_, html) = desk.text("/newsroom").await;
+        assert!(
+            !html.contains(&write_link),
+            "still on its way while it awaits approval"
+        );
+        leader
+            .post(&format!("/api/v1/bulletins/{draft_id}/approve"), &json!({}))
+            .await;
+        let (st, _) = officer
+            .post(&format!("/api/v1/bulletins/{draft_id}/publish"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            incident(&officer).await["first_info_at"].is_i64(),
+            "the duty is met"
+        );
+
+        let (st, b) = leader
+            .post(
+                &format!("/api/v1/bulletins/{draft_id}/withdraw"),
+                &json!({"note": "Thông tin chưa chính xác về vị trí."}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{b}");
+        let i = incident(&officer).await;
+        assert!(i["first_info_at"].is_null(), "the duty is open again: {i}");
+        let (_, html) = desk.text("/newsroom").await;
+        assert!(
+            html.contains(&write_link),
+            "the desk invites a new initial information"
+        );
+
+        // A second one published meets it again; withdrawing an older, other one does not
+        // reopen it.
+        let again = publish(&officer, &leader, &body, Until::Published).await;
+        assert!(incident(&officer).await["first_info_at"].is_i64());
+        let (_, html) = desk.text("/newsroom").await;
+        assert!(!html.contains(&write_link));
+        assert!(!again.is_empty());
+    }
+}

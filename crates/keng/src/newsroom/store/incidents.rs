@@ -137,3 +137,42 @@ pub async fn open_clocks(db: &Db, now: i64) -> AppResult<(i64, i64)> {
         .await?;
     Ok((row.i64("due")?, row.i64("overdue")?))
 }
+
+/// An initial information on its way (drafted, awaiting approval, approved, or
+/// published and waiting for its time) for an incident: the desk shows it instead of
+/// inviting a second one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PendingInformation {
+    pub id: String,
+    pub incident_id: String,
+    pub title: String,
+    pub state: String,
+}
+
+/// The pending initial information of every incident that has one (the oldest).
+pub async fn pending_initial_information(
+    db: &Db,
+) -> AppResult<std::collections::HashMap<String, PendingInformation>> {
+    let mut out = std::collections::HashMap::new();
+    for r in db
+        .fetch_all(
+            "SELECT id, incident_id, title, state FROM bulletins
+              WHERE kind = 'initial_information' AND incident_id IS NOT NULL
+                AND state IN ('draft', 'submitted', 'approved', 'published')
+                AND press_released_at IS NULL
+              ORDER BY created_at DESC",
+            &[],
+        )
+        .await?
+    {
+        let p = PendingInformation {
+            id: r.str("id")?,
+            incident_id: r.str("incident_id")?,
+            title: r.str("title")?,
+            state: r.str("state")?,
+        };
+        // Newest first, so the oldest one stays.
+        out.insert(p.incident_id.clone(), p);
+    }
+    Ok(out)
+}

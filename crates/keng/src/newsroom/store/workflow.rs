@@ -132,9 +132,6 @@ pub async fn act(
         _ => return Err(AppError::NotFound),
     };
     let after = load_tx(&mut tx, id).await?;
-    if event == "bulletin.published" {
-        mark_first_information(&mut tx, &after).await?;
-    }
     record_change(
         &mut tx,
         origin,
@@ -147,8 +144,14 @@ pub async fn act(
     .await?;
     // Published with nothing to wait for: it is out now. What waits (a schedule, an
     // embargo) will change public pages by itself: the page cache must know when.
+    if event == "bulletin.withdrawn" {
+        recount_first_information(&mut tx, &after).await?;
+    }
     if event == "bulletin.published" {
-        release_in(&mut tx, &after, now).await?;
+        if release_in(&mut tx, &after, now).await? {
+            let released = load_tx(&mut tx, id).await?;
+            recount_first_information(&mut tx, &released).await?;
+        }
         for t in [after.press_time(), after.public_time()]
             .into_iter()
             .flatten()
@@ -169,14 +172,18 @@ pub(super) fn need(have: State, want: State) -> AppResult<()> {
     }
 }
 
-/// The first published initial information stops its incident's clock.
-pub(super) async fn mark_first_information(tx: &mut Tx, b: &Bulletin) -> DbResult<()> {
-    if let (Some(incident), "initial_information", Some(t)) =
-        (&b.incident_id, b.kind.as_str(), b.press_time())
-    {
+/// An incident's 24-hour duty is met by the first initial information that reached the
+/// press and still stands: recounted whenever one is released or withdrawn, so that
+/// withdrawing the only one opens the duty again (its deadline stays the same).
+pub(super) async fn recount_first_information(tx: &mut Tx, b: &Bulletin) -> DbResult<()> {
+    if let (Some(incident), "initial_information") = (&b.incident_id, b.kind.as_str()) {
         tx.execute(
-            "UPDATE incidents SET first_info_at = $1, updated_at = $2 WHERE id = $3 AND first_info_at IS NULL",
-            args![t, now_ms(), incident],
+            "UPDATE incidents SET updated_at = $1, first_info_at = (
+               SELECT MIN(press_released_at) FROM bulletins
+                WHERE incident_id = $2 AND kind = 'initial_information' AND state = 'published'
+                  AND press_released_at IS NOT NULL)
+             WHERE id = $2",
+            args![now_ms(), incident],
         )
         .await?;
     }

@@ -3,6 +3,7 @@
 use reqwest::StatusCode;
 
 /// An API client with an optional Bearer token.
+#[derive(Clone)]
 pub struct Api {
     pub client: reqwest::Client,
     pub base: String,
