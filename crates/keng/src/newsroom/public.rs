@@ -66,7 +66,7 @@ impl ListQuery {
 
 /// A bulletin as the public templates show it.
 #[derive(serde::Serialize)]
-struct Card {
+pub(super) struct Card {
     b: Bulletin,
     shown_at: i64,
     embargoed: bool,
@@ -74,7 +74,7 @@ struct Card {
     excerpt: String,
 }
 
-fn card(b: Bulletin, s: Seen) -> Card {
+pub(super) fn card(b: Bulletin, s: Seen) -> Card {
     let excerpt = if b.summary.is_empty() {
         sanitize::plain(&b.body_html).chars().take(240).collect()
     } else {

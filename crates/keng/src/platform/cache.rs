@@ -161,6 +161,12 @@ pub async fn no_store_when_signed_in(req: Request, next: Next) -> Response {
     resp
 }
 
+/// The platform's own public page (the home page, made of the capabilities' public
+/// panels) and every path a capability declares.
+fn cacheable(path: &str) -> bool {
+    path == "/" || super::capability::cacheable(path)
+}
+
 /// Serves anonymous public GETs from the cache, filling it on a miss.
 pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
@@ -168,9 +174,20 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
         return next.run(req).await;
     }
     let change_due = super::clock::now_ms() >= NEXT_CHANGE.load(Ordering::SeqCst);
-    if req.method() != Method::GET || !super::capability::cacheable(path) || change_due {
+    // A confirmation (`?done=…`, after signing out say) is for one visitor: not cached.
+    let confirmation = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p.starts_with("done=")));
+    if req.method() != Method::GET || !cacheable(path) || change_due || confirmation {
         return next.run(req).await;
     }
+    // A page that carries a visitor's CSRF token (a form) is theirs alone.
+    let csrf_shown = req
+        .extensions()
+        .get::<crate::platform::auth::Principal>()
+        .map(|p| p.csrf_shown.clone())
+        .unwrap_or_default();
     let lang = Lang::from_request(req.headers(), path.starts_with("/api/"));
     let mut key = key(lang, path, req.uri().query());
     if app.config.base_url_from_request {
@@ -205,6 +222,7 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
     if !matches!(status.as_u16(), 200 | 410)
         || too_large
         || resp.headers().contains_key(header::SET_COOKIE)
+        || csrf_shown.is_marked()
         || resp
             .extensions()
             .get::<super::errors::ErrorInfo>()

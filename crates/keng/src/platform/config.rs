@@ -40,6 +40,41 @@ pub struct Config {
     /// 404 there.
     pub metrics_token: String,
     pub webhooks: WebhookConfig,
+    /// The numbers the public home page gives (`[[hotlines]]` with `label` and
+    /// `number`); by default the national emergency numbers.
+    pub hotlines: Vec<Hotline>,
+}
+
+/// A telephone number the public may call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Hotline {
+    pub label: String,
+    /// Digits, spaces, dots and a leading + (dialled as its digits).
+    pub number: String,
+}
+
+impl Hotline {
+    /// The `tel:` form of the number.
+    pub fn dial(&self) -> String {
+        self.number
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect()
+    }
+}
+
+fn national_hotlines() -> Vec<Hotline> {
+    [
+        ("Cảnh sát (báo tin tội phạm, an ninh trật tự)", "113"),
+        ("Cứu hoả, cứu nạn, cứu hộ", "114"),
+        ("Cấp cứu y tế", "115"),
+    ]
+    .into_iter()
+    .map(|(label, number)| Hotline {
+        label: label.into(),
+        number: number.into(),
+    })
+    .collect()
 }
 
 /// Where webhooks may be delivered.
@@ -118,6 +153,7 @@ impl Default for Config {
             metrics_listen: String::new(),
             metrics_token: String::new(),
             webhooks: WebhookConfig::default(),
+            hotlines: national_hotlines(),
         }
     }
 }
@@ -173,6 +209,7 @@ const ENV_KEYS: &[&str] = &[
     "metrics_listen",
     "metrics_token",
     "webhooks",
+    "hotlines",
 ];
 
 impl Config {
@@ -235,6 +272,19 @@ impl Config {
 
     /// Checks values a person may have mistyped.
     pub fn validate(&self) -> Result<(), String> {
+        for h in &self.hotlines {
+            let ok_chars =
+                h.number.chars().enumerate().all(|(i, c)| {
+                    c.is_ascii_digit() || c == ' ' || c == '.' || (c == '+' && i == 0)
+                });
+            let digits = h.dial().chars().filter(char::is_ascii_digit).count();
+            if h.label.trim().is_empty() || !ok_chars || !(3..=15).contains(&digits) {
+                return Err(format!(
+                    "hotlines: \"{}\" ({}) needs a label and a number of 3 to 15 digits",
+                    h.number, h.label
+                ));
+            }
+        }
         if !self.public_base_url.is_empty() {
             let url = url::Url::parse(&self.public_base_url)
                 .map_err(|e| format!("public_base_url: {e}"))?;

@@ -1,6 +1,8 @@
-//! The home page and the language switch. Signed out, the home page presents the site;
-//! signed in, it is the user's dashboard, made of each capability's panel for them
-//! (`Capability::home_panel`: what awaits their decision first), in menu order.
+//! The home page and the language switch. The home page is made of each capability's
+//! panel (`Capability::home_panel`), in menu order: signed out, the public ones (the
+//! latest news, the incidents being followed, the search box) and the hotlines — the
+//! same for every visitor, so it is served from the page cache; signed in, the user's
+//! dashboard (what awaits their decision first).
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
@@ -30,9 +32,9 @@ pub async fn home(
 ) -> AppResult<Response> {
     let done = done_message(ctx.lang, q.done.as_deref());
     let mut panels = Vec::new();
-    // Panels wait for the second factor: until then the account sees nothing of its
-    // work.
-    if ctx.user.is_some() && !ctx.totp_setup_due {
+    // Signed out, the public panels; signed in, the user's. Panels wait for the second
+    // factor: until then the account sees nothing of its work.
+    if !ctx.totp_setup_due {
         for c in capability::in_menu_order() {
             if let Some(p) = c.home_panel(&app, &ctx).await? {
                 panels.push(context! { template => p.template, vars => p.vars });
@@ -43,7 +45,9 @@ pub async fn home(
         &app,
         &ctx,
         "home.html",
-        context! { done => done, panels => panels },
+        context! { done => done, panels => panels, hotlines => app.config.hotlines.iter()
+        .map(|h| context! { label => h.label, number => h.number, dial => h.dial() })
+        .collect::<Vec<_>>() },
     )?
     .into_response())
 }

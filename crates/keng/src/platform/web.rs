@@ -166,10 +166,14 @@ pub fn page(app: &AppState, ctx: &Ctx, name: &str, vars: JValue) -> AppResult<Ht
         path => ctx.path.clone(),
     };
     let merged = context! { ..vars, ..base };
-    app.templates
+    let html = app
+        .templates
         .render(name, merged)
-        .map(Html)
-        .map_err(|e| AppError::Internal(format!("template {name}: {e:#}")))
+        .map_err(|e| AppError::Internal(format!("template {name}: {e:#}")))?;
+    if !ctx.csrf.is_empty() && html.contains(&ctx.csrf) {
+        ctx.csrf_shown.mark();
+    }
+    Ok(Html(html))
 }
 
 /// Serves an embedded static asset with a long cache lifetime.
@@ -295,7 +299,11 @@ pub async fn render_errors(
                 .and_then(|p| if p.mfa_pending { None } else { p.user.clone() }),
             mfa_user: None,
             session_hash: None,
-            csrf: principal.map(|p| p.csrf).unwrap_or_default(),
+            csrf: principal
+                .as_ref()
+                .map(|p| p.csrf.clone())
+                .unwrap_or_default(),
+            csrf_shown: principal.map(|p| p.csrf_shown).unwrap_or_default(),
             via_token: false,
             credential: None,
             bad_token: false,

@@ -1322,3 +1322,94 @@ async fn the_clock_follows_the_initial_information_it_waits_for() {
         assert!(!again.is_empty());
     }
 }
+
+/// The public home page is the news: the incidents being followed, the latest items, the
+/// search box and the hotlines — the same bytes for every visitor, with no cookie, so it
+/// is served from the page cache; a publication shows on it at once. Pages with a form
+/// still get their CSRF cookie.
+#[tokio::test]
+async fn the_public_home_page_shows_the_news_from_the_cache() {
+    async fn hits(s: &Server) -> u64 {
+        let (_, m) = s.metrics().await;
+        m.lines()
+            .find(|l| l.starts_with(r#"keng_page_cache_total{result="hit"}"#))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|n| n.parse::<f64>().ok())
+            .map_or(0, |n| n as u64)
+    }
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let r = reqwest::get(s.url("/")).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(
+            r.headers().get("set-cookie").is_none(),
+            "no cookie on the public home"
+        );
+        let home = r.text().await.unwrap();
+        for expected in [
+            "Thông tin ban đầu về vụ cháy kho hàng tại phường Nguyệt Viên",
+            "href=\"/vu-viec/",
+            "action=\"/tim-kiem\"",
+            "href=\"tel:113\"",
+            "href=\"/register\"",
+        ] {
+            assert!(home.contains(expected), "the home page lacks {expected}");
+        }
+        assert!(
+            !home.contains("Kế hoạch ra quân cao điểm"),
+            "press-only items stay off the public home"
+        );
+        // Served from the cache once the log has settled.
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        reqwest::get(s.url("/"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let before = hits(&s).await;
+        let again = reqwest::get(s.url("/")).await.unwrap();
+        assert!(again.headers().get("etag").is_some());
+        again.text().await.unwrap();
+        assert_eq!(
+            hits(&s).await,
+            before + 1,
+            "the second visit is a cache hit"
+        );
+
+        // A publication is on it at once.
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        publish(
+            &officer,
+            &leader,
+            &draft("Tin mới trên trang chủ"),
+            Until::Published,
+        )
+        .await;
+        let (_, home) = text(&s, "/").await;
+        assert!(home.contains("Tin mới trên trang chủ"));
+
+        // A page with a form sets the anonymous CSRF cookie, and is not cached.
+        let r = reqwest::get(s.url("/login")).await.unwrap();
+        assert!(r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap_or("").starts_with("keng_csrf=")));
+        // In English (chosen with the language switch), the same structure.
+        let en = reqwest::Client::new()
+            .get(s.url("/"))
+            .header("cookie", "keng_lang=en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            en.contains("Hotlines") && en.contains("Latest"),
+            "English home"
+        );
+    }
+}

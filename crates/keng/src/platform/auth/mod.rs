@@ -40,8 +40,27 @@ pub struct Principal {
     pub mfa_pending: bool,
     /// A Bearer token was sent but is unknown, revoked or its account inactive.
     pub bad_token: bool,
-    /// A fresh anonymous CSRF cookie must be set on the response.
+    /// A fresh anonymous CSRF token was made for this request: its cookie is set on the
+    /// response only if the page carries the token (a form), so public pages stay
+    /// cookie-free and cacheable by anyone.
     pub new_anon_csrf: bool,
+    /// Whether the response carries the CSRF token (set by the web shell).
+    pub csrf_shown: CsrfShown,
+}
+
+/// Set when a rendered page carries the request's CSRF token (shared by the request's
+/// `Principal` and `Ctx`).
+#[derive(Debug, Clone, Default)]
+pub struct CsrfShown(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl CsrfShown {
+    pub fn mark(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_marked(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// How the event log names a session (the first 16 hex digits of its id's hash: the
@@ -220,7 +239,9 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
             return AppError::Forbidden("err.csrf").into_response();
         }
     }
-    let new_cookie = principal.new_anon_csrf.then(|| {
+    parts.extensions.insert(principal.clone());
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
+    let new_cookie = (principal.new_anon_csrf && principal.csrf_shown.is_marked()).then(|| {
         session::cookie_header(
             session::ANON_CSRF_COOKIE,
             &principal.csrf,
@@ -228,8 +249,6 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
             true,
         )
     });
-    parts.extensions.insert(principal.clone());
-    let mut resp = next.run(Request::from_parts(parts, body)).await;
     resp.extensions_mut().insert(principal);
     if let Some(c) = new_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         resp.headers_mut().append(header::SET_COOKIE, c);
@@ -275,6 +294,8 @@ pub struct Ctx {
     /// The base of absolute links in this response (no trailing slash): see
     /// `Config::base_url_for`.
     pub base_url: String,
+    /// Marked when the response carries `csrf` (see [`Principal::csrf_shown`]).
+    pub csrf_shown: CsrfShown,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -330,6 +351,7 @@ impl FromRequestParts<AppState> for Ctx {
             mfa_user,
             session_hash: p.session_hash,
             csrf: p.csrf,
+            csrf_shown: p.csrf_shown,
             via_token: p.via_token,
             credential,
             bad_token: p.bad_token,
