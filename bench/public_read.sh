@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Public read path under load: a bulletin page and /feeds/bulletins.atom from `keng serve`
+# Public read path under load: the home page, a bulletin page and /feeds/bulletins.atom
+# from `keng serve`
 # (SQLite, demo data, page cache on) side by side with nginx serving the same bytes as
 # static files, in the same run on the same machine, with wrk on loopback.
 #   bash bench/public_read.sh [DURATION_SECONDS] [CONNECTIONS]
@@ -24,6 +25,7 @@ ID=$(curl -s http://127.0.0.1:18080/tin | grep -o 'href="/tin/[0-9a-f-]*"' | hea
 mkdir -p "$WORK/www/tin" "$WORK/www/feeds"
 curl -s "http://127.0.0.1:18080/tin/$ID" >"$WORK/www/tin/$ID"
 curl -s "http://127.0.0.1:18080/feeds/bulletins.atom" >"$WORK/www/feeds/bulletins.atom"
+curl -s "http://127.0.0.1:18080/" >"$WORK/www/index.html"
 
 chmod -R a+rX "$WORK" # nginx workers run unprivileged
 cat >"$WORK/nginx.conf" <<NGX
@@ -54,6 +56,7 @@ run() { # name url
   echo "| $1 | $rps | $p50 | $p99 | ${errors:-none} |"
 }
 
+HOME_BYTES=$(wc -c <"$WORK/www/index.html")
 PAGE_BYTES=$(wc -c <"$WORK/www/tin/$ID")
 FEED_BYTES=$(wc -c <"$WORK/www/feeds/bulletins.atom")
 DATE=$(date -u +%Y-%m-%dT%H:%MZ)
@@ -68,10 +71,12 @@ mkdir -p bench/results
   echo
   echo "| target | requests/s | p50 | p99 | errors |"
   echo "|---|---|---|---|---|"
+  run "keng / (home)" "http://127.0.0.1:18080/"
+  run "nginx same home" "http://127.0.0.1:18081/"
   run "keng /tin/{id}" "http://127.0.0.1:18080/tin/$ID"
   run "nginx same page" "http://127.0.0.1:18081/tin/$ID"
   run "keng /feeds/bulletins.atom" "http://127.0.0.1:18080/feeds/bulletins.atom"
   run "nginx same feed" "http://127.0.0.1:18081/feeds/bulletins.atom"
   echo
-  echo "Page $PAGE_BYTES bytes, feed $FEED_BYTES bytes."
+  echo "Home $HOME_BYTES bytes, page $PAGE_BYTES bytes, feed $FEED_BYTES bytes."
 } | tee "$OUT"
