@@ -83,18 +83,46 @@ mod architecture {
         let mut found = Vec::new();
         for f in files {
             let text = std::fs::read_to_string(&f).expect("read a source file");
-            for (n, line) in text.lines().enumerate() {
-                let code = line.split("//").next().unwrap_or("");
-                for cap in &caps {
-                    let grouped = code.contains("crate::{")
-                        && code
-                            .split(|c: char| !c.is_alphanumeric() && c != '_')
-                            .any(|w| w == cap);
-                    for path in [format!("crate::{cap}"), format!("super::super::{cap}")] {
-                        if code.contains(&path) || grouped {
-                            found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
-                        }
-                    }
+            // Comments out, then every `crate::…` path — grouped ones (`use crate::{…}`,
+            // over several lines as rustfmt writes them) included.
+            let code: String = text
+                .lines()
+                .map(|l| l.split("//").next().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let words = |s: &str| {
+                s.split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
+            let mut named = Vec::new();
+            for (i, _) in code.match_indices("crate::") {
+                let rest = &code[i + "crate::".len()..];
+                let path = if rest.starts_with('{') {
+                    // The whole group, up to its closing brace.
+                    let mut depth = 0;
+                    let end = rest
+                        .char_indices()
+                        .find(|&(_, c)| {
+                            match c {
+                                '{' => depth += 1,
+                                '}' => depth -= 1,
+                                _ => {}
+                            }
+                            depth == 0
+                        })
+                        .map_or(rest.len(), |(j, _)| j);
+                    words(&rest[..end])
+                } else {
+                    words(rest).into_iter().take(1).collect()
+                };
+                named.extend(path);
+            }
+            for cap in &caps {
+                if named.iter().any(|w| w == cap) || code.contains(&format!("super::super::{cap}"))
+                {
+                    found.push(format!("{}: names {cap}", f.display()));
                 }
             }
         }

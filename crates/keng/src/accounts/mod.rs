@@ -82,6 +82,7 @@ static DESCRIPTION: Description = Description {
         },
     ],
     cache_paths: &[],
+    cache_params: &[],
     public_entities: &["unit", "user"],
 };
 

@@ -30,10 +30,6 @@ use super::state::AppState;
 const MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// The largest body kept; larger responses pass through uncached.
 const MAX_BODY: u64 = 2 * 1024 * 1024;
-/// The query parameters public pages and feeds read; others do not change the response
-/// and are left out of the key.
-const KNOWN_PARAMS: [&str; 5] = ["category", "unit", "from", "to", "page"];
-
 /// Bumped after every commit that changed something public (synchronously, on this node)
 /// and for every such event from the log (other nodes): older entries are stale.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
@@ -129,18 +125,31 @@ impl PageCache {
     }
 }
 
-/// The cache key: language, path and the known query parameters in their order.
-fn key(lang: Lang, path: &str, query: Option<&str>) -> String {
+/// Parameters links gain when shared (social networks, campaigns): no page reads them,
+/// so they are left out of the key — a viral link stays on the fast path.
+fn is_tracking_param(name: &str) -> bool {
+    name.starts_with("utm_") || matches!(name, "fbclid" | "gclid" | "zarsrc" | "_ga" | "ref")
+}
+
+/// The cache key: language, path and the parameters pages read, in their order; None when
+/// the query has a parameter no capability declares (it may change the page: rendered
+/// afresh, never cached under another page's key).
+fn key(lang: Lang, path: &str, query: Option<&str>) -> Option<String> {
     let mut k = format!("{}|{path}", lang.code());
-    let params = query
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| KNOWN_PARAMS.contains(&p.split('=').next().unwrap_or("")));
-    for (i, p) in params.enumerate() {
-        k.push(if i == 0 { '?' } else { '&' });
+    let mut n = 0;
+    for p in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let name = p.split('=').next().unwrap_or("");
+        if is_tracking_param(name) {
+            continue;
+        }
+        if !super::capability::is_cache_param(name) {
+            return None;
+        }
+        k.push(if n == 0 { '?' } else { '&' });
         k.push_str(p);
+        n += 1;
     }
-    k
+    Some(k)
 }
 
 fn is_anonymous(headers: &HeaderMap) -> bool {
@@ -174,12 +183,7 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
         return next.run(req).await;
     }
     let change_due = super::clock::now_ms() >= NEXT_CHANGE.load(Ordering::SeqCst);
-    // A confirmation (`?done=…`, after signing out say) is for one visitor: not cached.
-    let confirmation = req
-        .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|p| p.starts_with("done=")));
-    if req.method() != Method::GET || !cacheable(path) || change_due || confirmation {
+    if req.method() != Method::GET || !cacheable(path) || change_due {
         return next.run(req).await;
     }
     // A page that carries a visitor's CSRF token (a form) is theirs alone.
@@ -189,7 +193,10 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
         .map(|p| p.csrf_shown.clone())
         .unwrap_or_default();
     let lang = Lang::from_request(req.headers(), path.starts_with("/api/"));
-    let mut key = key(lang, path, req.uri().query());
+    let Some(mut key) = key(lang, path, req.uri().query()) else {
+        metrics::counter!("keng_page_cache_total", "result" => "bypass").increment(1);
+        return next.run(req).await;
+    };
     if app.config.base_url_from_request {
         // Links are made from the request's Host: one entry per host.
         key.push('|');
@@ -341,12 +348,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unknown_query_parameters_do_not_make_new_keys() {
-        let a = key(Lang::Vi, "/tin", Some("page=2&z=1"));
-        let b = key(Lang::Vi, "/tin", Some("z=2&page=2&utm_source=x"));
-        assert_eq!(a, b);
+    fn only_declared_parameters_make_keys_and_others_bypass() {
+        crate::capabilities::install();
+        let a = key(Lang::Vi, "/tin", Some("page=2&utm_source=zalo"));
+        let b = key(Lang::Vi, "/tin", Some("fbclid=x&page=2"));
+        assert_eq!(a, b, "sharing parameters are left out");
+        assert!(a.is_some());
         assert_eq!(
-            key(Lang::Vi, "/tin", Some("z=1")),
+            key(Lang::Vi, "/tin", Some("name=beta")),
+            None,
+            "undeclared: bypass"
+        );
+        assert_eq!(key(Lang::Vi, "/tin", Some("page=2&name=b")), None);
+        assert_eq!(
+            key(Lang::Vi, "/tin", Some("utm_campaign=tet")),
             key(Lang::Vi, "/tin", None)
         );
         assert_ne!(a, key(Lang::En, "/tin", Some("page=2")));

@@ -149,6 +149,9 @@ pub struct Description {
     pub menu_rank: u8,
     pub nav: &'static [NavEntry],
     pub cache_paths: &'static [CachePath],
+    /// The query parameters its cacheable pages read (`category`, `page`…): part of the
+    /// page cache's key; any other parameter is ignored there.
+    pub cache_params: &'static [&'static str],
     /// Entities whose changes can alter a public page or feed.
     pub public_entities: &'static [&'static str],
 }
@@ -182,6 +185,13 @@ pub fn cacheable(path: &str) -> bool {
     descriptions()
         .flat_map(|c| c.cache_paths)
         .any(|p| p.matches(path))
+}
+
+/// Is `name` a query parameter some cacheable page reads?
+pub fn is_cache_param(name: &str) -> bool {
+    descriptions()
+        .flat_map(|c| c.cache_params)
+        .any(|p| *p == name)
 }
 
 /// Does a change of `entity` alter what the public sees?

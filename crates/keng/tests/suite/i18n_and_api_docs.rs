@@ -211,8 +211,17 @@ async fn the_openapi_document_covers_every_api_route_and_validates() {
         .collect::<Vec<_>>()
         .join("\n");
 
+    // Routes are registered with their whole path, one `.route(` each, so that this scan
+    // and the security table's see every one.
+    for forbidden in [".nest(", ".nest_service(", ".route_service("] {
+        assert!(
+            !src.contains(forbidden),
+            "a capability registers routes with {forbidden}: write each route in full with .route(path, get(..).post(..))"
+        );
+    }
     let path_re = regex::Regex::new(r#"^\s*"(/api/v1[^"]*)""#).unwrap();
     let mut n = 0;
+    let catch_all = regex::Regex::new(r"(^|[^\w])(any|on)\(").unwrap();
     for chunk in src.split(".route(").skip(1) {
         let Some(c) = path_re.captures(chunk) else {
             continue;
@@ -231,6 +240,11 @@ async fn the_openapi_document_covers_every_api_route_and_validates() {
             })
             .map_or(chunk.len(), |(i, _)| i);
         let handlers = &chunk[c.get(0).map_or(0, |m| m.end())..end];
+        assert!(
+            !catch_all.is_match(handlers),
+            "{}: give each method its own handler (get(..).post(..)) so the documentation check sees it",
+            &c[1]
+        );
         for (needle, method) in [
             ("get(", "get"),
             ("post(", "post"),

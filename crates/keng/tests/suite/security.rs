@@ -460,6 +460,7 @@ fn no_state_changing_route_escapes_the_table() {
     let src_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
     let path_re = regex::Regex::new(r#"^\s*"([^"]+)""#).unwrap();
     let mut declared = Vec::new();
+    let catch_all = regex::Regex::new(r"(^|[^\w])(any|on)\(").unwrap();
     for entry in walk(std::path::Path::new(src_dir)) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
         // Each `.route(` call up to the next one: its path, then its method handlers.
@@ -468,7 +469,24 @@ fn no_state_changing_route_escapes_the_table() {
                 continue;
             };
             let path = c[1].to_string();
-            let handlers = &chunk[c.get(0).map_or(0, |m| m.end())..];
+            // The route call's own arguments: up to its closing parenthesis.
+            let mut depth = 1;
+            let end = chunk
+                .char_indices()
+                .find(|&(_, ch)| {
+                    match ch {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(chunk.len(), |(i, _)| i);
+            let handlers = &chunk[c.get(0).map_or(0, |m| m.end())..end];
+            assert!(
+                !catch_all.is_match(handlers),
+                "{path}: give each method its own handler (post(..), put(..)) so this table sees it"
+            );
             for (needle, method) in [
                 ("post(", "POST"),
                 ("put(", "PUT"),

@@ -63,6 +63,28 @@ async fn schema(db: &Db) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
     (cols, idx)
 }
 
+/// Both migration folders hold the same files (by name), whatever the test database.
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let names = |dir: &str| -> BTreeSet<String> {
+        std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect()
+    };
+    let (lite, pg) = (names("sqlite"), names("postgres"));
+    assert!(lite.len() >= 7, "{lite:?}");
+    assert_eq!(lite, pg, "a migration exists for one backend only");
+    for n in &lite {
+        let version = n.split('_').next().unwrap_or("");
+        assert!(
+            version.len() == 14 && version.chars().all(|c| c.is_ascii_digit()),
+            "{n}: migrations are named <yyyymmddhhmmss>_<capability>_<what>.sql"
+        );
+    }
+}
+
 #[tokio::test]
 async fn migrations_describe_the_same_schema_on_both_backends() {
     let Some(pg) = backends()
