@@ -51,6 +51,9 @@ fn bulletin(v: &serde_json::Value, n: usize) -> Bulletin {
         correction_note: None,
         withdrawn_at: None,
         withdrawal_reason: None,
+        review_note: None,
+        review_note_by: None,
+        review_note_at: None,
         created_at: 0,
         updated_at: 0,
     }

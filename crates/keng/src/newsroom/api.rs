@@ -132,10 +132,24 @@ pub async fn update(
     ))
 }
 
-/// A workflow step: submit, approve, publish (optionally scheduled), correct (note +
-/// content), withdraw (note = reason).
+/// A step of the workflow, as named in the path.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Documentation only: the handler takes the name and answers 404 to others.
+pub enum Step {
+    Submit,
+    Approve,
+    RequestChanges,
+    Publish,
+    Correct,
+    Withdraw,
+}
+
+/// A workflow step: submit, approve, request_changes (note = what to change; back to
+/// draft), publish (optionally scheduled), correct (note + content), withdraw (note =
+/// reason).
 #[utoipa::path(post, path = "/api/v1/bulletins/{id}/{action}", tag = "newsroom", request_body = ActionInput,
-    params(("id" = String, Path, description = "Bulletin id"), ("action" = String, Path, description = "submit, approve, publish, correct or withdraw")),
+    params(("id" = String, Path, description = "Bulletin id"), ("action" = Step, Path, description = "The step")),
     responses((status = 200, body = Bulletin), (status = 403, description = "Not allowed (four eyes included)"), (status = 404), (status = 409, description = "Not in the state this step needs"), (status = 422)),
     security(("bearer" = [])))]
 pub async fn act(

@@ -161,6 +161,7 @@ async fn editor(
     form: &EditorForm,
     errors: Vec<(String, String)>,
     correcting: bool,
+    done: Option<String>,
 ) -> AppResult<Html<String>> {
     let incidents = store::list_incidents(&app.db, 100).await?;
     let units = accounts::list_units(&app.db).await?;
@@ -187,13 +188,15 @@ async fn editor(
         ctx,
         "newsroom/editor.html",
         context! { action => action, form => form, errors => errors, incidents => incidents, units => units, speakers => speakers,
-        kinds => KINDS, audiences => AUDIENCES, categories => super::settings::of(&app.config).categories.clone(), correcting => correcting },
+        kinds => KINDS, audiences => AUDIENCES, categories => super::settings::of(&app.config).categories.clone(), correcting => correcting,
+        done => done },
     )
 }
 
 #[derive(Deserialize)]
 pub struct NewQuery {
     incident: Option<String>,
+    done: Option<String>,
 }
 
 pub async fn new_form(
@@ -202,19 +205,46 @@ pub async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
     staff(&ctx)?;
+    // Initial information on an incident starts from what was recorded about it.
+    let incident = match q
+        .incident
+        .as_deref()
+        .filter(|i| crate::platform::ids::is_id(i))
+    {
+        Some(i) => store::get_incident(&app.db, i).await?,
+        None => None,
+    };
+    let spokesperson = store::spokesperson_on_duty(&app.db, &app.config).await?;
     let form = EditorForm {
-        kind: if q.incident.is_some() {
+        kind: if incident.is_some() {
             "initial_information".into()
         } else {
             "press_release".into()
         },
         audience: "public".into(),
-        incident_id: q.incident.unwrap_or_default(),
+        incident_id: incident.as_ref().map(|i| i.id.clone()).unwrap_or_default(),
+        places: incident
+            .as_ref()
+            .and_then(|i| i.place.clone())
+            .unwrap_or_default(),
+        unit_id: incident
+            .as_ref()
+            .and_then(|i| i.unit_id.clone())
+            .unwrap_or_default(),
+        spokesperson_id: spokesperson.map(|u| u.id).unwrap_or_default(),
         ..Default::default()
     };
-    Ok(editor(&app, &ctx, "/newsroom", &form, Vec::new(), false)
-        .await?
-        .into_response())
+    Ok(editor(
+        &app,
+        &ctx,
+        "/newsroom",
+        &form,
+        Vec::new(),
+        false,
+        done_message(ctx.lang, q.done.as_deref()),
+    )
+    .await?
+    .into_response())
 }
 
 pub async fn create(
@@ -231,7 +261,7 @@ pub async fn create(
             let errors = field_errors(e, ctx.lang)?;
             Ok((
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                editor(&app, &ctx, "/newsroom", &f, errors, false).await?,
+                editor(&app, &ctx, "/newsroom", &f, errors, false, None).await?,
             )
                 .into_response())
         }
@@ -262,16 +292,48 @@ pub async fn view(
     };
     let can = |a: Action| ctx.can(a);
     // The same rules as the API (`rules`): four eyes, editing, corrections.
-    let may_approve = super::rules::approval(&app.db, &app.config, &user, &b)
+    let approval = super::rules::approval(&app.db, &app.config, &user, &b)
         .await
-        .is_ok();
-    let actions: Vec<&str> = match b.state {
-        BState::Draft => vec!["submit"],
-        BState::Submitted if may_approve => vec!["approve"],
-        BState::Approved if can(Action::PublishBulletin) => vec!["publish"],
-        BState::Published if can(Action::ApproveBulletin) => vec!["withdraw"],
+        .ok();
+    let actions: Vec<&str> = match (b.state, approval) {
+        (BState::Draft, _) => vec!["submit"],
+        (BState::Submitted, Some(super::rules::Approval::SecondPair)) => {
+            vec!["approve", "request_changes"]
+        }
+        (BState::Submitted, Some(super::rules::Approval::Emergency)) => vec!["approve"],
+        (BState::Approved, _) if can(Action::PublishBulletin) => vec!["publish"],
+        (BState::Published, _) if can(Action::ApproveBulletin) => vec!["withdraw"],
         _ => vec![],
     };
+    // Who may withdraw, for those who may not (a press officer who finds an error).
+    let withdraw_hint = b.state == BState::Published && !can(Action::ApproveBulletin);
+    let history: Vec<_> = crate::platform::audit::list(
+        &app.db,
+        &crate::platform::audit::AuditFilter {
+            entity: Some("bulletin".into()),
+            entity_id: Some(id.clone()),
+            limit: 200,
+            ..Default::default()
+        },
+    )
+    .await?
+    .into_iter()
+    .rev()
+    .map(|e| {
+        let after: serde_json::Value = e
+            .after_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let note = match e.action.as_str() {
+            "bulletin.changes_requested" => after["review_note"].as_str().map(str::to_string),
+            "bulletin.withdrawn" => after["withdrawal_reason"].as_str().map(str::to_string),
+            "bulletin.corrected" => after["correction_note"].as_str().map(str::to_string),
+            _ => None,
+        };
+        context! { at => e.at, who => e.actor_name, action => e.action, note => note }
+    })
+    .collect();
     let editable = matches!(
         b.state,
         BState::Draft | BState::Submitted | BState::Approved
@@ -285,6 +347,7 @@ pub async fn view(
         context! {
             b => b.clone(), versions => versions, incident => incident, actions => actions, editable => editable, correctable => correctable,
             author => name_of(&b.author_id), approver => name_of(&b.approved_by), publisher => name_of(&b.published_by),
+            reviewer => name_of(&b.review_note_by), withdraw_hint => withdraw_hint, history => history,
             now => now_ms(), done => done_message(ctx.lang, q.done.as_deref()), log => log, agencies => agencies, attachments => attachments,
         },
     )?
@@ -311,6 +374,7 @@ pub async fn edit_form(
         &EditorForm::of(&b),
         Vec::new(),
         correcting,
+        None,
     )
     .await?
     .into_response())
@@ -327,7 +391,16 @@ pub async fn update(
         Ok(_) => Ok(Redirect::to(&format!("/newsroom/b/{id}?done=bulletin_saved")).into_response()),
         Err(e) => {
             let errors = field_errors(e, ctx.lang)?;
-            let html = editor(&app, &ctx, &format!("/newsroom/b/{id}"), &f, errors, false).await?;
+            let html = editor(
+                &app,
+                &ctx,
+                &format!("/newsroom/b/{id}"),
+                &f,
+                errors,
+                false,
+                None,
+            )
+            .await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
@@ -368,6 +441,7 @@ pub async fn correct(
                 &f,
                 errors,
                 true,
+                None,
             )
             .await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
@@ -392,7 +466,7 @@ pub async fn step(
     let user = staff(&ctx)?.clone();
     if !matches!(
         action.as_str(),
-        "submit" | "approve" | "publish" | "withdraw"
+        "submit" | "approve" | "request_changes" | "publish" | "withdraw"
     ) {
         return Err(AppError::NotFound);
     }
@@ -506,7 +580,11 @@ pub async fn incident_create(
         public_concern: f.public_concern.is_some(),
     };
     match store::create_incident(&app.db, &app.config, &ctx.origin(), &user, &input).await {
-        Ok(i) => Ok(Redirect::to(&format!("/newsroom/new?incident={}", i.id)).into_response()),
+        Ok(i) => Ok(Redirect::to(&format!(
+            "/newsroom/new?incident={}&done=incident_saved",
+            i.id
+        ))
+        .into_response()),
         Err(e) => {
             let errors = field_errors(e, ctx.lang)?;
             let units = accounts::list_units(&app.db).await?;

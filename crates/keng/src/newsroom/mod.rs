@@ -171,6 +171,7 @@ static DESCRIPTION: Description = Description {
         CachePath::Exact("/api/v1/bulletins"),
         CachePath::Prefix("/api/v1/bulletins/"),
     ],
+    cache_params: &["category", "unit", "from", "to", "page"],
     public_entities: &["bulletin", "incident"],
 };
 
@@ -199,7 +200,7 @@ pub fn live(app: &AppState) -> AppResult<&Live> {
     components(schemas(
         model::Bulletin, model::Incident, model::State, model::Version,
         store::BulletinInput, store::ActionInput, store::IncidentInput,
-        search::Hit, subscriptions::WebhookRequest, subscriptions::WebhookCreated,
+        search::Hit, subscriptions::WebhookRequest, subscriptions::WebhookCreated, api::Step,
     )),
     tags((name = "newsroom", description = "Bulletins (ninjs for readers) and their publication workflow")),
 )]

@@ -97,6 +97,11 @@ pub struct Bulletin {
     pub correction_note: Option<String>,
     pub withdrawn_at: Option<i64>,
     pub withdrawal_reason: Option<String>,
+    /// The approver's last request for changes (cleared when it is submitted again; every
+    /// request stays in the history).
+    pub review_note: Option<String>,
+    pub review_note_by: Option<String>,
+    pub review_note_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -147,6 +152,9 @@ impl Bulletin {
             correction_note: r.opt_str("correction_note")?,
             withdrawn_at: r.opt_i64("withdrawn_at")?,
             withdrawal_reason: r.opt_str("withdrawal_reason")?,
+            review_note: r.opt_str("review_note")?,
+            review_note_by: r.opt_str("review_note_by")?,
+            review_note_at: r.opt_i64("review_note_at")?,
             created_at: r.i64("created_at")?,
             updated_at: r.i64("updated_at")?,
         })

@@ -161,9 +161,14 @@ async fn render_detail(app: AppState, ctx: Ctx, id: String, template: &str) -> A
             .map(|u| u.name)
             .collect()
     };
+    // Whom the press may call: the bulletin's spokesperson, or the one on duty.
     let spokesperson = match &b.spokesperson_id {
         Some(sid) => accounts::get_user(&app.db, sid).await?,
         None => None,
+    };
+    let spokesperson = match spokesperson {
+        Some(s) => Some(s),
+        None => store::spokesperson_on_duty(&app.db, &app.config).await?,
     };
     let base = ctx.base_url.clone();
     let attachments = if s == Seen::Tombstone {

@@ -22,6 +22,9 @@ pub struct Settings {
     /// Corrections of published bulletins are made only by those who may approve
     /// (leader, spokesperson), not by press officers alone. Off by default.
     pub corrections_need_approval: bool,
+    /// The username of the spokesperson on duty: named on bulletins that name no other
+    /// (their contact is on the public page). Empty: the first active spokesperson.
+    pub spokesperson_on_duty: String,
 }
 
 impl Default for Settings {
@@ -31,6 +34,7 @@ impl Default for Settings {
             allow_emergency_self_approval: false,
             digest_hour: 17,
             corrections_need_approval: false,
+            spokesperson_on_duty: String::new(),
         }
     }
 }

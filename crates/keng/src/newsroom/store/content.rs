@@ -136,12 +136,18 @@ pub(super) async fn check(db: &Db, cfg: &Config, input: &BulletinInput) -> AppRe
             unit_ids.push(u.to_string());
         }
     }
-    let spokesperson_id = input
+    let named = input
         .spokesperson_id
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string);
+    // A bulletin always names whom the press may call: the spokesperson on duty unless
+    // another is named.
+    let spokesperson_id = match named {
+        Some(s) => Some(s),
+        None => spokesperson_on_duty(db, cfg).await?.map(|u| u.id),
+    };
     if let Some(s) = &spokesperson_id {
         let ok = is_id(s)
             && accounts::get_user(db, s)
@@ -331,4 +337,28 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// The spokesperson on duty (`[newsroom] spokesperson_on_duty`, else the first active
+/// spokesperson by username), if there is one.
+pub async fn spokesperson_on_duty(db: &Db, cfg: &Config) -> AppResult<Option<User>> {
+    let configured = &crate::newsroom::settings::of(cfg).spokesperson_on_duty;
+    if !configured.is_empty() {
+        if let Some(u) = accounts::user_by_username(db, configured).await? {
+            if u.status == crate::accounts::model::Status::Active {
+                return Ok(Some(u));
+            }
+        }
+    }
+    Ok(accounts::list_users(
+        db,
+        &accounts::UserFilter {
+            role: Some(Role::Spokesperson),
+            status: Some(crate::accounts::model::Status::Active),
+            agency_id: None,
+        },
+    )
+    .await?
+    .into_iter()
+    .next())
 }

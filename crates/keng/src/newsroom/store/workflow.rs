@@ -13,7 +13,17 @@ pub struct ActionInput {
     pub content: Option<BulletinInput>,
 }
 
-/// Runs `action` (submit, approve, publish, correct, withdraw) for `user`.
+/// The workflow's steps, as the API and the desk name them.
+pub const ACTIONS: [&str; 6] = [
+    "submit",
+    "approve",
+    "request_changes",
+    "publish",
+    "correct",
+    "withdraw",
+];
+
+/// Runs `action` (one of [`ACTIONS`]) for `user`.
 pub async fn act(
     db: &Db,
     cfg: &Config,
@@ -42,7 +52,8 @@ pub async fn act(
             }
             need(before.state, State::Draft)?;
             tx.execute(
-                "UPDATE bulletins SET state = 'submitted', submitted_by = $1, updated_at = $2 WHERE id = $3",
+                "UPDATE bulletins SET state = 'submitted', submitted_by = $1, updated_at = $2,
+                   review_note = NULL, review_note_by = NULL, review_note_at = NULL WHERE id = $3",
                 args![&user.id, now, id],
             )
             .await?;
@@ -62,6 +73,22 @@ pub async fn act(
             } else {
                 "bulletin.approved"
             }
+        }
+        "request_changes" => {
+            // Who may approve it may send it back, with what to change; not its author.
+            if rules::approval(db, cfg, user, &before).await? != rules::Approval::SecondPair {
+                return Err(AppError::Forbidden("err.four_eyes"));
+            }
+            let Some(comment) = note.clone() else {
+                return Err(AppError::invalid("note", "err.comment_required"));
+            };
+            tx.execute(
+                "UPDATE bulletins SET state = 'draft', review_note = $1, review_note_by = $2, review_note_at = $3,
+                   updated_at = $3 WHERE id = $4",
+                args![&comment, &user.id, now, id],
+            )
+            .await?;
+            "bulletin.changes_requested"
         }
         "publish" => {
             if !allowed(&actor, Action::PublishBulletin, &Owner::None) {
