@@ -80,6 +80,25 @@ impl Agency {
     }
 }
 
+/// A text as one line: canonical Vietnamese, every run of whitespace one space.
+fn one_line(value: &str) -> String {
+    keng_text::canonical(&value.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The message for a text over `max` characters (each names its limit).
+fn too_long(max: usize) -> &'static str {
+    match max {
+        40 => "err.too_long_40",
+        80 => "err.too_long_80",
+        120 => "err.too_long_120",
+        200 => "err.too_long_200",
+        300 => "err.too_long_300",
+        1000 => "err.too_long_1000",
+        2000 => "err.too_long_2000",
+        _ => "err.too_long",
+    }
+}
+
 /// Collects field errors; `finish` turns them into one 422.
 #[derive(Default)]
 pub struct Check(Vec<(String, &'static str)>);
@@ -98,26 +117,33 @@ impl Check {
     }
 
     /// A required single-line text, canonical Vietnamese, at most `max` characters.
+    /// Line breaks, tabs and runs of spaces (a pasted paragraph) become one space.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
-        let v = keng_text::canonical(value.trim());
+        let v = one_line(value);
         if v.is_empty() {
             self.fail(field, "err.required");
-        } else if v.chars().count() > max || v.chars().any(|c| c.is_control()) {
-            self.fail(field, "err.too_long");
+        } else {
+            self.limits(field, &v, max);
         }
         v
     }
 
-    /// An optional single-line text.
+    /// An optional single-line text (as [`Check::text`]).
     pub fn opt_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-        let v = keng_text::canonical(value.unwrap_or("").trim());
+        let v = one_line(value.unwrap_or(""));
         if v.is_empty() {
             return None;
         }
-        if v.chars().count() > max || v.chars().any(|c| c.is_control()) {
-            self.fail(field, "err.too_long");
-        }
+        self.limits(field, &v, max);
         Some(v)
+    }
+
+    fn limits(&mut self, field: &str, v: &str, max: usize) {
+        if v.chars().count() > max {
+            self.fail(field, too_long(max));
+        } else if v.chars().any(char::is_control) {
+            self.fail(field, "err.control_chars");
+        }
     }
 
     /// A code: 2–32 of A–Z, 0–9, '-' and '_' (uppercased).
@@ -193,7 +219,9 @@ impl Check {
 
     pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) -> String {
         let v = value.trim().to_string();
-        if !allowed.contains(&v.as_str()) {
+        if v.is_empty() {
+            self.fail(field, "err.choose");
+        } else if !allowed.contains(&v.as_str()) {
             self.fail(field, "err.choice");
         }
         v

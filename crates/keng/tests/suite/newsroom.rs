@@ -1562,3 +1562,62 @@ async fn request_changes_and_the_other_workflow_gaps() {
         );
     }
 }
+
+/// Forms say what is wrong and how to fix it: a line break in the summary is joined,
+/// not refused; an over-long title names its limit (which the form shows before); an
+/// unchosen category asks for a choice; each message names its field.
+#[tokio::test]
+async fn form_messages_name_the_field_and_the_fix() {
+    let s = Server::start(&common::Backend::Sqlite).await;
+    let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+    let mut body = draft("Tin có tóm tắt nhiều dòng");
+    body["summary"] = json!("Dòng thứ nhất của tóm tắt,\r\n  dòng thứ hai\tcó tab.");
+    let (st, b) = officer.post("/api/v1/bulletins", &body).await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    assert_eq!(
+        b["summary"], "Dòng thứ nhất của tóm tắt, dòng thứ hai có tab.",
+        "whitespace is joined"
+    );
+    let mut long = draft(&"Tiêu đề rất dài ".repeat(30));
+    long["category"] = json!("");
+    let (st, p) = officer.post("/api/v1/bulletins", &long).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = |field: &str| {
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .map(|e| e["message"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(message("title"), "Dài quá 300 ký tự; hãy rút gọn.");
+    assert_eq!(message("category"), "Hãy chọn một mục trong danh sách.");
+    // The form shows the limits before they are hit.
+    let desk = s.browser();
+    desk.login("tuyentruyen", DEMO_PASSWORD).await;
+    let (_, html) = desk.text("/newsroom/new").await;
+    assert!(html.contains(r#"id="f-title" name="title" type="text" value="" maxlength="300""#));
+    assert!(html.contains(r#"maxlength="1000""#) && html.contains("Tối đa 300 ký tự."));
+    // On the page, the error names the field.
+    let r = desk
+        .submit(
+            "/newsroom/new",
+            "/newsroom",
+            &[
+                ("kind", "press_release"),
+                ("category", ""),
+                ("title", "x"),
+                ("summary", "y"),
+                ("body", "z"),
+                ("audience", "public"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Lĩnh vực</a>: Hãy chọn một mục trong danh sách."),
+        "{html}"
+    );
+}
