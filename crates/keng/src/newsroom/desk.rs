@@ -292,19 +292,8 @@ pub async fn view(
     };
     let can = |a: Action| ctx.can(a);
     // The same rules as the API (`rules`): four eyes, editing, corrections.
-    let approval = super::rules::approval(&app.db, &app.config, &user, &b)
-        .await
-        .ok();
-    let actions: Vec<&str> = match (b.state, approval) {
-        (BState::Draft, _) => vec!["submit"],
-        (BState::Submitted, Some(super::rules::Approval::SecondPair)) => {
-            vec!["approve", "request_changes"]
-        }
-        (BState::Submitted, Some(super::rules::Approval::Emergency)) => vec!["approve"],
-        (BState::Approved, _) if can(Action::PublishBulletin) => vec!["publish"],
-        (BState::Published, _) if can(Action::ApproveBulletin) => vec!["withdraw"],
-        _ => vec![],
-    };
+    // The same rule as the API's `actions` (`rules::next_steps`).
+    let actions = super::rules::next_steps(&app.db, &app.config, &user, &b).await?;
     // Who may withdraw, for those who may not (a press officer who finds an error).
     let withdraw_hint = b.state == BState::Published && !can(Action::ApproveBulletin);
     let history: Vec<_> = crate::platform::audit::list(
@@ -504,40 +493,21 @@ pub async fn diff(
     staff(&ctx)?;
     let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
     let versions = store::versions(&app.db, &id).await?;
-    let to = q.to.unwrap_or(b.version);
-    let from = q.from.unwrap_or(to - 1);
-    let pick = |n: i64| {
-        versions
+    let (a, z) = super::diff::pick(&versions, b.version, q.from, q.to)?;
+    let d = super::diff::between(a, z);
+    let parts = |changes: &[super::diff::Change]| -> Vec<(String, String)> {
+        changes
             .iter()
-            .find(|v| v.version == n)
-            .ok_or(AppError::BadRequest {
-                key: "err.no_version",
-                detail: Some(n.to_string()),
-            })
-    };
-    let (a, z) = (pick(from)?, pick(to)?);
-    let parts = |old: &str, new: &str| -> Vec<(String, String)> {
-        similar::TextDiff::from_words(old, new)
-            .iter_all_changes()
-            .map(|c| {
-                let tag = match c.tag() {
-                    similar::ChangeTag::Delete => "del",
-                    similar::ChangeTag::Insert => "ins",
-                    similar::ChangeTag::Equal => "eq",
-                };
-                (tag.to_string(), c.value().to_string())
-            })
+            .map(|c| (c.op.to_string(), c.text.clone()))
             .collect()
     };
-    let plain = super::sanitize::plain;
     Ok(page(
         &app,
         &ctx,
         "newsroom/diff.html",
         context! {
             b => b, from => a, to => z, versions => versions,
-            title => parts(&a.title, &z.title), summary => parts(&a.summary, &z.summary),
-            body => parts(&plain(&a.body_html), &plain(&z.body_html)),
+            title => parts(&d.title), summary => parts(&d.summary), body => parts(&d.body),
         },
     )?
     .into_response())

@@ -7,6 +7,8 @@ pub mod api;
 pub mod attachments;
 pub mod demo;
 pub mod desk;
+pub mod desk_api;
+pub mod diff;
 pub mod distribution;
 pub mod feeds;
 pub mod home_panel;
@@ -196,11 +198,13 @@ pub fn live(app: &AppState) -> AppResult<&Live> {
         api::list, api::get, api::create, api::update, api::act,
         api::incidents, api::create_incident, stream::stream, api::search,
         attachments::upload, subscriptions::api_set_webhook,
+        desk_api::list, desk_api::get, desk_api::versions, desk_api::version_diff,
     ),
     components(schemas(
         model::Bulletin, model::Incident, model::State, model::Version,
         store::BulletinInput, store::ActionInput, store::IncidentInput,
         search::Hit, subscriptions::WebhookRequest, subscriptions::WebhookCreated, api::Step,
+        desk_api::DeskItem, diff::VersionDiff, diff::Change,
     )),
     tags((name = "newsroom", description = "Bulletins (ninjs for readers) and their publication workflow")),
 )]
@@ -232,6 +236,16 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/incidents",
             get(api::incidents).post(api::create_incident),
+        )
+        .route("/api/v1/desk/bulletins", get(desk_api::list))
+        .route("/api/v1/desk/bulletins/{id}", get(desk_api::get))
+        .route(
+            "/api/v1/desk/bulletins/{id}/versions",
+            get(desk_api::versions),
+        )
+        .route(
+            "/api/v1/desk/bulletins/{id}/diff",
+            get(desk_api::version_diff),
         )
         .route("/api/v1/stream", get(stream::stream))
         .route("/api/v1/search", get(api::search))

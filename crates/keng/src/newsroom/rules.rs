@@ -139,3 +139,27 @@ pub fn correction_keeps_release(
         Err(AppError::Invalid(fields))
     }
 }
+
+/// The workflow steps `user` may take on `b` now, in the order the desk offers them
+/// (the desk page's buttons and the API's `actions`): submit a draft; approve or send
+/// back a submitted one (four eyes; one's own only in an emergency, and then not sent
+/// back); publish an approved one; withdraw a published one.
+pub async fn next_steps(
+    db: &Db,
+    cfg: &Config,
+    user: &User,
+    b: &Bulletin,
+) -> AppResult<Vec<&'static str>> {
+    let can = |a: Action| allowed(&user.actor(), a, &Owner::None);
+    Ok(match b.state {
+        State::Draft if may_edit(db, user, b).await? => vec!["submit"],
+        State::Submitted => match approval(db, cfg, user, b).await {
+            Ok(Approval::SecondPair) => vec!["approve", "request_changes"],
+            Ok(Approval::Emergency) => vec!["approve"],
+            Err(_) => vec![],
+        },
+        State::Approved if can(Action::PublishBulletin) => vec!["publish"],
+        State::Published if can(Action::ApproveBulletin) => vec!["withdraw"],
+        _ => vec![],
+    })
+}

@@ -1621,3 +1621,88 @@ async fn form_messages_name_the_field_and_the_fix() {
         "{html}"
     );
 }
+
+/// The desk through the API: drafts readable by staff, what awaits the caller's
+/// decision, the steps the caller may take (the desk page's rule), versions and their
+/// differences; not for journalists or the public.
+#[tokio::test]
+async fn the_desk_is_readable_through_the_api() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let (_, b) = officer
+            .post("/api/v1/bulletins", &draft("Tin trên bàn biên tập"))
+            .await;
+        let id = b["id"].as_str().unwrap().to_string();
+        let (st, item) = officer.get(&format!("/api/v1/desk/bulletins/{id}")).await;
+        assert_eq!(st, StatusCode::OK, "{item}");
+        assert_eq!(item["bulletin"]["state"], "draft");
+        assert_eq!(item["actions"], json!(["submit"]));
+        let (st, drafts) = leader.get("/api/v1/desk/bulletins?state=draft").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(drafts
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["bulletin"]["id"] == id.as_str()));
+        // A second version, then submitted: it awaits the leader, not its author.
+        let mut edited = draft("Tin trên bàn biên tập");
+        edited["summary"] = json!("Tóm tắt đã sửa sau khi rà soát.");
+        let (st, _) = officer
+            .send(Method::PUT, &format!("/api/v1/bulletins/{id}"), &edited)
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        officer
+            .post(&format!("/api/v1/bulletins/{id}/submit"), &json!({}))
+            .await;
+        let (_, mine) = leader.get("/api/v1/desk/bulletins?awaiting_me=true").await;
+        let it = mine
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["bulletin"]["id"] == id.as_str())
+            .expect("awaits the leader");
+        assert_eq!(it["actions"], json!(["approve", "request_changes"]));
+        let (_, theirs) = officer.get("/api/v1/desk/bulletins?awaiting_me=true").await;
+        assert!(
+            !theirs
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["bulletin"]["id"] == id.as_str()),
+            "not the author's decision"
+        );
+        let (st, versions) = leader
+            .get(&format!("/api/v1/desk/bulletins/{id}/versions"))
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(versions.as_array().unwrap().len(), 2);
+        let (st, d) = leader
+            .get(&format!("/api/v1/desk/bulletins/{id}/diff"))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{d}");
+        assert!(d["summary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["op"] == "ins" && c["text"].as_str().unwrap().contains("sửa")));
+        let (st, _) = leader
+            .get(&format!("/api/v1/desk/bulletins/{id}/diff?from=7&to=9"))
+            .await;
+        assert_eq!(st, StatusCode::BAD_REQUEST);
+        let (st, _) = leader.get("/api/v1/desk/bulletins?state=gossip").await;
+        assert_eq!(st, StatusCode::BAD_REQUEST);
+        let (st, _) = leader
+            .get("/api/v1/desk/bulletins/00000000-0000-7000-8000-000000000000")
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let journalist = s.api(Some(&s.token_for("pv.ttxvn").await));
+        let (st, _) = journalist
+            .get(&format!("/api/v1/desk/bulletins/{id}"))
+            .await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (st, _) = s.api(None).get("/api/v1/desk/bulletins").await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+    }
+}
