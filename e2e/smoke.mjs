@@ -69,6 +69,12 @@ try {
   const box = await first.boundingBox();
   if (!box || box.y > 500) fail('the items to approve are below the first screen of a phone');
   if (await leader.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) fail('the home page is wider than a phone screen');
+  // The staff menu folds into one line on a phone and opens on demand.
+  if (await leader.locator('.menu-wide').isVisible()) fail('the full menu takes the phone screen');
+  const menuBox = await leader.locator('.menu-phone summary').boundingBox();
+  if (!menuBox || menuBox.height > 60) fail('the folded menu is not one line');
+  await leader.click('.menu-phone summary');
+  if (!(await leader.locator('.menu-phone a[href="/newsroom"]').isVisible())) fail('the folded menu does not open');
   await leader.screenshot({ path: `${out}/home-leader-phone.png`, fullPage: true });
 
   if (errors.length) fail(`script errors: ${errors.join(' | ')}`);
