@@ -8,8 +8,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
-#[openapi(info(
-    title = "Kẻng API",
+#[openapi(servers((url = "/", description = "This server")), info(
+    title = "Keng API",
     description = "The JSON API of Kẻng, a provincial police department's platform for the press and the public. Errors are RFC 9457 problem+json in the request's language (Accept-Language: vi or en)."
 ))]
 struct Common;

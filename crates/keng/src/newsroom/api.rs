@@ -43,7 +43,7 @@ pub struct BulletinsParams {
 /// get press-only and embargoed items (with `embargoedUntil`); withdrawn items they had
 /// seen come back as `canceled`.
 #[utoipa::path(get, path = "/api/v1/bulletins", tag = "newsroom", params(BulletinsParams),
-    responses((status = 200, description = "ninjs documents", body = [serde_json::Value]), (status = 400)))]
+    responses((status = 200, description = "ninjs documents", body = [super::ninjs::NinjsDoc]), (status = 400)))]
 pub async fn list(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -77,7 +77,7 @@ pub async fn list(
 /// One bulletin as a ninjs 3.x document.
 #[utoipa::path(get, path = "/api/v1/bulletins/{id}", tag = "newsroom",
     params(("id" = String, Path, description = "Bulletin id")),
-    responses((status = 200, description = "a ninjs document", body = serde_json::Value), (status = 404)))]
+    responses((status = 200, description = "a ninjs document", body = super::ninjs::NinjsDoc), (status = 404)))]
 pub async fn get(
     State(app): State<AppState>,
     ctx: Ctx,

@@ -45,7 +45,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, m)| *m)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Attachment {
     pub id: String,
     pub bulletin_id: String,
@@ -180,10 +180,21 @@ pub struct UploadQuery {
 }
 
 /// Adds files to a bulletin (staff who may edit it; before or after publication).
+/// The upload form, as the OpenAPI document describes it (the handler streams it).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// PNG, JPEG, GIF, WebP or PDF, 10 MB at most (repeat the part for several files).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// A caption for the files (at most 300 characters).
+    caption: Option<String>,
+}
+
 #[utoipa::path(post, path = "/api/v1/bulletins/{id}/attachments", tag = "newsroom",
     params(("id" = String, Path, description = "Bulletin id")),
-    request_body(content = String, content_type = "multipart/form-data", description = "`file` (repeatable; PNG, JPEG, GIF, WebP or PDF, 10 MB each) and an optional `caption`"),
-    responses((status = 201, description = "The bulletin's attachments"), (status = 403), (status = 404), (status = 413), (status = 422, description = "Not an accepted type (read from the content)")),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "`file` (repeatable; PNG, JPEG, GIF, WebP or PDF, 10 MB each) and an optional `caption`"),
+    responses((status = 201, description = "The bulletin's attachments", body = [Attachment]), (status = 403), (status = 404), (status = 413), (status = 422, description = "Not an accepted type (read from the content)")),
     security(("bearer" = [])))]
 pub async fn upload(
     State(app): State<AppState>,

@@ -205,6 +205,8 @@ pub fn live(app: &AppState) -> AppResult<&Live> {
         store::BulletinInput, store::ActionInput, store::IncidentInput,
         search::Hit, subscriptions::WebhookRequest, subscriptions::WebhookCreated, api::Step,
         desk_api::DeskItem, diff::VersionDiff, diff::Change,
+        attachments::Attachment, attachments::UploadForm,
+        ninjs::NinjsDoc, ninjs::NinjsText, ninjs::NinjsContent, ninjs::NinjsSubject, ninjs::NinjsName,
     )),
     tags((name = "newsroom", description = "Bulletins (ninjs for readers) and their publication workflow")),
 )]

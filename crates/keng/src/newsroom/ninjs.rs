@@ -67,3 +67,66 @@ pub fn document(b: &Bulletin, seen: Seen, base_url: &str, site: &str) -> Value {
     }
     doc
 }
+
+/// The shape of the documents above, for the OpenAPI document (so that generated
+/// clients get types, not `{}`); tests validate the documents themselves against the
+/// IPTC ninjs 3.x JSON schema.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Ninjs)]
+#[allow(dead_code)]
+pub struct NinjsDoc {
+    /// The bulletin's public address.
+    uri: String,
+    /// Always "text".
+    r#type: String,
+    /// keng-initial_information, keng-press_release or keng-case_update.
+    profile: String,
+    version: String,
+    first_created: String,
+    version_created: String,
+    language: String,
+    /// usable, withheld (not yet released) or canceled (withdrawn).
+    pub_status: String,
+    /// Present while the reader sees it before its embargo lifts.
+    embargoed_until: Option<String>,
+    /// A correction's or a withdrawal's note.
+    ed_note: Option<String>,
+    copyright_holder: String,
+    headlines: Vec<NinjsText>,
+    descriptions: Option<Vec<NinjsContent>>,
+    bodies: Option<Vec<NinjsContent>>,
+    subjects: Option<Vec<NinjsSubject>>,
+    places: Option<Vec<NinjsName>>,
+    genres: Option<Vec<NinjsName>>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct NinjsText {
+    role: String,
+    value: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct NinjsContent {
+    role: String,
+    content_type: String,
+    value: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct NinjsSubject {
+    name: String,
+    rel: String,
+    uri: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct NinjsName {
+    name: String,
+}

@@ -163,7 +163,7 @@ pub struct StreamQuery {
 /// The live stream (accredited journalists and staff).
 #[utoipa::path(get, path = "/api/v1/stream", tag = "newsroom",
     params(("since" = Option<i64>, Query, description = "Resume after this id (or send Last-Event-ID)")),
-    responses((status = 200, description = "text/event-stream of ninjs documents"), (status = 401), (status = 403)),
+    responses((status = 200, description = "Server-Sent Events: each event a ninjs document (id = the event log's position)", content_type = "text/event-stream", body = String), (status = 401), (status = 403)),
     security(("bearer" = [])))]
 pub async fn stream(
     State(app): State<AppState>,

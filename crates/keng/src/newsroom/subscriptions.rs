@@ -77,11 +77,31 @@ async fn render(
         ),
         _ => (None, Vec::new()),
     };
+    // The latest items this journalist may read, embargoed and press-only ones marked.
+    let viewer = super::visibility::Viewer::of(&ctx.actor());
+    let now = now_ms();
+    let cards: Vec<_> = super::store::list(
+        &app.db,
+        viewer,
+        &super::store::ListFilter {
+            limit: 8,
+            ..Default::default()
+        },
+        false,
+    )
+    .await?
+    .into_iter()
+    .map(|b| {
+        let s = super::visibility::seen(&b, viewer, now);
+        super::public::card(b, s)
+    })
+    .collect();
     let html = page(
         app,
         ctx,
         "newsroom/press.html",
         context! {
+            cards => cards,
             sub => sub, modes => MODES, units => accounts::list_units(&app.db).await?, categories => super::settings::of(&app.config).categories.clone(), has_feed => has_feed,
             feed_url => shown.feed_url, agency => agency, can_webhook => can_webhook, endpoint => endpoint,
             webhook_secret => shown.webhook_secret, log => log, done => done, agencies => agency.clone().into_iter().collect::<Vec<_>>(),
@@ -218,23 +238,43 @@ pub async fn press_feed(
         .into_response())
 }
 
-#[derive(Deserialize)]
+/// The email subscription form.
 pub struct SubscriptionForm {
-    #[serde(default)]
     mode: String,
-    /// Categories, repeated (category=a&category=b) or comma-separated.
-    #[serde(default)]
+    /// Categories: the checkboxes (repeated `categories=`), or comma-separated.
     categories: String,
     /// One unit id, or empty for all units.
-    #[serde(default)]
     unit_id: String,
+}
+
+impl SubscriptionForm {
+    /// Reads the form, keeping every `categories` value (axum's `Form` keeps one).
+    fn parse(body: &[u8]) -> SubscriptionForm {
+        let mut f = SubscriptionForm {
+            mode: String::new(),
+            categories: String::new(),
+            unit_id: String::new(),
+        };
+        let mut cats = Vec::new();
+        for (k, v) in url::form_urlencoded::parse(body) {
+            match k.as_ref() {
+                "mode" => f.mode = v.into_owned(),
+                "categories" => cats.push(v.into_owned()),
+                "unit_id" => f.unit_id = v.into_owned(),
+                _ => {}
+            }
+        }
+        f.categories = cats.join(",");
+        f
+    }
 }
 
 pub async fn set_subscription(
     State(app): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<SubscriptionForm>,
+    axum::extract::RawForm(body): axum::extract::RawForm,
 ) -> AppResult<Response> {
+    let f = SubscriptionForm::parse(&body);
     ctx.require(Action::ReadPressOnly, &Owner::None)?;
     let user = ctx.user()?.clone();
     if !MODES.contains(&f.mode.as_str()) {

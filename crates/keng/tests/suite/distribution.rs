@@ -153,8 +153,11 @@ async fn a_bulletin_reaches_every_press_channel_and_so_do_its_correction_and_wit
             .replace("&#x2f;", "/")
             .replace("&#x2b;", "+")
             .replace("&#x3d;", "=");
-        let secret =
-            shown_once(&html, r"<code>(whsec_[A-Za-z0-9+/=]+)</code>").expect("secret shown once");
+        let secret = shown_once(
+            &html,
+            r#"<code id="webhook-secret">(whsec_[A-Za-z0-9+/=]+)</code>"#,
+        )
+        .expect("secret shown once");
         // The journalist subscribes to instant email and takes a personal feed.
         let j = s.browser();
         j.login("pv.ttxvn", DEMO_PASSWORD).await;
@@ -171,8 +174,8 @@ async fn a_bulletin_reaches_every_press_channel_and_so_do_its_correction_and_wit
         let r = j.submit("/press", "/press/feed-token", &[]).await;
         // minijinja escapes '/' in HTML text.
         let html = r.text().await.unwrap().replace("&#x2f;", "/");
-        let feed_url =
-            shown_once(&html, r"<code>(http[^<]+\.atom)</code>").expect("feed URL shown once");
+        let feed_url = shown_once(&html, r#"<code id="feed-url">(http[^<]+\.atom)</code>"#)
+            .expect("feed URL shown once");
         let feed_path = feed_url
             .split_once("/feeds/")
             .map(|(_, p)| format!("/feeds/{p}"))
@@ -914,4 +917,56 @@ async fn an_agency_without_an_accredited_editor_gets_no_embargoed_items() {
             "withheld shown on the delivery log: {log}"
         );
     }
+}
+
+/// The journalist's page: the latest items they may read (press-only and embargoed ones
+/// marked), categories chosen by name (several at once), a link to where API tokens are
+/// made, and a copy button beside the one-time feed address.
+#[tokio::test]
+async fn the_journalists_page_lists_items_and_speaks_names() {
+    let s = Server::start(&common::Backend::Sqlite).await;
+    let b = s.browser();
+    b.login("pv.ttxvn", DEMO_PASSWORD).await;
+    let (st, html) = b.text("/press").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        html.contains("Kế hoạch ra quân cao điểm") && html.contains("class=\"badge press\""),
+        "press-only items are listed and marked"
+    );
+    assert!(
+        html.contains("class=\"badge embargo\""),
+        "embargoed items are marked"
+    );
+    assert!(html.contains("href=\"/profile#h-tokens\""));
+    assert!(
+        html.contains(r#"name="categories" value="an_toan_giao_thong""#)
+            && html.contains("An toàn giao thông"),
+        "categories by name"
+    );
+    assert!(!html.contains("Mã lĩnh vực"));
+    let r = b
+        .submit(
+            "/press",
+            "/press/subscription",
+            &[
+                ("mode", "digest"),
+                ("categories", "an_toan_giao_thong"),
+                ("categories", "lua_dao_cong_nghe_cao"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.text("/press").await;
+    for c in ["an_toan_giao_thong", "lua_dao_cong_nghe_cao"] {
+        assert!(
+            html.contains(&format!(r#"name="categories" value="{c}" checked"#)),
+            "{c} kept"
+        );
+    }
+    let r = b.submit("/press", "/press/feed-token", &[]).await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"<code id="feed-url">"#) && html.contains(r#"data-copy="feed-url""#));
+    assert!(html.contains(r#"<script src="/static/copy.js" defer></script>"#));
+    let js = reqwest::get(s.url("/static/copy.js")).await.unwrap();
+    assert_eq!(js.status(), StatusCode::OK);
 }
