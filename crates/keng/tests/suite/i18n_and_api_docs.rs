@@ -278,3 +278,55 @@ async fn the_openapi_document_covers_every_api_route_and_validates() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A client generated from the OpenAPI document by a maintained generator
+/// (openapi-python-client, installed by scripts/test-deps) runs the publish journey:
+/// create, find in the approval queue, approve, publish, upload, read as the public
+/// (`e2e/generated_client_journey.py`).
+#[tokio::test]
+async fn a_generated_client_runs_the_publish_journey() {
+    let s = common::Server::start(&common::Backend::Sqlite).await;
+    let doc = reqwest::get(s.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let dir = common::temp_dir("client");
+    std::fs::write(dir.join("openapi.json"), doc).unwrap();
+    let gen = std::process::Command::new("openapi-python-client")
+        .args(["generate", "--meta", "none", "--path"])
+        .arg(dir.join("openapi.json"))
+        .arg("--output-path")
+        .arg(dir.join("keng_client"))
+        .output()
+        .expect("openapi-python-client runs (install it with scripts/test-deps)");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&gen.stdout),
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    assert!(gen.status.success(), "the generator failed:\n{said}");
+    assert!(
+        !said.to_lowercase().contains("warning"),
+        "the generator warned:\n{said}"
+    );
+    let officer = s.token_for("tuyentruyen").await;
+    let leader = s.token_for("giamdoc").await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../e2e/generated_client_journey.py");
+    let run = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&s.base)
+        .arg(officer)
+        .arg(leader)
+        .arg(&dir)
+        .output()
+        .expect("python3 runs");
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(run.status.success() && out.contains("client: ok"), "{out}");
+}
