@@ -49,6 +49,9 @@ pub struct Config {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hotline {
     pub label: String,
+    /// The label in English (the Vietnamese one is shown when empty).
+    #[serde(default)]
+    pub label_en: String,
     /// Digits, spaces, dots and a leading + (dialled as its digits).
     pub number: String,
 }
@@ -65,13 +68,18 @@ impl Hotline {
 
 fn national_hotlines() -> Vec<Hotline> {
     [
-        ("Cảnh sát (báo tin tội phạm, an ninh trật tự)", "113"),
-        ("Cứu hoả, cứu nạn, cứu hộ", "114"),
-        ("Cấp cứu y tế", "115"),
+        (
+            "Cảnh sát (báo tin tội phạm, an ninh trật tự)",
+            "Police (crime, public order)",
+            "113",
+        ),
+        ("Cứu hoả, cứu nạn, cứu hộ", "Fire and rescue", "114"),
+        ("Cấp cứu y tế", "Ambulance", "115"),
     ]
     .into_iter()
-    .map(|(label, number)| Hotline {
+    .map(|(label, label_en, number)| Hotline {
         label: label.into(),
+        label_en: label_en.into(),
         number: number.into(),
     })
     .collect()
