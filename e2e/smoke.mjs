@@ -77,6 +77,29 @@ try {
   if (!(await leader.locator('.menu-phone a[href="/newsroom"]').isVisible())) fail('the folded menu does not open');
   await leader.screenshot({ path: `${out}/home-leader-phone.png`, fullPage: true });
 
+  // The leader's desk on the phone: the approval queue before the clocks, lists as cards,
+  // no sideways scrolling; the leader sends the officer's draft back with a comment and
+  // approves the demo's pending initial information.
+  await leader.goto(`${base}/newsroom`);
+  const firstSection = await leader.locator('main h2').first().textContent();
+  if (!firstSection.includes('Chờ duyệt')) fail(`the leader's desk starts with "${firstSection}"`);
+  if (await leader.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) fail('the desk is wider than a phone screen');
+  const rowDisplay = await leader.evaluate(() => {
+    const tr = document.querySelector('table.stack tbody tr');
+    return tr ? getComputedStyle(tr).display : 'none';
+  });
+  if (rowDisplay !== 'block') fail(`desk lists are tables on a phone (rows: ${rowDisplay})`);
+  await leader.screenshot({ path: `${out}/desk-leader-phone.png`, fullPage: true });
+  await Promise.all([leader.waitForNavigation(), leader.click('a:has-text("giả mạo tin nhắn thông báo trúng thưởng")')]);
+  await leader.fill('#f-review', 'Bổ sung số đường dây nóng của công an xã.');
+  await Promise.all([leader.waitForNavigation(), leader.click('form[action$="/do/request_changes"] button')]);
+  if (!(await leader.textContent('main')).includes('Bổ sung số đường dây nóng')) fail('the comment is not on the bulletin');
+  await leader.goto(`${base}/newsroom`);
+  await Promise.all([leader.waitForNavigation(), leader.click('a:has-text("vụ tai nạn giao thông liên hoàn")')]);
+  await Promise.all([leader.waitForNavigation(), leader.click('form[action$="/do/approve"] button')]);
+  if (!(await leader.textContent('main')).includes('Đã duyệt')) fail('the approval did not go through');
+  await leader.screenshot({ path: `${out}/approved-phone.png`, fullPage: true });
+
   if (errors.length) fail(`script errors: ${errors.join(' | ')}`);
   console.log('e2e: ok');
 } finally {

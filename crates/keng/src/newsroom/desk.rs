@@ -65,7 +65,8 @@ pub async fn dashboard(
         &ctx,
         "newsroom/desk.html",
         context! { clocks => clocks, by_state => by_state, now => now, done => done_message(ctx.lang, q.done.as_deref()),
-                   can_draft => ctx.can(Action::DraftBulletin) || ctx.user.as_ref().is_some_and(|u| u.role == Role::UnitOfficer) },
+                   can_draft => ctx.can(Action::DraftBulletin) || ctx.user.as_ref().is_some_and(|u| u.role == Role::UnitOfficer),
+                   approver => ctx.can(Action::ApproveBulletin) },
     )?
     .into_response())
 }
