@@ -4,6 +4,22 @@
 // form, and screenshots to look at under target/e2e/.
 //   node e2e/smoke.mjs http://127.0.0.1:PORT OUT_DIR
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// axe-core, run inside each page checked (through the DevTools protocol, so the
+// site's CSP does not block it): no serious or critical violation allowed.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function accessible(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) {
+    const what = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    fail(`axe-core on ${name}: ${what.join(' | ')}`);
+  }
+  console.log(`e2e: axe-core on ${name}: ${result.violations.length} minor or moderate, none serious`);
+}
 
 const [base, out] = process.argv.slice(2);
 const fail = (msg) => { console.error(`e2e: ${msg}`); process.exit(1); };
@@ -21,6 +37,7 @@ try {
   await page.goto(`${base}/`);
   if ((await page.getAttribute('html', 'lang')) !== 'vi') fail('the home page is not in Vietnamese');
   await page.screenshot({ path: `${out}/home.png`, fullPage: true });
+  await accessible(page, 'the public home');
 
   await page.goto(`${base}/login`);
   await page.fill('#f-username', 'tuyentruyen');
@@ -41,6 +58,7 @@ try {
 
   await page.goto(`${base}/newsroom`);
   await page.screenshot({ path: `${out}/desk.png`, fullPage: true });
+  await accessible(page, 'the desk');
 
   const phone = await browser.newPage({ viewport: { width: 390, height: 800 } });
   phone.on('pageerror', (e) => errors.push(String(e)));
@@ -50,6 +68,7 @@ try {
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
   if (overflow) fail('the public list is wider than a phone screen');
   await phone.screenshot({ path: `${out}/news-phone.png`, fullPage: true });
+  await accessible(phone, 'the news on a phone');
 
   // The leader on a phone at night: what awaits their approval is the first thing on
   // the home page (the press officer's draft submitted above is there).
@@ -90,6 +109,7 @@ try {
   });
   if (rowDisplay !== 'block') fail(`desk lists are tables on a phone (rows: ${rowDisplay})`);
   await leader.screenshot({ path: `${out}/desk-leader-phone.png`, fullPage: true });
+  await accessible(leader, "the leader's desk on a phone");
   await Promise.all([leader.waitForNavigation(), leader.click('a:has-text("giả mạo tin nhắn thông báo trúng thưởng")')]);
   await leader.fill('#f-review', 'Bổ sung số đường dây nóng của công an xã.');
   await Promise.all([leader.waitForNavigation(), leader.click('form[action$="/do/request_changes"] button')]);
