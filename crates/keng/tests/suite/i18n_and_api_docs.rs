@@ -48,21 +48,10 @@ fn every_key_used_exists() {
     }
     // Keys in Rust code: "err.x", "done.x", "nav.x", "field.x".
     let code_re = regex::Regex::new(r#""((?:err|done|nav|field)\.[a-z0-9_]+)""#).unwrap();
-    fn walk(d: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out)
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p)
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(
-        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
-        &mut files,
-    );
+    let files = common::rust_files(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    )));
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for c in code_re.captures_iter(&text) {
@@ -76,11 +65,10 @@ fn every_key_used_exists() {
     let action_re =
         regex::Regex::new(r#""((?:user|unit|agency|token|session|bulletin|incident|feed_token|subscription|webhook)\.[a-z_]+)""#)
             .unwrap();
-    let mut files = Vec::new();
-    walk(
-        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
-        &mut files,
-    );
+    let files = common::rust_files(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    )));
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for c in action_re.captures_iter(&text) {
@@ -178,17 +166,6 @@ async fn the_openapi_document_covers_every_api_route_and_validates() {
     // Every /api/v1 route any capability declares is documented with its method: the
     // sources of every capability in the binary's list (a new capability is scanned
     // the day it is listed).
-    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                rust_files(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    let mut files = Vec::new();
     let names: Vec<&str> = keng::capabilities::all()
         .iter()
         .map(|c| c.describe().name)
@@ -197,14 +174,16 @@ async fn the_openapi_document_covers_every_api_route_and_validates() {
         names.contains(&"newsroom") && names.contains(&"accounts"),
         "{names:?}"
     );
-    for name in &names {
-        rust_files(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("src")
-                .join(name),
-            &mut files,
-        );
-    }
+    let files: Vec<_> = names
+        .iter()
+        .flat_map(|name| {
+            common::rust_files(
+                &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("src")
+                    .join(name),
+            )
+        })
+        .collect();
     let src = files
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
@@ -219,46 +198,18 @@ async fn the_openapi_document_covers_every_api_route_and_validates() {
             "a capability registers routes with {forbidden}: write each route in full with .route(path, get(..).post(..))"
         );
     }
-    let path_re = regex::Regex::new(r#"^\s*"(/api/v1[^"]*)""#).unwrap();
     let mut n = 0;
-    let catch_all = regex::Regex::new(r"(^|[^\w])(any|on)\(").unwrap();
-    for chunk in src.split(".route(").skip(1) {
-        let Some(c) = path_re.captures(chunk) else {
+    for call in common::route_calls(&src) {
+        if !call.path.starts_with("/api/v1") {
             continue;
-        };
-        // The route call's own arguments: up to its closing parenthesis.
-        let mut depth = 1;
-        let end = chunk
-            .char_indices()
-            .find(|&(_, ch)| {
-                match ch {
-                    '(' => depth += 1,
-                    ')' => depth -= 1,
-                    _ => {}
-                }
-                depth == 0
-            })
-            .map_or(chunk.len(), |(i, _)| i);
-        let handlers = &chunk[c.get(0).map_or(0, |m| m.end())..end];
-        assert!(
-            !catch_all.is_match(handlers),
-            "{}: give each method its own handler (get(..).post(..)) so the documentation check sees it",
-            &c[1]
-        );
-        for (needle, method) in [
-            ("get(", "get"),
-            ("post(", "post"),
-            ("put(", "put"),
-            ("delete(", "delete"),
-        ] {
-            if handlers.contains(needle) {
-                n += 1;
-                assert!(
-                    doc["paths"][&c[1]][method].is_object(),
-                    "{method} {} is not in the OpenAPI document",
-                    &c[1]
-                );
-            }
+        }
+        for method in call.methods {
+            n += 1;
+            assert!(
+                doc["paths"][&call.path][method].is_object(),
+                "{method} {} is not in the OpenAPI document",
+                call.path
+            );
         }
     }
     assert!(n >= 24, "found only {n} API routes");

@@ -458,44 +458,12 @@ fn table() -> Vec<Route> {
 #[test]
 fn no_state_changing_route_escapes_the_table() {
     let src_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-    let path_re = regex::Regex::new(r#"^\s*"([^"]+)""#).unwrap();
     let mut declared = Vec::new();
-    let catch_all = regex::Regex::new(r"(^|[^\w])(any|on)\(").unwrap();
-    for entry in walk(std::path::Path::new(src_dir)) {
+    for entry in common::rust_files(std::path::Path::new(src_dir)) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();
-        // Each `.route(` call up to the next one: its path, then its method handlers.
-        for chunk in text.split(".route(").skip(1) {
-            let Some(c) = path_re.captures(chunk) else {
-                continue;
-            };
-            let path = c[1].to_string();
-            // The route call's own arguments: up to its closing parenthesis.
-            let mut depth = 1;
-            let end = chunk
-                .char_indices()
-                .find(|&(_, ch)| {
-                    match ch {
-                        '(' => depth += 1,
-                        ')' => depth -= 1,
-                        _ => {}
-                    }
-                    depth == 0
-                })
-                .map_or(chunk.len(), |(i, _)| i);
-            let handlers = &chunk[c.get(0).map_or(0, |m| m.end())..end];
-            assert!(
-                !catch_all.is_match(handlers),
-                "{path}: give each method its own handler (post(..), put(..)) so this table sees it"
-            );
-            for (needle, method) in [
-                ("post(", "POST"),
-                ("put(", "PUT"),
-                ("delete(", "DELETE"),
-                ("patch(", "PATCH"),
-            ] {
-                if handlers.contains(needle) {
-                    declared.push((method.to_string(), path.clone()));
-                }
+        for call in common::route_calls(&text) {
+            for method in call.methods.iter().filter(|m| **m != "get") {
+                declared.push((method.to_ascii_uppercase(), call.path.clone()));
             }
         }
     }
@@ -518,21 +486,6 @@ fn no_state_changing_route_escapes_the_table() {
             d.1
         );
     }
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 async fn session(s: &Server, user: &str) -> (Browser, String) {
