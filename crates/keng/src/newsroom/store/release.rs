@@ -61,7 +61,6 @@ pub async fn release_due(db: &Db) -> AppResult<usize> {
         let b = load_tx(&mut tx, &id).await?;
         if release_in(&mut tx, &b, now).await? {
             released += 1;
-            let b = load_tx(&mut tx, &id).await?;
             recount_first_information(&mut tx, &b).await?;
         }
         tx.commit().await?;

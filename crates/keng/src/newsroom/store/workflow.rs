@@ -176,8 +176,8 @@ pub async fn act(
     }
     if event == "bulletin.published" {
         if release_in(&mut tx, &after, now).await? {
-            let released = load_tx(&mut tx, id).await?;
-            recount_first_information(&mut tx, &released).await?;
+            // The count reads the release times just written, in this transaction.
+            recount_first_information(&mut tx, &after).await?;
         }
         for t in [after.press_time(), after.public_time()]
             .into_iter()
