@@ -42,7 +42,8 @@ impl Modify for BearerAuth {
 /// (400), an unknown or revoked token (401), a body too large (413), a body that is not
 /// JSON where JSON is expected (415), a JSON body of the wrong shape (422), too many
 /// requests (429); operations with path parameters may answer 404, and those that need
-/// a signed-in user 403.
+/// a signed-in user 403. Every error answer, common or the operation's own, carries the
+/// `Problem` schema.
 struct CommonErrors;
 
 impl Modify for CommonErrors {
@@ -104,6 +105,20 @@ impl Modify for CommonErrors {
                     .responses
                     .entry(code.to_string())
                     .or_insert_with(|| answer(what));
+            }
+            // The operation's own error answers (a 404, a 409 …) are problem documents
+            // too: give those declared with a description only the schema.
+            for (code, response) in op.responses.responses.iter_mut() {
+                if let RefOr::T(r) = response {
+                    if (code.starts_with('4') || code.starts_with('5')) && r.content.is_empty() {
+                        r.content.insert(
+                            "application/problem+json".to_string(),
+                            ContentBuilder::new()
+                                .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                                .build(),
+                        );
+                    }
+                }
             }
         };
         for (path, item) in openapi.paths.paths.iter_mut() {

@@ -1,7 +1,7 @@
 //! The UI in a real browser: `e2e/smoke.mjs` (playwright-core driving Debian's Chromium)
-//! against a real server — sign-in, the editor, the desk, the public list on a phone-sized
-//! screen — with no script errors. `scripts/test-deps` installs Chromium and the npm
-//! package; screenshots land in target/e2e/ for people to look at.
+//! against a real server — the newsroom's walk in Vietnamese and in English, at desktop
+//! and phone widths, with axe-core on each page and no script errors. `scripts/test-deps`
+//! installs Chromium and the npm packages; screenshots land in target/e2e/ (CI keeps them).
 
 use crate::common;
 
@@ -37,4 +37,25 @@ async fn a_press_officer_works_in_a_real_browser() {
         "browser test failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("e2e: ok"), "{stdout}");
+    for lang in ["vi", "en"] {
+        assert!(
+            stdout.contains(&format!("e2e: the walk in {lang} passed")),
+            "{stdout}"
+        );
+        for shot in [
+            "home",
+            "desk",
+            "news-phone",
+            "desk-leader-phone",
+            "approved-phone",
+        ] {
+            let png = root.join(format!("target/e2e/{lang}-{shot}.png"));
+            let bytes = std::fs::read(&png).unwrap_or_default();
+            assert!(
+                bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000,
+                "no screenshot {}",
+                png.display()
+            );
+        }
+    }
 }

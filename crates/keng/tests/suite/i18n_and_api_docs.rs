@@ -214,6 +214,24 @@ async fn the_openapi_document_covers_every_api_route_and_validates() {
     }
     assert!(n >= 24, "found only {n} API routes");
 
+    // Every error answer of every operation says it is a problem document.
+    let mut errors = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (code, answer) in op["responses"].as_object().into_iter().flatten() {
+                if code.starts_with('4') || code.starts_with('5') {
+                    errors += 1;
+                    assert_eq!(
+                        answer["content"]["application/problem+json"]["schema"]["$ref"],
+                        "#/components/schemas/Problem",
+                        "{method} {path} answers {code} without the problem schema"
+                    );
+                }
+            }
+        }
+    }
+    assert!(errors > 100, "only {errors} error answers documented");
+
     // A real validator (openapi-spec-validator, installed by scripts/test-deps).
     let path = common::temp_dir("openapi").join("openapi.json");
     std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
