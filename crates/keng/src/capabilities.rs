@@ -8,7 +8,11 @@ use crate::platform::capability::{self, Capability};
 use crate::platform::config::Config;
 
 /// Every capability, dependencies first.
-pub static ALL: &[&dyn Capability] = &[&crate::accounts::Accounts, &crate::newsroom::Newsroom];
+pub static ALL: &[&dyn Capability] = &[
+    &crate::accounts::Accounts,
+    &crate::newsroom::Newsroom,
+    &crate::press_desk::PressDesk,
+];
 
 /// Every capability.
 pub fn all() -> &'static [&'static dyn Capability] {

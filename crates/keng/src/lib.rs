@@ -28,6 +28,7 @@ pub mod demo;
 pub mod newsroom;
 pub mod openapi;
 pub mod platform;
+pub mod press_desk;
 pub mod server;
 
 #[cfg(test)]

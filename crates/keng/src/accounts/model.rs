@@ -108,6 +108,11 @@ impl Check {
         self.0.push((field.to_string(), key));
     }
 
+    /// Whether a field already failed.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| f == field)
+    }
+
     pub fn finish(self) -> Result<(), AppError> {
         if self.0.is_empty() {
             Ok(())
@@ -144,6 +149,43 @@ impl Check {
         } else if v.chars().any(char::is_control) {
             self.fail(field, "err.control_chars");
         }
+    }
+
+    /// A text of paragraphs (questions, an answer): line breaks kept (CRLF becomes LF),
+    /// tabs and runs of spaces inside a line become one space, more than one empty line
+    /// in a row becomes one; canonical Vietnamese; at most `max` characters. Empty is
+    /// None, or `err.required` when `required`.
+    pub fn paragraphs(
+        &mut self,
+        field: &str,
+        value: &str,
+        max: usize,
+        required: bool,
+    ) -> Option<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for line in value.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
+            let l = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            if l.is_empty() && lines.last().is_none_or(|p| p.is_empty()) {
+                continue;
+            }
+            lines.push(l);
+        }
+        while lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        let v = keng_text::canonical(&lines.join("\n"));
+        if v.is_empty() {
+            if required {
+                self.fail(field, "err.required");
+            }
+            return None;
+        }
+        if v.chars().count() > max {
+            self.fail(field, too_long(max));
+        } else if v.chars().any(|c| c.is_control() && c != '\n') {
+            self.fail(field, "err.control_chars");
+        }
+        Some(v)
     }
 
     /// A code: 2–32 of A–Z, 0–9, '-' and '_' (uppercased).

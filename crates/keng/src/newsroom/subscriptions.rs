@@ -96,11 +96,19 @@ async fn render(
         super::public::card(b, s)
     })
     .collect();
+    // The other capabilities' parts of this page (requests, permits, invitations).
+    let mut panels = Vec::new();
+    for c in crate::platform::capability::in_menu_order() {
+        if let Some(p) = c.press_panel(app, ctx).await? {
+            panels.push(context! { template => p.template, vars => p.vars });
+        }
+    }
     let html = page(
         app,
         ctx,
         "newsroom/press.html",
         context! {
+            panels => panels,
             cards => cards,
             sub => sub, modes => MODES, units => accounts::list_units(&app.db).await?, categories => super::settings::of(&app.config).categories.clone(), has_feed => has_feed,
             feed_url => shown.feed_url, agency => agency, can_webhook => can_webhook, endpoint => endpoint,

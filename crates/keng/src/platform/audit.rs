@@ -71,6 +71,27 @@ pub async fn record_change(
     .await
 }
 
+/// Records that someone read a record the law or the matrix asks to be watched (a press
+/// request read by staff): an audit entry with no event, since nothing changed.
+pub async fn record_view(db: &Db, origin: &Origin, entity: &str, entity_id: &str) -> DbResult<()> {
+    db.execute(
+        "INSERT INTO audit_log (id, at, actor_id, actor_name, ip, action, entity, entity_id, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)",
+        args![
+            new_id(),
+            super::clock::now_ms(),
+            origin.actor_id.clone(),
+            origin.actor_name.clone(),
+            origin.ip.clone(),
+            format!("{entity}.viewed"),
+            entity,
+            entity_id
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: String,

@@ -91,6 +91,15 @@ pub trait Capability: Send + Sync + 'static {
         Box::pin(async { Ok(None) })
     }
 
+    /// Its part of the journalist's page (`/press`, the one place a reporter sees their
+    /// feed, requests, permits and invitations), if it has one for the user of `ctx`.
+    fn press_panel<'a>(
+        &'a self,
+        _app: &'a AppState,
+        _ctx: &'a Ctx,
+    ) -> BoxFuture<'a, AppResult<Option<HomePanel>>> {
+        Box::pin(async { Ok(None) })
+    }
     /// Called once when the node starts shutting down, before in-flight requests end
     /// (close what never ends by itself, such as live streams).
     fn shutting_down(&self, _app: &AppState) {}

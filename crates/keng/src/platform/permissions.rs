@@ -116,6 +116,15 @@ pub enum Owner {
     Unit(Vec<String>),
     /// A press agency.
     Agency(String),
+    /// A record with several owners: the person who made it, their agency (which its
+    /// editors answer for) and the unit in charge of it (with its ancestors). Its maker
+    /// owns it, so do the officers of the unit in charge, and the agency's editors — not
+    /// the agency's other journalists.
+    Record {
+        user: Option<String>,
+        agency: Option<String>,
+        unit: Vec<String>,
+    },
 }
 
 /// The actor as the matrix sees them.
@@ -148,6 +157,14 @@ impl Actor {
                 .as_ref()
                 .is_some_and(|mine| path.iter().any(|u| u == mine)),
             Owner::Agency(a) => self.agency_id.as_deref() == Some(a.as_str()),
+            Owner::Record { user, agency, unit } => {
+                (user.is_some() && self.user_id == *user)
+                    || self
+                        .unit_id
+                        .as_ref()
+                        .is_some_and(|mine| unit.iter().any(|u| u == mine))
+                    || (self.is_editor && agency.is_some() && self.agency_id == *agency)
+            }
         }
     }
 }
@@ -405,6 +422,58 @@ mod tests {
             ViewPressRequest,
             &Owner::Agency("agency-a".into())
         ));
+    }
+
+    /// A press request belongs to the journalist who made it, their agency's editors and
+    /// the unit it is assigned to (and the units above it).
+    #[test]
+    fn a_press_request_is_seen_by_its_owners_only() {
+        let request = |user: &str, agency: &str, unit: &[&str]| Owner::Record {
+            user: Some(user.into()),
+            agency: Some(agency.into()),
+            unit: unit.iter().map(|u| u.to_string()).collect(),
+        };
+        let mine = request("user-journalist", "agency-a", &[]);
+        let colleague = request("colleague", "agency-a", &[]);
+        let assigned_a = request("other", "agency-b", &["unit-commune-a", "unit-province"]);
+        let assigned_b = request("other", "agency-b", &["unit-commune-b", "unit-province"]);
+        let journalist = actor(Role::Journalist);
+        let mut editor = actor(Role::Journalist);
+        editor.user_id = Some("editor".into());
+        editor.is_editor = true;
+        let officer = actor(Role::UnitOfficer);
+        let mut province = actor(Role::UnitOfficer);
+        province.unit_id = Some("unit-province".into());
+        for (who, owner, want) in [
+            (&journalist, &mine, true),
+            (&journalist, &colleague, false),
+            (&editor, &mine, true),
+            (&editor, &colleague, true),
+            (&editor, &assigned_a, false),
+            (&officer, &assigned_a, true),
+            (&officer, &assigned_b, false),
+            (&officer, &mine, false),
+            (&province, &assigned_b, true),
+        ] {
+            assert_eq!(
+                allowed(who, ViewPressRequest, owner),
+                want,
+                "{who:?} {owner:?}"
+            );
+        }
+        assert!(allowed(&officer, ReceiveFieldWork, &assigned_a));
+        assert!(!allowed(&officer, ReceiveFieldWork, &assigned_b));
+        assert!(!allowed(&journalist, ReceiveFieldWork, &mine));
+        assert!(!allowed(&Actor::public(), ViewPressRequest, &mine));
+        // A record nobody made is owned by no user.
+        let orphan = Owner::Record {
+            user: None,
+            agency: None,
+            unit: vec![],
+        };
+        let mut anonymous = actor(Role::Journalist);
+        anonymous.user_id = None;
+        assert!(!allowed(&anonymous, ViewPressRequest, &orphan));
     }
 
     #[test]

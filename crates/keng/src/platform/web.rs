@@ -66,6 +66,10 @@ impl Templates {
         env.add_filter("dt", |ms: Option<i64>| {
             ms.map(clock::format_datetime).unwrap_or_default()
         });
+        // The value of a datetime-local input, in Vietnam time.
+        env.add_filter("input_dt", |ms: Option<i64>| {
+            ms.map(clock::input_datetime).unwrap_or_default()
+        });
         env.add_filter("date", |ms: Option<i64>| {
             ms.map(clock::format_date).unwrap_or_default()
         });

@@ -12,6 +12,7 @@ mod distribution;
 mod i18n_and_api_docs;
 mod journey;
 mod newsroom;
+mod press_desk;
 mod search;
 mod security;
 mod storage;

@@ -442,6 +442,56 @@ fn table() -> Vec<Route> {
             good: J(r#"{}"#),
             bad: J(r#"{"publish_at":[]}"#),
         },
+        // press desk ({request} is a journalist's submitted request)
+        Route {
+            method: "POST",
+            pattern: "/press/requests",
+            kind: Form,
+            allowed: "pv.ttxvn",
+            wrong: Some("tuyentruyen"),
+            good: F(&[("kind", "information"), ("topic", "x"), ("questions", "y")]),
+            bad: F(&[
+                ("kind", "party"),
+                ("wished_from", "hôm qua"),
+                ("unit_id", "../x"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/press/requests/{request}/do/{step}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.baothanhhoa"),
+            good: F(&[]),
+            bad: F(&[("unit_id", "../../etc"), ("assignee_id", "x")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/requests",
+            kind: Json,
+            allowed: "pv.ttxvn",
+            wrong: Some("tuyentruyen"),
+            good: J(r#"{"kind":"information","topic":"x","questions":"y"}"#),
+            bad: J(r#"{"kind":1}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/requests/{request}/do/{step}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.baothanhhoa"),
+            good: J(r#"{}"#),
+            bad: J(r#"{"unit_id":5}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/nguoi-phat-ngon/{user_id}/sua",
+            kind: Form,
+            allowed: "quantri",
+            wrong: Some("tuyentruyen"),
+            good: F(&[("scope", "x")]),
+            bad: F(&[("valid_until", "31/02/2026"), ("email", "not-an-email")]),
+        },
         Route {
             method: "POST",
             pattern: "/api/v1/incidents",
@@ -472,7 +522,11 @@ fn no_state_changing_route_escapes_the_table() {
         "found only {} state-changing routes",
         declared.len()
     );
-    let normalise = |p: &str| p.replace("{agency}", "{id}").replace("{bulletin}", "{id}");
+    let normalise = |p: &str| {
+        p.replace("{agency}", "{id}")
+            .replace("{bulletin}", "{id}")
+            .replace("{request}", "{id}")
+    };
 
     let covered: Vec<(String, String)> = table()
         .iter()
@@ -603,6 +657,16 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
             )
             .await;
 
+        let journalist = s.api(Some(&s.token_for("pv.ttxvn").await));
+        let (_, pr) = journalist
+            .post(
+                "/api/v1/requests",
+                &serde_json::json!({"kind": "information", "topic": "Yêu cầu thử", "questions": "?"}),
+            )
+            .await;
+        let request_id = pr["id"].as_str().expect("a press request").to_string();
+        let spokesperson = user_id(&api, "phatngon").await;
+
         for r in table() {
             let path = r
                 .pattern
@@ -616,7 +680,10 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 )
                 .replace("{agency}", &agency)
                 .replace("{bulletin}", &bulletin)
-                .replace("{action}", "approve");
+                .replace("{action}", "approve")
+                .replace("{request}", &request_id)
+                .replace("{step}", "assign")
+                .replace("{user_id}", &spokesperson);
 
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
 
@@ -755,6 +822,44 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
         let user_page = format!("/users/{some_user}");
         let agency_page = format!("/agencies/{some_agency}");
         let mut pages: Vec<&str> = newsroom_pages.iter().map(String::as_str).collect();
+        // The press desk: the demo's scheduled field visit and its permit.
+        let (_, scheduled) = api.get("/api/v1/requests?state=scheduled").await;
+        let request = scheduled[0]["id"]
+            .as_str()
+            .expect("a scheduled request")
+            .to_string();
+        let (_, item) = api.get(&format!("/api/v1/requests/{request}")).await;
+        let permit = item["permit"]["permit"]["id"]
+            .as_str()
+            .expect("a permit")
+            .to_string();
+        let token = item["permit"]["token"]
+            .as_str()
+            .expect("a token")
+            .to_string();
+        let spokesperson = user_id(&api, "phatngon").await;
+        let press_desk_pages = [
+            "/press-desk".to_string(),
+            "/press-desk?state=refused&kind=information&overdue=1&page=2".to_string(),
+            "/press-desk?state=bogus&unit_id=../x&page=-4".to_string(),
+            "/press/requests".to_string(),
+            "/press/requests/new".to_string(),
+            "/press/requests/new?kind=interview&unit_id=x".to_string(),
+            format!("/press/requests/{request}"),
+            "/press/requests/not-an-id".to_string(),
+            format!("/press/permits/{permit}"),
+            "/press/permits/not-an-id".to_string(),
+            format!("/xac-minh/{token}"),
+            "/xac-minh/%00%ff".to_string(),
+            "/nguoi-phat-ngon".to_string(),
+            format!("/nguoi-phat-ngon/{spokesperson}/sua"),
+            "/api/v1/requests".to_string(),
+            "/api/v1/requests?state=nope&limit=0".to_string(),
+            format!("/api/v1/requests/{request}"),
+            "/api/v1/press-units".to_string(),
+            "/api/v1/spokespersons".to_string(),
+        ];
+        pages.extend(press_desk_pages.iter().map(String::as_str));
 
         pages.extend([
             "/",

@@ -1,0 +1,322 @@
+//! The press desk's part of the demo province: the spokesperson's mandate, and
+//! journalists' requests in every state taken through the real workflow — a night
+//! patrol to film at a ward police unit (scheduled, with its permit), an information
+//! request refused on an Art. 38 ground, an interview with the spokesperson, answered,
+//! closed, withdrawn and waiting requests, and one past its time limit. Reads the demo
+//! accounts and units (loaded before).
+
+use crate::accounts::model::User;
+use crate::accounts::store as accounts;
+use crate::args;
+use crate::platform::audit::Origin;
+use crate::platform::clock::{input_datetime, now_ms};
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+
+use super::store::{self, RequestInput, StepInput};
+
+async fn who(db: &Db, username: &str) -> anyhow::Result<User> {
+    accounts::user_by_username(db, username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo: no account {username}"))
+}
+
+async fn unit(db: &Db, code: &str) -> anyhow::Result<String> {
+    Ok(db
+        .fetch_one("SELECT id FROM units WHERE code = $1", args![code])
+        .await?
+        .str("id")?)
+}
+
+fn origin(u: &User) -> Origin {
+    Origin {
+        actor_id: Some(u.id.clone()),
+        actor_name: u.username.clone(),
+        ip: None,
+    }
+}
+
+pub async fn load(db: &Db, config: &Config) -> anyhow::Result<()> {
+    let e = |e: crate::platform::errors::AppError| anyhow::anyhow!("press desk demo: {e}");
+    let now = now_ms();
+    let hour = 3_600_000;
+    let day = 24 * hour;
+    let spokesperson = who(db, "phatngon").await?;
+    let officer = who(db, "tuyentruyen").await?;
+    let ward = who(db, "capx.hacthanh").await?;
+    let ha = who(db, "pv.baothanhhoa").await?;
+    let vinh = who(db, "btv.ptth").await?;
+    let binh = who(db, "pv.ttxvn").await?;
+    let hacthanh = unit(db, "CAP-HACTHANH").await?;
+    let drugs = unit(db, "PC04").await?;
+    let traffic = unit(db, "PC08").await?;
+
+    db.execute(
+        "INSERT INTO spokesperson_mandates (user_id, scope, topics, unit_ids, phone, email, valid_until, updated_at) VALUES ($1, $2, $3, NULL, $4, $5, NULL, $6)",
+        args![
+            &spokesperson.id,
+            "Phát ngôn và cung cấp thông tin cho báo chí về mọi lĩnh vực công tác của Công an tỉnh (Quyết định uỷ quyền của Giám đốc Công an tỉnh)",
+            "An ninh, trật tự; an toàn giao thông; phòng, chống tội phạm và lừa đảo công nghệ cao",
+            "0237 3850 113",
+            "phatngon@demo.keng.example",
+            now
+        ],
+    )
+    .await?;
+
+    let ask = |kind: &str,
+               topic: &str,
+               questions: &str,
+               unit: Option<&String>,
+               from: Option<i64>,
+               until: Option<i64>| RequestInput {
+        kind: kind.into(),
+        topic: topic.into(),
+        questions: questions.into(),
+        wished_from: from.map(input_datetime),
+        wished_until: until.map(input_datetime),
+        unit_id: unit.cloned(),
+        ..Default::default()
+    };
+    let step = StepInput::default;
+
+    // A night patrol to film: assigned to the ward, scheduled by its chief: a permit.
+    let night = now + 2 * day + 13 * hour;
+    let patrol = store::create(db, config, &origin(&ha), &ha, &ask(
+        "field_work",
+        "Ghi hình ca tuần tra đêm của Công an phường Hạc Thành dịp cao điểm Tết",
+        "Đề nghị cho phóng viên và quay phim đi cùng tổ tuần tra đêm để thực hiện phóng sự về bảo đảm an ninh trật tự dịp Tết.\nĐoàn gồm 2 người, có giấy giới thiệu của Báo Thanh Hoá.",
+        Some(&hacthanh), Some(night), Some(night + 4 * hour),
+    )).await.map_err(e)?;
+    store::act(
+        db,
+        config,
+        &origin(&officer),
+        &officer,
+        &patrol.id,
+        "assign",
+        &StepInput {
+            unit_id: Some(hacthanh.clone()),
+            ..step()
+        },
+    )
+    .await
+    .map_err(e)?;
+    store::act(
+        db,
+        config,
+        &origin(&ward),
+        &ward,
+        &patrol.id,
+        "schedule",
+        &StepInput {
+            scheduled_from: Some(input_datetime(night)),
+            scheduled_until: Some(input_datetime(night + 4 * hour)),
+            place: Some("Trụ sở Công an phường Hạc Thành, 25 Trần Phú".into()),
+            ..step()
+        },
+    )
+    .await
+    .map_err(e)?;
+
+    // An information request about a drug case under investigation: refused on its ground.
+    let drug = store::create(db, config, &origin(&binh), &binh, &ask(
+        "information",
+        "Danh tính các đối tượng trong chuyên án ma tuý tháng 11",
+        "Đề nghị cung cấp họ tên, địa chỉ các đối tượng và số lượng ma tuý thu giữ trong chuyên án.",
+        Some(&drugs), None, None,
+    )).await.map_err(e)?;
+    store::act(db, config, &origin(&spokesperson), &spokesperson, &drug.id, "refuse", &StepInput {
+        ground: Some("under_investigation".into()),
+        note: Some("Vụ án đang trong giai đoạn điều tra; Công an tỉnh sẽ thông tin khi kết thúc điều tra theo quy định.".into()),
+        ..step()
+    }).await.map_err(e)?;
+
+    // An interview with the spokesperson, assigned to him.
+    let interview = store::create(db, config, &origin(&vinh), &vinh, &ask(
+        "interview",
+        "Phỏng vấn người phát ngôn về bảo đảm trật tự an toàn giao thông dịp Tết",
+        "1. Những tuyến đường trọng điểm được tăng cường tuần tra?\n2. Kết quả xử lý vi phạm nồng độ cồn từ đầu đợt cao điểm?",
+        None, Some(now + 4 * day), Some(now + 4 * day + 2 * hour),
+    )).await.map_err(e)?;
+    store::act(
+        db,
+        config,
+        &origin(&officer),
+        &officer,
+        &interview.id,
+        "assign",
+        &StepInput {
+            assignee_id: Some(spokesperson.id.clone()),
+            ..step()
+        },
+    )
+    .await
+    .map_err(e)?;
+
+    // Answered, then closed by the journalist.
+    let scam = store::create(db, config, &origin(&ha), &ha, &ask(
+        "information",
+        "Số vụ lừa đảo qua mạng được tiếp nhận trong năm",
+        "Đề nghị cung cấp số vụ lừa đảo chiếm đoạt tài sản qua mạng và số tiền thiệt hại từ đầu năm.",
+        None, None, None,
+    )).await.map_err(e)?;
+    store::act(db, config, &origin(&officer), &officer, &scam.id, "answer", &StepInput {
+        answer: Some("Từ đầu năm, Công an tỉnh tiếp nhận 214 tin báo về lừa đảo chiếm đoạt tài sản qua mạng, thiệt hại khoảng 61 tỷ đồng; đã khởi tố 37 vụ.".into()),
+        ..step()
+    }).await.map_err(e)?;
+    let closed = store::create(
+        db,
+        config,
+        &origin(&ha),
+        &ha,
+        &ask(
+            "documents",
+            "Kế hoạch bảo đảm an ninh trật tự dịp Tết",
+            "Đề nghị cung cấp bản kế hoạch công khai để đăng tải.",
+            None,
+            None,
+            None,
+        ),
+    )
+    .await
+    .map_err(e)?;
+    store::act(
+        db,
+        config,
+        &origin(&officer),
+        &officer,
+        &closed.id,
+        "answer",
+        &StepInput {
+            answer: Some("Gửi kèm kế hoạch công khai số 125/KH-CAT.".into()),
+            ..step()
+        },
+    )
+    .await
+    .map_err(e)?;
+    store::act(
+        db,
+        config,
+        &origin(&ha),
+        &ha,
+        &closed.id,
+        "acknowledge",
+        &step(),
+    )
+    .await
+    .map_err(e)?;
+
+    // Waiting for the press office, asked for details, withdrawn.
+    store::create(
+        db,
+        config,
+        &origin(&binh),
+        &binh,
+        &ask(
+            "operation",
+            "Tham gia ghi hình đợt ra quân xử lý vi phạm trên Quốc lộ 47",
+            "Đề nghị cho phóng viên đi cùng lực lượng Cảnh sát giao thông trong đợt ra quân.",
+            Some(&traffic),
+            Some(now + 6 * day),
+            Some(now + 6 * day + 5 * hour),
+        ),
+    )
+    .await
+    .map_err(e)?;
+    let vague = store::create(
+        db,
+        config,
+        &origin(&vinh),
+        &vinh,
+        &ask(
+            "information",
+            "Thông tin về vụ việc ở phường Nguyệt Viên",
+            "Đề nghị cung cấp thông tin.",
+            None,
+            None,
+            None,
+        ),
+    )
+    .await
+    .map_err(e)?;
+    store::act(
+        db,
+        config,
+        &origin(&officer),
+        &officer,
+        &vague.id,
+        "ask_details",
+        &StepInput {
+            note: Some("Đề nghị nêu rõ vụ việc nào và những câu hỏi cụ thể.".into()),
+            ..step()
+        },
+    )
+    .await
+    .map_err(e)?;
+    let dropped = store::create(
+        db,
+        config,
+        &origin(&binh),
+        &binh,
+        &ask(
+            "interview",
+            "Phỏng vấn Trưởng Công an phường Hạc Thành",
+            "Về mô hình camera an ninh khu dân cư.",
+            None,
+            Some(now + 5 * day),
+            Some(now + 5 * day + hour),
+        ),
+    )
+    .await
+    .map_err(e)?;
+    store::act(
+        db,
+        config,
+        &origin(&binh),
+        &binh,
+        &dropped.id,
+        "withdraw",
+        &step(),
+    )
+    .await
+    .map_err(e)?;
+
+    // One past its time limit: filed twelve days ago and still with the unit.
+    let late = store::create(
+        db,
+        config,
+        &origin(&vinh),
+        &vinh,
+        &ask(
+            "information",
+            "Kết quả xử lý vi phạm nồng độ cồn của Phòng Cảnh sát giao thông",
+            "Đề nghị cung cấp số liệu xử lý vi phạm nồng độ cồn tháng trước.",
+            Some(&traffic),
+            None,
+            None,
+        ),
+    )
+    .await
+    .map_err(e)?;
+    store::act(
+        db,
+        config,
+        &origin(&officer),
+        &officer,
+        &late.id,
+        "assign",
+        &StepInput {
+            unit_id: Some(traffic.clone()),
+            ..step()
+        },
+    )
+    .await
+    .map_err(e)?;
+    db.execute(
+        "UPDATE press_requests SET created_at = $1, due_at = $2 WHERE id = $3",
+        args![now - 12 * day, now - 3 * day, &late.id],
+    )
+    .await?;
+    Ok(())
+}

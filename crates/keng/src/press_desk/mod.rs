@@ -1,0 +1,192 @@
+//! Press desk (bàn báo chí): journalists' requests for information, interviews, field
+//! work at local units, joining operations and copies of documents — triaged by the
+//! press office, assigned to a unit or the spokesperson, answered, scheduled or refused
+//! on a ground of the Press Law — under time limits counted in working days over the
+//! Vietnamese calendar (`keng-calendar`), with printable field-work permits whose QR
+//! code anyone at the gate can verify, the spokesperson registry, and notifications that
+//! follow the event log. Who may do what is `rules`, on the platform's permission matrix.
+
+pub mod api;
+pub mod calendar;
+pub mod demo;
+pub mod model;
+pub mod notify;
+pub mod pages;
+pub mod permits;
+pub mod rules;
+pub mod settings;
+pub mod spokespersons;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use futures::future::BoxFuture;
+use minijinja::context;
+use utoipa::OpenApi;
+
+use crate::platform::auth::Ctx;
+use crate::platform::capability::{Capability, Description, HomePanel, NavEntry, ShownTo, Task};
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::errors::AppResult;
+use crate::platform::events::Follower;
+use crate::platform::permissions::{Action, Role};
+use crate::platform::state::AppState;
+
+/// The press desk capability (see `platform::capability`).
+pub struct PressDesk;
+
+impl Capability for PressDesk {
+    fn describe(&self) -> &'static Description {
+        &DESCRIPTION
+    }
+
+    fn configure(&self, config: &mut Config) -> Result<(), String> {
+        settings::install(config)
+    }
+
+    fn routes(&self) -> Router<AppState> {
+        Router::new()
+            .route("/press-desk", get(pages::desk))
+            .route("/press/requests", get(pages::mine).post(pages::create))
+            .route("/press/requests/new", get(pages::new_form))
+            .route("/press/requests/{id}", get(pages::view))
+            .route("/press/requests/{id}/do/{step}", post(pages::step))
+            .route("/press/permits/{id}", get(permits::permit_page))
+            .route("/xac-minh/{token}", get(permits::check_page))
+            .route("/nguoi-phat-ngon", get(spokespersons::public_page))
+            .route(
+                "/nguoi-phat-ngon/{user_id}/sua",
+                get(spokespersons::edit_form).post(spokespersons::save),
+            )
+            .route("/api/v1/requests", get(api::list).post(api::create))
+            .route("/api/v1/requests/{id}", get(api::get))
+            .route("/api/v1/requests/{id}/do/{step}", post(api::step))
+            .route("/api/v1/spokespersons", get(api::spokespersons_list))
+            .route("/api/v1/press-units", get(api::units))
+    }
+
+    fn openapi(&self) -> utoipa::openapi::OpenApi {
+        ApiDoc::openapi()
+    }
+
+    /// Notifications of every change that concerns a person.
+    fn followers(&self, app: &AppState) -> Vec<Arc<dyn Follower>> {
+        vec![Arc::new(notify::Notifications {
+            config: Arc::new(app.config.clone()),
+        })]
+    }
+
+    /// Reminders before a time limit and escalation after it.
+    fn tasks(&self, app: &AppState, stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
+        vec![Box::pin(notify::clock_loop(
+            app.db.clone(),
+            Arc::new(app.config.clone()),
+            stop.clone(),
+        ))]
+    }
+
+    fn home_panel<'a>(
+        &'a self,
+        app: &'a AppState,
+        ctx: &'a Ctx,
+    ) -> BoxFuture<'a, AppResult<Option<HomePanel>>> {
+        Box::pin(panel(app, ctx))
+    }
+
+    fn press_panel<'a>(
+        &'a self,
+        app: &'a AppState,
+        ctx: &'a Ctx,
+    ) -> BoxFuture<'a, AppResult<Option<HomePanel>>> {
+        Box::pin(panel(app, ctx))
+    }
+
+    fn demo<'a>(&'a self, db: &'a Db, config: &'a Config) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(demo::load(db, config))
+    }
+}
+
+/// What awaits the signed-in user at the press desk: open requests and their clocks for
+/// staff, a journalist's requests and permits, and the latest notifications.
+async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
+    let Some(user) = ctx.user.as_ref() else {
+        return Ok(None);
+    };
+    if user.role == Role::Admin || user.role == Role::Public {
+        return Ok(None);
+    }
+    let open = store::list(
+        &app.db,
+        user,
+        &store::ListFilter {
+            open: true,
+            limit: 200,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let rows = pages::rows(app, open).await?;
+    let overdue = rows.iter().filter(|r| r.clock == "overdue").count();
+    let soon = rows.iter().filter(|r| r.clock == "soon").count();
+    let notices = notify::latest(&app.db, &user.id, 5)
+        .await
+        .map_err(|e| crate::platform::errors::AppError::Internal(e.to_string()))?;
+    let permits = if user.role == Role::Journalist {
+        store::permits_of_journalist(&app.db, &user.id)
+            .await?
+            .into_iter()
+            .take(5)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Some(HomePanel {
+        template: "press_desk/panel.html",
+        vars: context! {
+            open => rows.len(), overdue => overdue, soon => soon,
+            first => rows.into_iter().take(5).collect::<Vec<_>>(), notices => notices,
+            permits => permits, journalist => user.role == Role::Journalist, now => crate::platform::clock::now_ms(),
+        },
+    }))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(api::list, api::create, api::get, api::step, api::spokespersons_list, api::units),
+    components(schemas(
+        model::PressRequest, model::Permit, store::RequestInput, store::StepInput,
+        api::RequestItem, api::PermitItem, api::PressStep, api::PressUnit, spokespersons::Spokesperson,
+    )),
+    tags((name = "press_desk", description = "Press requests with working-day clocks, field-work permits, the spokesperson registry")),
+)]
+struct ApiDoc;
+
+/// What the press desk adds to the shared surfaces: the spokesperson registry for
+/// everyone, the desk for staff, their requests for journalists.
+static DESCRIPTION: Description = Description {
+    name: "press_desk",
+    menu_rank: 20,
+    nav: &[
+        NavEntry {
+            href: "/nguoi-phat-ngon",
+            key: "nav.spokespersons",
+            shown_to: ShownTo::Everyone,
+        },
+        NavEntry {
+            href: "/press-desk",
+            key: "nav.press_desk",
+            shown_to: ShownTo::Allowed(Action::ViewNewsroomDesk),
+        },
+        NavEntry {
+            href: "/press/requests",
+            key: "nav.my_requests",
+            shown_to: ShownTo::Role(Role::Journalist),
+        },
+    ],
+    cache_paths: &[],
+    cache_params: &[],
+    public_entities: &[],
+};

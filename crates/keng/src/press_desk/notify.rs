@@ -1,0 +1,262 @@
+//! Notifications for every change that concerns a person, following the event log (so
+//! nothing committed is missed and nothing is sent twice): the press office learns of
+//! new requests, the unit or person in charge of assignments, replies and reminders, the
+//! journalist of every answer, schedule, question, refusal and revoked permit, and the
+//! leaders of requests past their time limit. Each goes on the person's page and, when
+//! they have an address, by email. The clock task turns time into events: a reminder
+//! before the limit (`press_request.due_soon`) and an escalation after it
+//! (`press_request.overdue`), once each, whichever node sees it first.
+
+use std::sync::Arc;
+
+use crate::args;
+use crate::platform::audit::{record_change, Origin};
+use crate::platform::clock::{self, now_ms};
+use crate::platform::config::Config;
+use crate::platform::db::{Db, Tx};
+use crate::platform::events::{Event, Follower};
+use crate::platform::i18n::{t, Lang};
+use crate::platform::ids::new_id;
+use crate::platform::mailer;
+
+use super::calendar;
+use super::model::PressRequest;
+
+pub struct Notifications {
+    pub config: Arc<Config>,
+}
+
+async fn ids_where(
+    tx: &mut Tx,
+    sql: &str,
+    args: &[crate::platform::db::Value],
+) -> anyhow::Result<Vec<String>> {
+    Ok(tx
+        .fetch_all(sql, args)
+        .await?
+        .iter()
+        .map(|r| r.str("id"))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The staff in charge of a request: its assignee, else the active officers of its unit.
+async fn in_charge(tx: &mut Tx, r: &PressRequest) -> anyhow::Result<Vec<String>> {
+    if let Some(a) = &r.assignee_id {
+        return Ok(vec![a.clone()]);
+    }
+    match &r.unit_id {
+        Some(u) => ids_where(tx, "SELECT id FROM users WHERE role = 'unit_officer' AND status = 'active' AND unit_id = $1", args![u]).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+async fn role(tx: &mut Tx, role: &str) -> anyhow::Result<Vec<String>> {
+    ids_where(
+        tx,
+        "SELECT id FROM users WHERE role = $1 AND status = 'active'",
+        args![role],
+    )
+    .await
+}
+
+#[async_trait::async_trait]
+impl Follower for Notifications {
+    fn name(&self) -> &str {
+        "press-desk-notifications"
+    }
+
+    async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()> {
+        let (request_id, kind) = match event.kind.as_str() {
+            k if k.starts_with("press_request.") && k != "press_request.viewed" => (
+                event.entity_id.clone(),
+                k.trim_start_matches("press_request.").to_string(),
+            ),
+            "permit.revoked" | "permit.issued" | "permit.rescheduled" => {
+                let Some(r) = event.payload["after"]["request_id"].as_str() else {
+                    return Ok(());
+                };
+                (r.to_string(), event.kind.replace('.', "_"))
+            }
+            _ => return Ok(()),
+        };
+        let Some(row) = db
+            .fetch_optional(
+                "SELECT * FROM press_requests WHERE id = $1",
+                args![&request_id],
+            )
+            .await?
+        else {
+            return Ok(());
+        };
+        let r = PressRequest::from_row(&row)?;
+        let mut tx = db.begin().await?;
+        let journalist = vec![r.journalist_id.clone()];
+        let mut to: Vec<String> = match kind.as_str() {
+            "created" => role(&mut tx, "press_officer").await?,
+            "assigned" => {
+                let mut v = in_charge(&mut tx, &r).await?;
+                v.extend(journalist.clone());
+                v
+            }
+            "details_given" | "followed_up" | "withdrawn" => {
+                let mut v = in_charge(&mut tx, &r).await?;
+                v.extend(role(&mut tx, "press_officer").await?);
+                v
+            }
+            "due_soon" => {
+                let mut v = in_charge(&mut tx, &r).await?;
+                if v.is_empty() {
+                    v = role(&mut tx, "press_officer").await?;
+                }
+                v
+            }
+            "overdue" => {
+                let mut v = role(&mut tx, "leader").await?;
+                v.extend(in_charge(&mut tx, &r).await?);
+                v.extend(role(&mut tx, "press_officer").await?);
+                v
+            }
+            "scheduled" | "details_asked" | "answered" | "refused" | "permit_issued"
+            | "permit_revoked" | "permit_rescheduled" => journalist,
+            _ => Vec::new(),
+        };
+        to.sort();
+        to.dedup();
+        // Nobody is told of their own action.
+        to.retain(|u| Some(u.as_str()) != event.actor_id.as_deref());
+        let base = self.config.base_url_for(None);
+        for user_id in to {
+            let dedupe = format!("{}:{user_id}", event.event_id);
+            tx.execute(
+                "INSERT INTO notifications (id, user_id, kind, subject_type, subject_id, dedupe_key, created_at) VALUES ($1, $2, $3, 'press_request', $4, $5, $6)
+                 ON CONFLICT (dedupe_key) DO NOTHING",
+                args![new_id(), &user_id, &kind, &r.id, &dedupe, event.created_at],
+            )
+            .await?;
+            let email = tx
+                .fetch_optional(
+                    "SELECT email FROM users WHERE id = $1 AND status = 'active'",
+                    args![&user_id],
+                )
+                .await?
+                .and_then(|row| row.opt_str("email").ok().flatten());
+            if let Some(email) = email {
+                let what = t(Lang::Vi, &format!("press_desk.notify.{kind}"));
+                let subject = format!("[Kẻng] {what}: {}", r.topic);
+                let body = format!(
+                    "{what}\n\n{}: {}\n{}: {}\n\n{base}/press/requests/{}\n\n— {}\n{}",
+                    t(Lang::Vi, "press_desk.topic"),
+                    r.topic,
+                    t(Lang::Vi, "press_desk.due_at"),
+                    clock::format_datetime(r.due_at),
+                    r.id,
+                    t(Lang::En, &format!("press_desk.notify.{kind}")),
+                    self.config.site_name,
+                );
+                mailer::enqueue(&mut tx, &format!("mail:{dedupe}"), &email, &subject, &body)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// A person's notifications, newest first, with the request's topic.
+#[derive(Debug, serde::Serialize)]
+pub struct Notice {
+    pub kind: String,
+    pub request_id: String,
+    pub topic: String,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+pub async fn latest(db: &Db, user_id: &str, limit: i64) -> anyhow::Result<Vec<Notice>> {
+    let rows = db
+        .fetch_all(
+            &format!("SELECT n.kind, n.subject_id, n.created_at, n.read_at, r.topic FROM notifications n JOIN press_requests r ON r.id = n.subject_id
+             WHERE n.user_id = $1 ORDER BY n.created_at DESC LIMIT {}", limit.clamp(1, 200)),
+            args![user_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Notice {
+                kind: r.str("kind")?,
+                request_id: r.str("subject_id")?,
+                topic: r.str("topic")?,
+                created_at: r.i64("created_at")?,
+                read: r.opt_i64("read_at")?.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// Turns time into events: reminders before the limit, escalation after it.
+pub async fn check_clocks(db: &Db, config: &Config, now: i64) -> anyhow::Result<usize> {
+    let cal = calendar::load(db, now).await?;
+    let before = super::settings::of(config).remind_days_before;
+    let rows = db
+        .fetch_all(
+            "SELECT * FROM press_requests WHERE state IN ('submitted', 'assigned', 'needs_details', 'scheduled')
+             AND ((escalated_at IS NULL AND due_at < $1) OR (reminded_at IS NULL AND due_at < $2)) ORDER BY due_at LIMIT 500",
+            args![now, now + 40 * 86_400_000],
+        )
+        .await?;
+    let origin = Origin::system("press-desk-clock");
+    let mut n = 0;
+    for row in rows {
+        let r = PressRequest::from_row(&row)?;
+        let (column, kind) = if now > r.due_at && r.escalated_at.is_none() {
+            ("escalated_at", "press_request.overdue")
+        } else if r.reminded_at.is_none()
+            && now <= r.due_at
+            && calendar::working_days_left(&cal, now, r.due_at) <= i64::from(before)
+        {
+            ("reminded_at", "press_request.due_soon")
+        } else {
+            continue;
+        };
+        let mut tx = db.begin().await?;
+        // Whichever node gets here first records it; the others update nothing.
+        let done = tx
+            .execute(
+                &format!(
+                    "UPDATE press_requests SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+                ),
+                args![now, &r.id],
+            )
+            .await?;
+        if done == 1 {
+            record_change(
+                &mut tx,
+                &origin,
+                kind,
+                "press_request",
+                &r.id,
+                None,
+                Some(serde_json::json!({"due_at": r.due_at, "state": r.state})),
+            )
+            .await?;
+            tx.mark_wake();
+            tx.commit().await?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// The clock task: checks every `clock_check_seconds` until stopped.
+pub async fn clock_loop(db: Db, config: Arc<Config>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let every = super::settings::of(&config).clock_check_seconds.max(1);
+    loop {
+        if let Err(e) = check_clocks(&db, &config, now_ms()).await {
+            tracing::warn!(error = %e, "press desk clock check failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(every)) => {},
+            _ = stop.changed() => return,
+        }
+    }
+}
