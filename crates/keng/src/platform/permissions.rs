@@ -96,6 +96,8 @@ pub enum Action {
     ViewPressRequest,
     AnswerPressRequest,
     ReceiveFieldWork,
+    /// Declare days off and make-up working days in the calendar the clocks run on.
+    ManageWorkCalendar,
     // warnings and figures
     DraftWarning,
     ReportFigures,
@@ -205,6 +207,7 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         }
         AnswerPressRequest => matches!(role, Leader | Spokesperson | PressOfficer),
         ReceiveFieldWork => role == PressOfficer || (role == UnitOfficer && own),
+        ManageWorkCalendar => matches!(role, Admin | PressOfficer),
         DraftWarning => {
             matches!(role, Leader | Spokesperson | PressOfficer) || (role == UnitOfficer && own)
         }
@@ -334,6 +337,11 @@ mod tests {
             (UnitOfficer, DraftWarning, unit("unit-commune-b"), false),
             (PressOfficer, ReportFigures, unit("unit-commune-b"), true),
             (Journalist, ViewFigures, Owner::None, false),
+            (Admin, ManageWorkCalendar, Owner::None, true),
+            (PressOfficer, ManageWorkCalendar, Owner::None, true),
+            (Leader, ManageWorkCalendar, Owner::None, false),
+            (UnitOfficer, ManageWorkCalendar, Owner::None, false),
+            (Journalist, ManageWorkCalendar, Owner::None, false),
             (Leader, SignCommendation, Owner::None, true),
             (PressOfficer, SignCommendation, Owner::None, false),
             (PressOfficer, ManageCoverage, Owner::None, true),
@@ -359,6 +367,7 @@ mod tests {
             ReadPressOnly,
             AnswerPressRequest,
             ReceiveFieldWork,
+            ManageWorkCalendar,
             DraftWarning,
             ReportFigures,
             ViewFigures,

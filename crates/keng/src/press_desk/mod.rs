@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod calendar_pages;
 pub mod demo;
 pub mod model;
 pub mod notify;
@@ -50,6 +51,15 @@ impl Capability for PressDesk {
     fn routes(&self) -> Router<AppState> {
         Router::new()
             .route("/press-desk", get(pages::desk))
+            .route(
+                "/press-desk/calendar",
+                get(calendar_pages::page_year).post(calendar_pages::add_day),
+            )
+            .route(
+                "/press-desk/calendar/{day}/delete",
+                post(calendar_pages::remove_day),
+            )
+            .route("/api/v1/work-calendar", get(calendar_pages::api_year))
             .route("/press/requests", get(pages::mine).post(pages::create))
             .route("/press/requests/new", get(pages::new_form))
             .route("/press/requests/{id}", get(pages::view))
@@ -155,10 +165,11 @@ async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(api::list, api::create, api::get, api::step, api::spokespersons_list, api::units),
+    paths(api::list, api::create, api::get, api::step, api::spokespersons_list, api::units, calendar_pages::api_year),
     components(schemas(
         model::PressRequest, model::Permit, store::RequestInput, store::StepInput,
         api::RequestItem, api::PermitItem, api::PressStep, api::PressUnit, spokespersons::Spokesperson,
+        calendar::CalendarDay, calendar_pages::WorkYear, calendar_pages::HolidayDay,
     )),
     tags((name = "press_desk", description = "Press requests with working-day clocks, field-work permits, the spokesperson registry")),
 )]

@@ -625,3 +625,97 @@ async fn bad_press_desk_input_is_a_clear_4xx() {
         "the past date is named"
     );
 }
+
+/// The press office declares the government's plan for Tết 2027 (an extra day off, a
+/// make-up Saturday); the calendar, its JSON and the time limits follow, and only those
+/// allowed may change it.
+#[tokio::test]
+async fn the_working_calendar_takes_the_days_the_press_office_declares() {
+    let s = start(&common::Backend::Sqlite).await;
+    let api = s.api(None);
+    let (st, y) = api.get("/api/v1/work-calendar?year=2027").await;
+    assert_eq!(st, StatusCode::OK, "{y}");
+    let tet: Vec<&str> = y["holidays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["kind"] == "tet")
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tet,
+        [
+            "2027-02-05",
+            "2027-02-06",
+            "2027-02-07",
+            "2027-02-08",
+            "2027-02-09"
+        ]
+    );
+    let feb = y["working_days_per_month"][1].as_i64().unwrap();
+
+    let officer = s.browser();
+    officer.login("tuyentruyen", DEMO_PASSWORD).await;
+    for (day, working) in [("2027-02-04", "off"), ("13/02/2027", "working")] {
+        let r = officer
+            .submit(
+                "/press-desk/calendar",
+                "/press-desk/calendar",
+                &[
+                    ("day", day),
+                    ("working", working),
+                    ("note", "Thông báo lịch nghỉ Tết Đinh Mùi"),
+                ],
+            )
+            .await;
+        assert!(
+            r.status().is_success() || r.status().is_redirection(),
+            "{day}: {}",
+            r.status()
+        );
+    }
+    let (_, y) = api.get("/api/v1/work-calendar?year=2027").await;
+    assert_eq!(
+        y["working_days_per_month"][1].as_i64().unwrap(),
+        feb,
+        "one day off, one make-up day"
+    );
+    assert_eq!(y["adjustments"].as_array().unwrap().len(), 2, "{y}");
+    let (_, page) = officer.text("/press-desk/calendar?year=2027").await;
+    assert!(page.contains("cal-day makeup") && page.contains("cal-day declared-off"));
+    // A bad day is a 422 naming the field, not a 500.
+    let r = officer
+        .submit(
+            "/press-desk/calendar",
+            "/press-desk/calendar",
+            &[("day", "30/02/2027"), ("working", "off"), ("note", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Others may look, not change.
+    let leader = s.browser();
+    leader.login("giamdoc", DEMO_PASSWORD).await;
+    let (st, _) = leader.text("/press-desk/calendar").await;
+    assert_eq!(st, StatusCode::OK);
+    let r = leader
+        .submit(
+            "/press-desk/calendar",
+            "/press-desk/calendar",
+            &[("day", "2027-03-01"), ("working", "off"), ("note", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Removing a declared day restores the computed calendar.
+    let r = officer
+        .submit(
+            "/press-desk/calendar?year=2027",
+            "/press-desk/calendar/2027-02-04/delete",
+            &[],
+        )
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let (_, y) = api.get("/api/v1/work-calendar?year=2027").await;
+    assert_eq!(y["working_days_per_month"][1].as_i64().unwrap(), feb + 1);
+    let (st, _) = api.get("/api/v1/work-calendar?year=1800").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+}

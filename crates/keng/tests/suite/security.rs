@@ -485,6 +485,24 @@ fn table() -> Vec<Route> {
         },
         Route {
             method: "POST",
+            pattern: "/press-desk/calendar",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("giamdoc"),
+            good: F(&[("day", "2027-02-13"), ("working", "working"), ("note", "x")]),
+            bad: F(&[("day", "30/02/2027"), ("working", "maybe")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/press-desk/calendar/{day}/delete",
+            kind: Form,
+            allowed: "quantri",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[]),
+            bad: Body::NoInput,
+        },
+        Route {
+            method: "POST",
             pattern: "/nguoi-phat-ngon/{user_id}/sua",
             kind: Form,
             allowed: "quantri",
@@ -683,6 +701,7 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 .replace("{action}", "approve")
                 .replace("{request}", &request_id)
                 .replace("{step}", "assign")
+                .replace("{day}", "2027-02-13")
                 .replace("{user_id}", &spokesperson);
 
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
@@ -858,6 +877,12 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             format!("/api/v1/requests/{request}"),
             "/api/v1/press-units".to_string(),
             "/api/v1/spokespersons".to_string(),
+            "/press-desk/calendar".to_string(),
+            "/press-desk/calendar?year=2027".to_string(),
+            "/press-desk/calendar?year=1800".to_string(),
+            "/press-desk/calendar?year=abc".to_string(),
+            "/api/v1/work-calendar?year=2025".to_string(),
+            "/api/v1/work-calendar?year=99999999999".to_string(),
         ];
         pages.extend(press_desk_pages.iter().map(String::as_str));
 
