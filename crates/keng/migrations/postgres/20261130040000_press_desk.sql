@@ -15,6 +15,7 @@ CREATE TABLE press_requests (
     wished_until BIGINT,
     unit_id TEXT REFERENCES units(id),
     assignee_id TEXT REFERENCES users(id),
+    assigned_at BIGINT,
     incident_id TEXT REFERENCES incidents(id),
     bulletin_id TEXT REFERENCES bulletins(id),
     due_at BIGINT NOT NULL,
@@ -42,7 +43,7 @@ CREATE INDEX press_requests_created ON press_requests(created_at);
 
 CREATE TABLE press_permits (
     id TEXT PRIMARY KEY,
-    request_id TEXT NOT NULL UNIQUE REFERENCES press_requests(id),
+    request_id TEXT NOT NULL REFERENCES press_requests(id),
     journalist_id TEXT NOT NULL REFERENCES users(id),
     agency_id TEXT REFERENCES agencies(id),
     unit_id TEXT NOT NULL REFERENCES units(id),
@@ -57,6 +58,7 @@ CREATE TABLE press_permits (
     revoke_reason TEXT
 );
 CREATE INDEX press_permits_journalist ON press_permits(journalist_id, valid_from);
+CREATE INDEX press_permits_request ON press_permits(request_id, issued_at);
 
 CREATE TABLE work_calendar_days (
     day TEXT PRIMARY KEY,
@@ -94,3 +96,49 @@ CREATE TABLE signing_keys (
     secret TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+
+-- Press conferences and other events: invited agencies, journalists' answers and
+-- check-in at the door, and the personal calendar feeds that carry them.
+CREATE TABLE press_events (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    agenda TEXT,
+    place TEXT NOT NULL,
+    starts_at BIGINT NOT NULL,
+    ends_at BIGINT NOT NULL,
+    speakers TEXT,
+    status TEXT NOT NULL,
+    sequence BIGINT NOT NULL,
+    materials_bulletin_id TEXT REFERENCES bulletins(id),
+    minutes TEXT,
+    created_by TEXT REFERENCES users(id),
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX press_events_start ON press_events(starts_at);
+
+CREATE TABLE press_event_agencies (
+    event_id TEXT NOT NULL REFERENCES press_events(id),
+    agency_id TEXT NOT NULL REFERENCES agencies(id),
+    PRIMARY KEY (event_id, agency_id)
+);
+
+CREATE TABLE press_event_answers (
+    event_id TEXT NOT NULL REFERENCES press_events(id),
+    journalist_id TEXT NOT NULL REFERENCES users(id),
+    answer TEXT NOT NULL,
+    answered_at BIGINT NOT NULL,
+    checked_in_at BIGINT,
+    checked_in_by TEXT REFERENCES users(id),
+    PRIMARY KEY (event_id, journalist_id)
+);
+
+CREATE TABLE calendar_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+);
+CREATE INDEX calendar_tokens_user ON calendar_tokens(user_id);

@@ -85,6 +85,12 @@ fn one_line(value: &str) -> String {
     keng_text::canonical(&value.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// Bidirectional embedding, override and isolate controls (U+202A–U+202E,
+/// U+2066–U+2069): invisible, they can make a text read differently from what it holds.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The message for a text over `max` characters (each names its limit).
 fn too_long(max: usize) -> &'static str {
     match max {
@@ -113,10 +119,13 @@ impl Check {
         self.0.iter().any(|(f, _)| f == field)
     }
 
-    pub fn finish(self) -> Result<(), AppError> {
+    pub fn finish(mut self) -> Result<(), AppError> {
         if self.0.is_empty() {
             Ok(())
         } else {
+            // One message per field: the first problem found.
+            let mut seen = std::collections::HashSet::new();
+            self.0.retain(|(f, _)| seen.insert(f.clone()));
             Err(AppError::Invalid(self.0))
         }
     }
@@ -146,7 +155,7 @@ impl Check {
     fn limits(&mut self, field: &str, v: &str, max: usize) {
         if v.chars().count() > max {
             self.fail(field, too_long(max));
-        } else if v.chars().any(char::is_control) {
+        } else if v.chars().any(|c| c.is_control() || is_bidi_control(c)) {
             self.fail(field, "err.control_chars");
         }
     }
@@ -182,7 +191,10 @@ impl Check {
         }
         if v.chars().count() > max {
             self.fail(field, too_long(max));
-        } else if v.chars().any(|c| c.is_control() && c != '\n') {
+        } else if v
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || is_bidi_control(c))
+        {
             self.fail(field, "err.control_chars");
         }
         Some(v)

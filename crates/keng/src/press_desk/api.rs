@@ -124,11 +124,14 @@ pub async fn create(
 async fn item(app: &AppState, ctx: &Ctx, r: PressRequest) -> AppResult<RequestItem> {
     let user = ctx.user()?;
     let owner = rules::owner(&app.db, &r).await?;
+    let holder_active = crate::accounts::store::get_user(&app.db, &r.journalist_id)
+        .await?
+        .is_some_and(|u| u.status == crate::accounts::model::Status::Active);
     let permit = match store::permit_of(&app.db, &r.id).await? {
         Some(p) => {
             let token = super::permits::token(&app.db, &p.id).await?;
             Some(PermitItem {
-                status: p.status(now_ms()),
+                status: p.status(now_ms(), holder_active),
                 verify_url: format!("{}/xac-minh/{token}", ctx.base_url),
                 page_url: format!("{}/press/permits/{}", ctx.base_url, p.id),
                 token,

@@ -13,6 +13,7 @@ use crate::platform::clock::{input_datetime, now_ms};
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 
+use super::events::{self, EventInput};
 use super::store::{self, RequestInput, StepInput};
 
 async fn who(db: &Db, username: &str) -> anyhow::Result<User> {
@@ -318,5 +319,88 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<()> {
         args![now - 12 * day, now - 3 * day, &late.id],
     )
     .await?;
+    // Press conferences: one held last month, one coming, and the yearly review
+    // conference with the press of the seed report (held in January).
+    let agencies: Vec<String> = db
+        .fetch_all("SELECT id FROM agencies ORDER BY code", args![])
+        .await?
+        .iter()
+        .map(|r| r.str("id"))
+        .collect::<Result<_, _>>()?;
+    let event = |kind: &str,
+                 title: &str,
+                 place: &str,
+                 agenda: &str,
+                 speakers: &str,
+                 start: i64,
+                 hours: i64| EventInput {
+        kind: kind.into(),
+        title: title.into(),
+        agenda: Some(agenda.into()),
+        place: place.into(),
+        starts_at: input_datetime(start),
+        ends_at: input_datetime(start + hours * hour),
+        speakers: Some(speakers.into()),
+        agency_ids: agencies.clone(),
+    };
+    let held = [
+        (
+            "press_conference",
+            "Họp báo thông tin kết quả công tác bảo đảm an ninh trật tự quý III",
+            "Hội trường Công an tỉnh, 11 Hạc Thành",
+            "1. Thông tin kết quả công tác quý III.\n2. Trả lời câu hỏi của phóng viên.",
+            "Đại tá Trần Quốc Hùng, Phó Giám đốc — Người phát ngôn",
+            38,
+            "Đã thông tin 12 chuyên án, trả lời 9 câu hỏi của 7 cơ quan báo chí.",
+        ),
+        (
+            "conference",
+            "Hội nghị tổng kết công tác phối hợp với các cơ quan báo chí năm 2025",
+            "Hội trường Công an tỉnh, 11 Hạc Thành",
+            "1. Báo cáo kết quả phối hợp năm 2025.\n2. Khen thưởng 14 tập thể, 19 cá nhân.\n3. Phát động đợt tuyên truyền cao điểm Tết.",
+            "Đại tá Lê Văn Minh, Giám đốc Công an tỉnh",
+            310,
+            "Khen thưởng 14 tập thể, 19 cá nhân; các cơ quan báo chí đề nghị cung cấp thông tin nhanh hơn về các vụ việc nóng.",
+        ),
+    ];
+    for (kind, title, place, agenda, speakers, days_ago, minutes) in held {
+        let ev = events::create(
+            db,
+            &origin(&officer),
+            &officer,
+            &event(kind, title, place, agenda, speakers, now + day, 2),
+        )
+        .await
+        .map_err(e)?;
+        db.execute(
+            "UPDATE press_events SET starts_at = $1, ends_at = $2, created_at = $3 WHERE id = $4",
+            args![
+                now - days_ago * day,
+                now - days_ago * day + 2 * hour,
+                now - (days_ago + 10) * day,
+                &ev.id
+            ],
+        )
+        .await?;
+        events::close(db, &origin(&officer), &officer, &ev.id, "held", minutes)
+            .await
+            .map_err(e)?;
+    }
+    events::create(
+        db,
+        &origin(&officer),
+        &officer,
+        &event(
+            "press_conference",
+            "Họp báo thông tin kết quả đợt cao điểm tấn công trấn áp tội phạm dịp Tết",
+            "Hội trường Công an tỉnh, 11 Hạc Thành",
+            "1. Kết quả đợt cao điểm.\n2. Cảnh báo thủ đoạn lừa đảo dịp Tết.\n3. Trả lời câu hỏi của phóng viên.",
+            "Đại tá Trần Quốc Hùng, Phó Giám đốc — Người phát ngôn",
+            now + 10 * day,
+            2,
+        ),
+    )
+    .await
+    .map_err(e)?;
     Ok(())
 }

@@ -10,6 +10,8 @@ pub mod api;
 pub mod calendar;
 pub mod calendar_pages;
 pub mod demo;
+pub mod event_pages;
+pub mod events;
 pub mod model;
 pub mod notify;
 pub mod pages;
@@ -60,6 +62,40 @@ impl Capability for PressDesk {
                 post(calendar_pages::remove_day),
             )
             .route("/api/v1/work-calendar", get(calendar_pages::api_year))
+            .route(
+                "/press-desk/events",
+                get(event_pages::list).post(event_pages::create),
+            )
+            .route("/press-desk/events/new", get(event_pages::new_form))
+            .route(
+                "/press-desk/events/{id}",
+                get(event_pages::view).post(event_pages::update),
+            )
+            .route("/press-desk/events/{id}/{what}", post(event_pages::close))
+            .route("/press/events/{id}", get(event_pages::invitation))
+            .route("/press/events/{id}/answer", post(event_pages::answer))
+            .route(
+                "/su-kien/check-in/{code}",
+                get(event_pages::door_page).post(event_pages::door_check_in),
+            )
+            .route(
+                "/press/calendar-token",
+                post(event_pages::new_calendar_token),
+            )
+            .route(
+                "/press/calendar-token/revoke",
+                post(event_pages::revoke_calendar_token),
+            )
+            .route("/calendar/{file}", get(event_pages::calendar_feed))
+            .route(
+                "/api/v1/events",
+                get(event_pages::api_list).post(event_pages::api_create),
+            )
+            .route(
+                "/api/v1/events/{id}",
+                get(event_pages::api_get).put(event_pages::api_update),
+            )
+            .route("/api/v1/events/{id}/answer", post(event_pages::api_answer))
             .route("/press/requests", get(pages::mine).post(pages::create))
             .route("/press/requests/new", get(pages::new_form))
             .route("/press/requests/{id}", get(pages::view))
@@ -138,12 +174,30 @@ async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
         },
     )
     .await?;
+    let open_count = store::count_open(&app.db, user).await?;
     let rows = pages::rows(app, open).await?;
     let overdue = rows.iter().filter(|r| r.clock == "overdue").count();
     let soon = rows.iter().filter(|r| r.clock == "soon").count();
     let notices = notify::latest(&app.db, &user.id, 5)
         .await
         .map_err(|e| crate::platform::errors::AppError::Internal(e.to_string()))?;
+    let events = if user.role == Role::Journalist {
+        events::list_for(&app.db, user, 5)
+            .await?
+            .into_iter()
+            .filter(|e| e.ends_at >= crate::platform::clock::now_ms())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let duty = if matches!(
+        user.role,
+        Role::Leader | Role::Spokesperson | Role::PressOfficer
+    ) {
+        Some(events::conference_duty(&app.db, crate::platform::clock::now_ms()).await?)
+    } else {
+        None
+    };
     let permits = if user.role == Role::Journalist {
         store::permits_of_journalist(&app.db, &user.id)
             .await?
@@ -156,20 +210,25 @@ async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
     Ok(Some(HomePanel {
         template: "press_desk/panel.html",
         vars: context! {
-            open => rows.len(), overdue => overdue, soon => soon,
+            open => open_count, overdue => overdue, soon => soon,
             first => rows.into_iter().take(5).collect::<Vec<_>>(), notices => notices,
             permits => permits, journalist => user.role == Role::Journalist, now => crate::platform::clock::now_ms(),
+            events => events, duty => duty,
         },
     }))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(api::list, api::create, api::get, api::step, api::spokespersons_list, api::units, calendar_pages::api_year),
+    paths(
+        api::list, api::create, api::get, api::step, api::spokespersons_list, api::units, calendar_pages::api_year,
+        event_pages::api_list, event_pages::api_get, event_pages::api_create, event_pages::api_update, event_pages::api_answer,
+    ),
     components(schemas(
         model::PressRequest, model::Permit, store::RequestInput, store::StepInput,
         api::RequestItem, api::PermitItem, api::PressStep, api::PressUnit, spokespersons::Spokesperson,
         calendar::CalendarDay, calendar_pages::WorkYear, calendar_pages::HolidayDay,
+        events::PressEvent, events::EventInput, event_pages::AnswerInput,
     )),
     tags((name = "press_desk", description = "Press requests with working-day clocks, field-work permits, the spokesperson registry")),
 )]

@@ -111,6 +111,9 @@ pub struct PressRequest {
     /// The unit asked for, then the unit in charge.
     pub unit_id: Option<String>,
     pub assignee_id: Option<String>,
+    /// When the press office first routed it: only then is the unit in charge of it (the
+    /// unit a journalist names is a wish until the press office assigns it).
+    pub assigned_at: Option<i64>,
     pub incident_id: Option<String>,
     pub bulletin_id: Option<String>,
     /// The legal time limit: end of the last working day (ms, UTC).
@@ -149,6 +152,7 @@ impl PressRequest {
             wished_until: r.opt_i64("wished_until")?,
             unit_id: r.opt_str("unit_id")?,
             assignee_id: r.opt_str("assignee_id")?,
+            assigned_at: r.opt_i64("assigned_at")?,
             incident_id: r.opt_str("incident_id")?,
             bulletin_id: r.opt_str("bulletin_id")?,
             due_at: r.i64("due_at")?,
@@ -214,9 +218,10 @@ impl Permit {
         })
     }
 
-    /// valid, not_yet_valid, expired or revoked at `now`.
-    pub fn status(&self, now: i64) -> &'static str {
-        if self.revoked_at.is_some() {
+    /// valid, not_yet_valid, expired or revoked at `now`; a permit of a journalist
+    /// whose accreditation ended (`holder_active` false) is revoked.
+    pub fn status(&self, now: i64, holder_active: bool) -> &'static str {
+        if self.revoked_at.is_some() || !holder_active {
             "revoked"
         } else if now < self.valid_from {
             "not_yet_valid"

@@ -44,7 +44,7 @@ async fn in_charge(tx: &mut Tx, r: &PressRequest) -> anyhow::Result<Vec<String>>
     if let Some(a) = &r.assignee_id {
         return Ok(vec![a.clone()]);
     }
-    match &r.unit_id {
+    match r.unit_id.as_ref().filter(|_| r.assigned_at.is_some()) {
         Some(u) => ids_where(tx, "SELECT id FROM users WHERE role = 'unit_officer' AND status = 'active' AND unit_id = $1", args![u]).await,
         None => Ok(Vec::new()),
     }

@@ -177,11 +177,12 @@ pub async fn mine(
     let f = filter_of(&q);
     let list = rows(&app, store::list(&app.db, &user, &f).await?).await?;
     let permits = store::permits_of_journalist(&app.db, &user.id).await?;
+    let events = super::events::list_for(&app.db, &user, 50).await?;
     Ok(page(
         &app,
         &ctx,
         "press_desk/mine.html",
-        context! { rows => list, permits => permits, now => now_ms(), done => done_message(ctx.lang, q.done.as_deref()) },
+        context! { rows => list, permits => permits, events => events, now => now_ms(), done => done_message(ctx.lang, q.done.as_deref()) },
     )?
     .into_response())
 }
@@ -271,32 +272,43 @@ pub async fn view(
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
+    let done = done_message(ctx.lang, q.done.as_deref());
+    render_request(&app, &ctx, &id, None, done).await
+}
+
+/// A step that went wrong: its name, the messages and what was typed (shown again).
+#[derive(Debug, Serialize)]
+struct Failed {
+    step: String,
+    errors: Vec<(String, String)>,
+    form: StepForm,
+}
+
+async fn render_request(
+    app: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    failed: Option<Failed>,
+    done: Option<String>,
+) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let r = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let r = store::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let owner = rules::owner(&app.db, &r).await?;
     if !rules::may_view(&user, &owner) {
         return Err(AppError::NotFound);
     }
-    if user.role.is_staff() {
+    if user.role.is_staff() && failed.is_none() {
         record_view(&app.db, &ctx.origin(), "press_request", &r.id).await?;
     }
     let permit = store::permit_of(&app.db, &r.id).await?;
     let live = permit.as_ref().is_some_and(|p| p.revoked_at.is_none());
+    let holder_active = accounts::get_user(&app.db, &r.journalist_id)
+        .await?
+        .is_some_and(|u| u.status == crate::accounts::model::Status::Active);
+    let permit_status = permit.as_ref().map(|p| p.status(now_ms(), holder_active));
     let steps = rules::next_steps(&user, &r, &owner, live);
-    let history = crate::platform::audit::list(
-        &app.db,
-        &crate::platform::audit::AuditFilter {
-            entity: Some("press_request".into()),
-            entity_id: Some(r.id.clone()),
-            limit: 100,
-            ..Default::default()
-        },
-    )
-    .await?
-    .into_iter()
-    .filter(|e| !e.action.ends_with(".viewed"))
-    .collect::<Vec<_>>();
-    let row = rows(&app, vec![r])
+    let history = history(app, &r.id).await?;
+    let row = rows(app, vec![r])
         .await?
         .into_iter()
         .next()
@@ -318,20 +330,94 @@ pub async fn view(
         Some(o) => accounts::get_user(&app.db, o).await?,
         None => None,
     };
-    Ok(page(
-        &app,
-        &ctx,
+    let status = if failed.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let html = page(
+        app,
+        ctx,
         "press_desk/request.html",
         context! {
-            row => row, permit => permit, steps => steps, history => history, grounds => REFUSAL_GROUNDS,
-            units => accounts::list_units(&app.db).await?, staff => staff_list, officer => officer,
-            staff_view => user.role.is_staff(), done => done_message(ctx.lang, q.done.as_deref()), now => now_ms(),
+            row => row, permit => permit, permit_status => permit_status, steps => steps, history => history, grounds => REFUSAL_GROUNDS,
+            units => accounts::list_units(&app.db).await?, staff => staff_list, officer => officer, failed => failed,
+            staff_view => user.role.is_staff(), done => done, now => now_ms(),
         },
-    )?
-    .into_response())
+    )?;
+    Ok((status, html).into_response())
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// One line of a request's history, named for people (not usernames).
+#[derive(Debug, Serialize)]
+struct HistoryLine {
+    at: i64,
+    who: String,
+    action: String,
+}
+
+/// The request's changes and its permits', oldest first.
+async fn history(app: &AppState, id: &str) -> AppResult<Vec<HistoryLine>> {
+    let mut entries = crate::platform::audit::list(
+        &app.db,
+        &crate::platform::audit::AuditFilter {
+            entity: Some("press_request".into()),
+            entity_id: Some(id.to_string()),
+            limit: 200,
+            ..Default::default()
+        },
+    )
+    .await?;
+    for p in app
+        .db
+        .fetch_all(
+            "SELECT id FROM press_permits WHERE request_id = $1",
+            crate::args![id],
+        )
+        .await?
+    {
+        entries.extend(
+            crate::platform::audit::list(
+                &app.db,
+                &crate::platform::audit::AuditFilter {
+                    entity: Some("permit".into()),
+                    entity_id: Some(p.str("id")?),
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .await?,
+        );
+    }
+    entries.retain(|e| !e.action.ends_with(".viewed"));
+    entries.sort_by_key(|e| e.at);
+    let mut names = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let who = match &e.actor_id {
+            Some(a) => match names.get(a) {
+                Some(n) => String::clone(n),
+                None => {
+                    let n = accounts::get_user(&app.db, a)
+                        .await?
+                        .map(|u| u.display_name)
+                        .unwrap_or_else(|| e.actor_name.clone());
+                    names.insert(a.clone(), n.clone());
+                    n
+                }
+            },
+            None => String::new(),
+        };
+        out.push(HistoryLine {
+            at: e.at,
+            who,
+            action: e.action,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize, Default, Serialize)]
 pub struct StepForm {
     #[serde(default)]
     unit_id: String,
@@ -376,7 +462,7 @@ pub async fn step(
         ground: blank(&f.ground),
         note: blank(&f.note),
     };
-    store::act(
+    match store::act(
         &app.db,
         &app.config,
         &ctx.origin(),
@@ -385,6 +471,21 @@ pub async fn step(
         &step,
         &input,
     )
-    .await?;
-    Ok(Redirect::to(&format!("/press/requests/{id}?done=request_{step}")).into_response())
+    .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/press/requests/{id}?done=request_{step}")).into_response())
+        }
+        // Field errors come back on the request page, next to the step, with what was typed.
+        Err(AppError::Invalid(v)) => {
+            let errors = field_errors(AppError::Invalid(v), ctx.lang)?;
+            let failed = Failed {
+                step: step.clone(),
+                errors,
+                form: f,
+            };
+            render_request(&app, &ctx, &id, Some(failed), None).await
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -40,8 +40,9 @@ pub fn role_may(user: &User, step: &str) -> bool {
 
 /// The request's owners, for the matrix.
 pub async fn owner(db: &Db, r: &PressRequest) -> DbResult<Owner> {
+    // The unit is in charge only once the press office assigned the request to it.
     let unit = match r.unit_id.as_deref() {
-        Some(u) if r.state() != State::Submitted => accounts::unit_path(db, u).await?,
+        Some(u) if r.assigned_at.is_some() => accounts::unit_path(db, u).await?,
         _ => Vec::new(),
     };
     Ok(Owner::Record {
@@ -69,7 +70,7 @@ pub fn next_steps(
     let desk = allowed(&actor, Action::AnswerPressRequest, &Owner::None);
     // The unit in charge (its officers and those above) receives the journalist.
     let unit = user.role == Role::UnitOfficer
-        && state != State::Submitted
+        && r.assigned_at.is_some()
         && allowed(&actor, Action::ReceiveFieldWork, owner);
     let author = user.id == r.journalist_id && user.role == Role::Journalist;
     let mut steps = Vec::new();

@@ -21,6 +21,9 @@ use crate::platform::errors::{AppError, AppResult};
 use crate::platform::ids::{is_id, new_id};
 use crate::platform::permissions::{allowed, Action, Owner, Role};
 
+/// Requests one journalist may file in 24 hours.
+pub const MAX_PER_DAY: i64 = 30;
+
 /// A new request, as a journalist fills it in.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct RequestInput {
@@ -93,6 +96,10 @@ fn window(c: &mut Check, names: (&str, &str), from: Option<i64>, until: Option<i
                 c.fail(names.1, "err.window_too_long");
             }
         }
+        // Nothing is planned more than two years ahead.
+        if f > now + 2 * 366 * 86_400_000 {
+            c.fail(names.0, "err.too_far");
+        }
     } else if until.is_some() {
         c.fail(names.0, "err.required");
     }
@@ -127,6 +134,21 @@ pub async fn create(
         return Err(AppError::Forbidden("err.not_accredited"));
     }
     let now = now_ms();
+    // A journalist files at most this many requests a day: enough for any newsroom,
+    // not enough to bury the press office.
+    let recent = db
+        .fetch_one(
+            "SELECT COUNT(*) AS n FROM press_requests WHERE journalist_id = $1 AND created_at > $2",
+            args![&user.id, now - 86_400_000],
+        )
+        .await?
+        .i64("n")?;
+    if recent >= MAX_PER_DAY {
+        return Err(AppError::TooManyRequests {
+            key: "err.too_many_press_requests",
+            retry_after_secs: 3600,
+        });
+    }
     let mut c = Check::default();
     let kind = c.one_of("kind", &input.kind, &KINDS);
     let topic = c.text("topic", &input.topic, 300);
@@ -191,6 +213,7 @@ pub async fn create(
         wished_until,
         unit_id,
         assignee_id: None,
+        assigned_at: None,
         incident_id,
         bulletin_id,
         due_at,
@@ -256,7 +279,7 @@ pub async fn live_permit(db: &Db, request_id: &str) -> AppResult<Option<Permit>>
 pub async fn permit_of(db: &Db, request_id: &str) -> AppResult<Option<Permit>> {
     Ok(db
         .fetch_optional(
-            "SELECT * FROM press_permits WHERE request_id = $1",
+            "SELECT * FROM press_permits WHERE request_id = $1 ORDER BY issued_at DESC, id DESC LIMIT 1",
             args![request_id],
         )
         .await?
@@ -323,7 +346,7 @@ pub async fn act(
     let mut r = before.clone();
     let mut c = Check::default();
     let reopen = |r: &PressRequest| {
-        if r.unit_id.is_some() || r.assignee_id.is_some() {
+        if r.assigned_at.is_some() {
             State::Assigned
         } else {
             State::Submitted
@@ -360,6 +383,7 @@ pub async fn act(
             c.finish()?;
             r.unit_id = unit.or(r.unit_id);
             r.assignee_id = assignee_id;
+            r.assigned_at = Some(now);
             r.state = State::Assigned.as_str().into();
         }
         "schedule" => {
@@ -379,16 +403,35 @@ pub async fn act(
                 now,
             );
             let place = c.opt_text("place", input.place.as_deref(), 200);
+            // The officer who receives the journalist: someone of the desk, or an officer
+            // of the unit in charge (or a unit above it).
+            let unit_path = match r.unit_id.as_deref() {
+                Some(u) => accounts::unit_path(db, u).await?,
+                None => Vec::new(),
+            };
             let officer_id = match opt_id(&mut c, "officer_id", input.officer_id.as_deref()) {
                 Some(o) => match accounts::get_user(db, &o).await? {
-                    Some(p) if p.role.is_staff() && p.status == Status::Active => Some(o),
+                    Some(p)
+                        if p.status == Status::Active
+                            && (matches!(
+                                p.role,
+                                Role::Leader | Role::Spokesperson | Role::PressOfficer
+                            ) || (p.role == Role::UnitOfficer
+                                && p.unit_id.as_ref().is_some_and(|u| unit_path.contains(u)))) =>
+                    {
+                        Some(o)
+                    }
                     _ => {
-                        c.fail("officer_id", "err.not_staff");
+                        c.fail("officer_id", "err.not_in_charge");
                         None
                     }
                 },
                 None => (user.role == Role::UnitOfficer).then(|| user.id.clone()),
             };
+            let holder = accounts::get_user(db, &r.journalist_id).await?;
+            if holder.is_none_or(|j| j.status != Status::Active) {
+                return Err(AppError::Conflict("err.journalist_not_active"));
+            }
             if needs_permit(&r.kind) && r.unit_id.is_none() {
                 c.fail("unit_id", "err.choose");
             }
@@ -524,6 +567,29 @@ pub async fn act(
         Some(json(&r)),
     )
     .await?;
+    // A refused or withdrawn request takes its permit with it, in the same transaction.
+    if matches!(step, "refuse" | "withdraw") {
+        if let Some(p) = &permit {
+            tx.execute(
+                "UPDATE press_permits SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 WHERE id = $4 AND revoked_at IS NULL",
+                args![now, &user.id, format!("request {}", r.state), &p.id],
+            )
+            .await?;
+            let mut after = p.clone();
+            after.revoked_at = Some(now);
+            after.revoked_by = Some(user.id.clone());
+            record_change(
+                &mut tx,
+                origin,
+                "permit.revoked",
+                "permit",
+                &p.id,
+                Some(json(p)),
+                Some(json(&after)),
+            )
+            .await?;
+        }
+    }
     if let Some(p) = &new_permit {
         save_permit(&mut tx, p).await?;
         let kind = if permit.is_some() {
@@ -552,12 +618,12 @@ async fn write(tx: &mut Tx, r: &PressRequest, seen_updated_at: i64) -> AppResult
         .execute(
             "UPDATE press_requests SET state = $1, unit_id = $2, assignee_id = $3, due_at = $4, scheduled_from = $5, scheduled_until = $6,
                 officer_id = $7, place = $8, answer = $9, answered_at = $10, answered_by = $11, refusal_ground = $12, refusal_note = $13,
-                note = $14, reminded_at = $15, escalated_at = $16, updated_at = $17, closed_at = $18
+                note = $14, reminded_at = $15, escalated_at = $16, updated_at = $17, closed_at = $18, assigned_at = $21
              WHERE id = $19 AND updated_at = $20",
             args![
                 &r.state, r.unit_id.clone(), r.assignee_id.clone(), r.due_at, r.scheduled_from, r.scheduled_until,
                 r.officer_id.clone(), r.place.clone(), r.answer.clone(), r.answered_at, r.answered_by.clone(), r.refusal_ground.clone(), r.refusal_note.clone(),
-                r.note.clone(), r.reminded_at, r.escalated_at, r.updated_at, r.closed_at, &r.id, seen_updated_at
+                r.note.clone(), r.reminded_at, r.escalated_at, r.updated_at, r.closed_at, &r.id, seen_updated_at, r.assigned_at
             ],
         )
         .await?)
@@ -588,11 +654,14 @@ pub struct ListFilter {
     pub offset: i64,
 }
 
-/// The requests `user` may see, with the filters: the press office sees all; a unit
-/// officer those assigned to their unit or the units under it; a journalist their own,
-/// an agency editor their agency's. Open ones by time limit first, then newest.
-pub async fn list(db: &Db, user: &User, f: &ListFilter) -> AppResult<Vec<PressRequest>> {
-    let mut sql = String::from("SELECT * FROM press_requests WHERE 1=1");
+/// The conditions (after `WHERE 1=1`) and parameters selecting what `user` may see with
+/// the filters; None when they may see nothing.
+async fn visible_sql(
+    db: &Db,
+    user: &User,
+    f: &ListFilter,
+) -> AppResult<Option<(String, Vec<Value>)>> {
+    let mut sql = String::new();
     let mut params: Vec<Value> = Vec::new();
     let bind = |v: Value, params: &mut Vec<Value>| {
         params.push(v);
@@ -604,7 +673,7 @@ pub async fn list(db: &Db, user: &User, f: &ListFilter) -> AppResult<Vec<PressRe
         _ if desk => {}
         Role::UnitOfficer => {
             let Some(mine) = user.unit_id.as_deref() else {
-                return Ok(Vec::new());
+                return Ok(None);
             };
             let units = subtree(db, mine).await?;
             let list: Vec<String> = units
@@ -612,7 +681,7 @@ pub async fn list(db: &Db, user: &User, f: &ListFilter) -> AppResult<Vec<PressRe
                 .map(|u| bind(u.into(), &mut params))
                 .collect();
             sql.push_str(&format!(
-                " AND state <> 'submitted' AND unit_id IN ({})",
+                " AND assigned_at IS NOT NULL AND unit_id IN ({})",
                 list.join(", ")
             ));
         }
@@ -625,7 +694,7 @@ pub async fn list(db: &Db, user: &User, f: &ListFilter) -> AppResult<Vec<PressRe
             let me = bind(user.id.clone().into(), &mut params);
             sql.push_str(&format!(" AND journalist_id = {me}"));
         }
-        _ => return Ok(Vec::new()),
+        _ => return Ok(None),
     }
     if let Some(s) = &f.state {
         sql.push_str(&format!(
@@ -654,6 +723,17 @@ pub async fn list(db: &Db, user: &User, f: &ListFilter) -> AppResult<Vec<PressRe
             bind(now_ms().into(), &mut params)
         ));
     }
+    Ok(Some((sql, params)))
+}
+
+/// The requests `user` may see, with the filters: the press office sees all; a unit
+/// officer those assigned to their unit or the units under it; a journalist their own,
+/// an agency editor their agency's. Open ones by time limit first, then newest.
+pub async fn list(db: &Db, user: &User, f: &ListFilter) -> AppResult<Vec<PressRequest>> {
+    let Some((filters, params)) = visible_sql(db, user, f).await? else {
+        return Ok(Vec::new());
+    };
+    let mut sql = format!("SELECT * FROM press_requests WHERE 1=1{filters}");
     let limit = if f.limit <= 0 { 50 } else { f.limit.min(500) };
     sql.push_str(&format!(
         " ORDER BY CASE WHEN state IN ('submitted', 'assigned', 'needs_details', 'scheduled') THEN 0 ELSE 1 END, \
@@ -666,6 +746,26 @@ pub async fn list(db: &Db, user: &User, f: &ListFilter) -> AppResult<Vec<PressRe
         .iter()
         .map(PressRequest::from_row)
         .collect::<Result<_, _>>()?)
+}
+
+/// How many open requests `user` may see (the panel's count; the list stops at 500).
+pub async fn count_open(db: &Db, user: &User) -> AppResult<i64> {
+    let f = ListFilter {
+        open: true,
+        limit: 500,
+        ..Default::default()
+    };
+    let (sql, params) = match visible_sql(db, user, &f).await? {
+        Some(v) => v,
+        None => return Ok(0),
+    };
+    Ok(db
+        .fetch_one(
+            &format!("SELECT COUNT(*) AS n FROM press_requests WHERE 1=1{sql}"),
+            &params,
+        )
+        .await?
+        .i64("n")?)
 }
 
 /// A unit and every unit under it.

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 const NINJS_SCHEMA: &str = include_str!("fixtures/ninjs-schema_3.1.json");
 
-fn ninjs_validator() -> jsonschema::Validator {
+pub(crate) fn ninjs_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(NINJS_SCHEMA).unwrap();
     // The schema refers to GeoJSON for place geometry, which we never emit; offline, that
     // reference resolves to "any object".

@@ -147,7 +147,7 @@ async fn a_night_patrol_is_filmed_with_a_permit_the_gate_can_check() {
             .await;
         assert_eq!(
             st,
-            StatusCode::CONFLICT,
+            StatusCode::FORBIDDEN,
             "a journalist does not route requests"
         );
 
@@ -718,4 +718,450 @@ async fn the_working_calendar_takes_the_days_the_press_office_declares() {
     assert_eq!(y["working_days_per_month"][1].as_i64().unwrap(), feb + 1);
     let (st, _) = api.get("/api/v1/work-calendar?year=1800").await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
+}
+
+/// What an outside tester found, kept found: a unit sees a request only once the press
+/// office assigned it (not because the journalist named it, nor after a refusal, a
+/// question or a withdrawal); a refused or withdrawn request takes its permit with it; a
+/// journalist who lost their accreditation carries no permit, not even one "not yet
+/// valid"; a revoked permit can be replaced by scheduling again; a step form with a
+/// mistake comes back with the message and what was typed.
+#[tokio::test]
+async fn units_see_only_what_they_were_given_and_permits_die_with_their_request() {
+    for backend in backends() {
+        let s = start(&backend).await;
+        let ha = s.api(Some(&s.token_for("pv.baothanhhoa").await));
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let spokesperson = s.api(Some(&s.token_for("phatngon").await));
+        let drugs = s.api(Some(&s.token_for("pc04.canbo").await));
+        let pc04 = unit(&ha, "PC04").await;
+        let file = |topic: &'static str| json!({"kind": "field_work", "topic": topic, "questions": "Q", "unit_id": pc04, "wished_from": rfc3339(60), "wished_until": rfc3339(180)});
+        // Named by the journalist, then asked for details, answered by the journalist:
+        // never assigned, so the unit never sees it.
+        let (_, r) = ha.post("/api/v1/requests", &file("Chưa giao")).await;
+        let id = r["id"].as_str().unwrap().to_string();
+        let (st, _) = officer
+            .post(
+                &format!("/api/v1/requests/{id}/do/ask_details"),
+                &json!({"note": "Nêu rõ thời gian"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, _) = drugs.get(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(
+            st,
+            StatusCode::NOT_FOUND,
+            "a question does not hand it to the unit"
+        );
+        let (st, item) = ha
+            .post(
+                &format!("/api/v1/requests/{id}/do/reply"),
+                &json!({"note": "Tối thứ Sáu"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(
+            item["request"]["state"], "submitted",
+            "a reply goes back to the press office, not to the unit"
+        );
+        let (st, _) = drugs
+            .post(
+                &format!("/api/v1/requests/{id}/do/answer"),
+                &json!({"answer": "x"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let (st, _) = officer
+            .post(
+                &format!("/api/v1/requests/{id}/do/refuse"),
+                &json!({"ground": "under_investigation", "note": "Đang điều tra"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let (_, list) = drugs.get("/api/v1/requests").await;
+        assert!(
+            !list.to_string().contains(&id),
+            "a refused, never-assigned request is not the unit's"
+        );
+
+        // Assigned and scheduled: a permit; withdrawn: the permit is revoked with it.
+        let (_, r) = ha.post("/api/v1/requests", &file("Sẽ rút")).await;
+        let id = r["id"].as_str().unwrap().to_string();
+        officer
+            .post(
+                &format!("/api/v1/requests/{id}/do/assign"),
+                &json!({"unit_id": pc04}),
+            )
+            .await;
+        let (st, item) = drugs
+            .post(
+                &format!("/api/v1/requests/{id}/do/schedule"),
+                &json!({"scheduled_from": rfc3339(-5), "scheduled_until": rfc3339(120)}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{item}");
+        let url = item["permit"]["verify_url"].as_str().unwrap().to_string();
+        assert_eq!(verdict(&s, &url).await.1, "valid");
+        let (st, _) = ha
+            .post(&format!("/api/v1/requests/{id}/do/withdraw"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(
+            verdict(&s, &url).await.1,
+            "revoked",
+            "withdrawn with its permit"
+        );
+
+        // Refused after scheduling: the same.
+        let (_, r) = ha.post("/api/v1/requests", &file("Sẽ bị từ chối")).await;
+        let id = r["id"].as_str().unwrap().to_string();
+        officer
+            .post(
+                &format!("/api/v1/requests/{id}/do/assign"),
+                &json!({"unit_id": pc04}),
+            )
+            .await;
+        let (_, item) = drugs
+            .post(
+                &format!("/api/v1/requests/{id}/do/schedule"),
+                &json!({"scheduled_from": rfc3339(-5), "scheduled_until": rfc3339(120)}),
+            )
+            .await;
+        let url = item["permit"]["verify_url"].as_str().unwrap().to_string();
+        let (st, _) = spokesperson
+            .post(
+                &format!("/api/v1/requests/{id}/do/refuse"),
+                &json!({"ground": "state_secret", "note": "Bí mật"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(
+            verdict(&s, &url).await.1,
+            "revoked",
+            "refused with its permit"
+        );
+
+        // Revoked permit, scheduled again: a new permit, the old code stays dead.
+        let (_, r) = ha.post("/api/v1/requests", &file("Đổi giấy")).await;
+        let id = r["id"].as_str().unwrap().to_string();
+        officer
+            .post(
+                &format!("/api/v1/requests/{id}/do/assign"),
+                &json!({"unit_id": pc04}),
+            )
+            .await;
+        let (_, item) = drugs
+            .post(
+                &format!("/api/v1/requests/{id}/do/schedule"),
+                &json!({"scheduled_from": rfc3339(-5), "scheduled_until": rfc3339(120)}),
+            )
+            .await;
+        let first = item["permit"]["verify_url"].as_str().unwrap().to_string();
+        let (st, _) = officer
+            .post(
+                &format!("/api/v1/requests/{id}/do/revoke_permit"),
+                &json!({"note": "Đổi cán bộ"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, item) = drugs
+            .post(
+                &format!("/api/v1/requests/{id}/do/schedule"),
+                &json!({"scheduled_from": rfc3339(-5), "scheduled_until": rfc3339(150)}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{item}");
+        let second = item["permit"]["verify_url"].as_str().unwrap().to_string();
+        assert_ne!(first, second);
+        assert_eq!(verdict(&s, &first).await.1, "revoked");
+        assert_eq!(verdict(&s, &second).await.1, "valid");
+        // The officer receiving the journalist must belong to the unit or the desk.
+        let ward_officer = common::user_id(&officer, "capx.hacthanh").await;
+        let (st, e) = drugs
+            .post(&format!("/api/v1/requests/{id}/do/schedule"), &json!({"scheduled_from": rfc3339(10), "scheduled_until": rfc3339(150), "officer_id": ward_officer}))
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+
+        // A future permit of a journalist whose accreditation is revoked: revoked, not
+        // "not yet valid"; and no new permit for them.
+        let (_, r) = ha.post("/api/v1/requests", &file("Tuần sau")).await;
+        let future = r["id"].as_str().unwrap().to_string();
+        officer
+            .post(
+                &format!("/api/v1/requests/{future}/do/assign"),
+                &json!({"unit_id": pc04}),
+            )
+            .await;
+        let (_, item) = drugs
+            .post(
+                &format!("/api/v1/requests/{future}/do/schedule"),
+                &json!({"scheduled_from": rfc3339(3000), "scheduled_until": rfc3339(3100)}),
+            )
+            .await;
+        let later = item["permit"]["verify_url"].as_str().unwrap().to_string();
+        assert_eq!(verdict(&s, &later).await.1, "not_yet_valid");
+        let ha_id = common::user_id(&officer, "pv.baothanhhoa").await;
+        let (st, _) = officer
+            .post(
+                &format!("/api/v1/users/{ha_id}/status"),
+                &json!({"status": "revoked", "reason": "Thu hồi thẻ"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(verdict(&s, &later).await.1, "revoked");
+        assert_eq!(verdict(&s, &second).await.1, "revoked");
+        let (_, item) = officer.get(&format!("/api/v1/requests/{future}")).await;
+        assert_eq!(item["permit"]["status"], "revoked");
+        let (st, _) = drugs
+            .post(
+                &format!("/api/v1/requests/{future}/do/schedule"),
+                &json!({"scheduled_from": rfc3339(3000), "scheduled_until": rfc3339(3200)}),
+            )
+            .await;
+        assert_eq!(
+            st,
+            StatusCode::CONFLICT,
+            "no permit for a revoked journalist"
+        );
+
+        // A step form with a mistake: 422, the message next to the step, the text kept.
+        let b = s.browser();
+        b.login("phatngon", DEMO_PASSWORD).await;
+        let (_, r) = s
+            .api(Some(&s.token_for("pv.ttxvn").await))
+            .post(
+                "/api/v1/requests",
+                &json!({"kind": "information", "topic": "Hỏi", "questions": "?"}),
+            )
+            .await;
+        let rid = r["id"].as_str().unwrap().to_string();
+        let resp = b
+            .submit(
+                &format!("/press/requests/{rid}"),
+                &format!("/press/requests/{rid}/do/refuse"),
+                &[("note", "Lý do tôi đã gõ")],
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("Lý do tôi đã gõ"), "what was typed is kept");
+        assert!(
+            html.contains("Căn cứ") && !html.contains("field.ground"),
+            "the field is named in words"
+        );
+    }
+}
+
+/// A press conference: invitations reach the invited journalists' calendars (each .ics
+/// read by the `icalendar` package), answers and check-in at the door work, a
+/// postponement updates every calendar with a higher SEQUENCE and a cancellation marks it
+/// CANCELLED; the uninvited see nothing; a revoked calendar address stops; the event is
+/// a valid ninjs document.
+#[tokio::test]
+async fn a_press_conference_reaches_every_invited_calendar() {
+    for backend in backends() {
+        let s = start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let bth = common::agency_id(&officer, "BTH").await;
+        let ttx = common::agency_id(&officer, "TTXVN-TH").await;
+        let title = "Họp báo thông tin kết quả đợt cao điểm tấn công trấn áp tội phạm";
+        let (st, e) = officer
+            .post(
+                "/api/v1/events",
+                &json!({"kind": "press_conference", "title": title, "place": "Hội trường Công an tỉnh", "agenda": "1. Kết quả\n2. Hỏi đáp",
+                        "starts_at": rfc3339(2 * 24 * 60), "ends_at": rfc3339(2 * 24 * 60 + 90), "agency_ids": [bth, ttx]}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{e}");
+        let id = e["id"].as_str().unwrap().to_string();
+        assert_eq!(e["sequence"], 0);
+
+        // Each invited journalist makes a calendar address and reads it as a calendar app would.
+        let mut feeds = Vec::new();
+        for user in ["pv.baothanhhoa", "pv.ttxvn"] {
+            let b = s.browser();
+            b.login(user, DEMO_PASSWORD).await;
+            let r = b
+                .submit("/press/requests", "/press/calendar-token", &[])
+                .await;
+            let html = r.text().await.unwrap();
+            let url = html
+                .split("id=\"cal-url\">")
+                .nth(1)
+                .and_then(|x| x.split('<').next())
+                .expect("the calendar address is shown once")
+                .replace("&#x2f;", "/");
+            feeds.push((user, b, url));
+        }
+        let read = |url: String| async move {
+            let r = reqwest::get(&url).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{url}");
+            assert!(r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/calendar"));
+            let body = r.text().await.unwrap();
+            let mut child = std::process::Command::new("python3")
+                .arg(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../e2e/parse_ics.py"
+                ))
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("python3 runs (scripts/test-deps installs icalendar)");
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(body.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "the .ics does not parse:\n{body}");
+            serde_json::from_slice::<Value>(&out.stdout).unwrap()
+        };
+        let find = |cal: &Value| -> Value {
+            cal["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["summary"] == title)
+                .cloned()
+                .unwrap_or(Value::Null)
+        };
+        for (_, _, url) in &feeds {
+            let cal = read(url.clone()).await;
+            assert_eq!(cal["method"], "PUBLISH");
+            let ev = find(&cal);
+            assert_eq!(ev["sequence"], 0, "{cal}");
+            assert_eq!(ev["status"], "CONFIRMED");
+            assert!(ev["uid"].as_str().unwrap().starts_with(&id));
+            assert_eq!(ev["location"], "Hội trường Công an tỉnh");
+        }
+        // An agency not invited sees nothing of it.
+        let editor = s.api(Some(&s.token_for("btv.ptth").await));
+        let (st, _) = editor.get(&format!("/api/v1/events/{id}")).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let (_, list) = editor.get("/api/v1/events").await;
+        assert!(!list.to_string().contains(&id));
+
+        // Answers: by API and on the page.
+        let ha = s.api(Some(&s.token_for("pv.baothanhhoa").await));
+        let (st, _) = ha
+            .post(
+                &format!("/api/v1/events/{id}/answer"),
+                &json!({"answer": "yes"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::NO_CONTENT);
+        let (st, _) = ha
+            .post(
+                &format!("/api/v1/events/{id}/answer"),
+                &json!({"answer": "perhaps"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        let binh_browser = &feeds[1].1;
+        let r = binh_browser
+            .submit(
+                &format!("/press/events/{id}"),
+                &format!("/press/events/{id}/answer"),
+                &[("answer", "no")],
+            )
+            .await;
+        assert!(r.status().is_success() || r.status().is_redirection());
+
+        // Check-in at the door: the journalist's code, scanned by the press officer.
+        let (_, page) = feeds[0].1.text(&format!("/press/events/{id}")).await;
+        let door = decode_qr(svg_of(&page));
+        assert!(door.contains("/su-kien/check-in/"), "{door}");
+        let desk = s.browser();
+        desk.login("tuyentruyen", DEMO_PASSWORD).await;
+        let path = door.trim_start_matches(&s.base).to_string();
+        let (st, html) = desk.text(&path).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("data-status=\"invited\"") && html.contains("Lê Thu Hà"));
+        let r = desk.submit(&path, &path, &[]).await;
+        assert!(r.status().is_success() || r.status().is_redirection());
+        let (_, event_page) = desk.text(&format!("/press-desk/events/{id}")).await;
+        assert!(
+            event_page.contains("1 đã đến") || event_page.contains("1 came"),
+            "attendance counted"
+        );
+        // One character of the signature changed (to a different one).
+        let mut chars: Vec<char> = path.chars().collect();
+        let i = chars.len() - 5;
+        chars[i] = if chars[i] == 'Q' { 'R' } else { 'Q' };
+        let altered: String = chars.into_iter().collect();
+        let (st, html) = desk.text(&altered).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        assert!(html.contains("data-status=\"not_valid\""));
+        let (st, _) = feeds[1].1.text(&path).await;
+        assert_eq!(
+            st,
+            StatusCode::FORBIDDEN,
+            "journalists do not check people in"
+        );
+
+        // ninjs, valid against the IPTC schema.
+        let (st, doc) = ha.get(&format!("/api/v1/events/{id}")).await;
+        assert_eq!(st, StatusCode::OK);
+        let v = crate::newsroom::ninjs_validator();
+        assert!(v.is_valid(&doc), "{doc}");
+        assert_eq!(doc["events"][0]["id"], id.as_str());
+
+        // Postponed by a day: every calendar shows SEQUENCE 1 and the new start.
+        let (st, e) = officer
+            .send(
+                reqwest::Method::PUT,
+                &format!("/api/v1/events/{id}"),
+                &json!({"kind": "press_conference", "title": title, "place": "Hội trường Công an tỉnh", "agenda": "1. Kết quả\n2. Hỏi đáp",
+                        "starts_at": rfc3339(3 * 24 * 60), "ends_at": rfc3339(3 * 24 * 60 + 90), "agency_ids": [bth, ttx]}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{e}");
+        assert_eq!(e["sequence"], 1);
+        let mut starts = Vec::new();
+        for (_, _, url) in &feeds {
+            let ev = find(&read(url.clone()).await);
+            assert_eq!(ev["sequence"], 1, "{ev}");
+            starts.push(ev["start"].as_str().unwrap().to_string());
+        }
+        assert_eq!(starts[0], starts[1]);
+
+        // Cancelled: STATUS:CANCELLED with a higher SEQUENCE.
+        let r = desk
+            .submit(
+                &format!("/press-desk/events/{id}"),
+                &format!("/press-desk/events/{id}/cancel"),
+                &[("note", "Trùng lịch công tác")],
+            )
+            .await;
+        assert!(
+            r.status().is_success() || r.status().is_redirection(),
+            "{}",
+            r.status()
+        );
+        for (_, _, url) in &feeds {
+            let ev = find(&read(url.clone()).await);
+            assert_eq!(
+                (ev["status"].as_str(), ev["sequence"].as_i64()),
+                (Some("CANCELLED"), Some(2)),
+                "{ev}"
+            );
+        }
+        // A revoked calendar address stops at once.
+        let r = feeds[0]
+            .1
+            .submit("/press/requests", "/press/calendar-token/revoke", &[])
+            .await;
+        assert!(r.status().is_success() || r.status().is_redirection());
+        let st = reqwest::get(&feeds[0].2).await.unwrap().status();
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        // The quarterly duty shows on the desk.
+        let (_, events_page) = desk.text("/press-desk/events").await;
+        assert!(events_page.contains("Nghĩa vụ họp báo định kỳ"));
+        let _ = backend.name();
+    }
 }

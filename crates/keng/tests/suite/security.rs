@@ -501,6 +501,105 @@ fn table() -> Vec<Route> {
             good: F(&[]),
             bad: Body::NoInput,
         },
+        // press conferences ({event} is a coming demo conference, {code} a door code)
+        Route {
+            method: "POST",
+            pattern: "/press-desk/events",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("kind", "press_conference"), ("title", "x")]),
+            bad: F(&[
+                ("kind", "rave"),
+                ("starts_at", "mai"),
+                ("agency_ids", "../x"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/press-desk/events/{event}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("kind", "press_conference"), ("title", "x")]),
+            bad: F(&[("ends_at", "31/02/2026 25:61"), ("agency_ids", "x")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/press-desk/events/{event}/{what}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("minutes", "x")]),
+            bad: F(&[("minutes", "")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/press/events/{event}/answer",
+            kind: Form,
+            allowed: "pv.ttxvn",
+            wrong: None,
+            good: F(&[("answer", "yes")]),
+            bad: F(&[("answer", "perhaps")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/su-kien/check-in/{code}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[]),
+            bad: Body::NoInput,
+        },
+        Route {
+            method: "POST",
+            pattern: "/press/calendar-token",
+            kind: Form,
+            allowed: "pv.ttxvn",
+            wrong: Some("tuyentruyen"),
+            good: F(&[]),
+            bad: Body::NoInput,
+        },
+        Route {
+            method: "POST",
+            pattern: "/press/calendar-token/revoke",
+            kind: Form,
+            allowed: "pv.ttxvn",
+            wrong: Some("tuyentruyen"),
+            good: F(&[]),
+            bad: Body::NoInput,
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/events",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(
+                r#"{"kind":"press_conference","title":"x","place":"y","starts_at":"2030-01-01T08:00","ends_at":"2030-01-01T09:00"}"#,
+            ),
+            bad: J(r#"{"kind":1}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/events/{event}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(
+                r#"{"kind":"press_conference","title":"x","place":"y","starts_at":"2030-01-01T08:00","ends_at":"2030-01-01T09:00"}"#,
+            ),
+            bad: J(r#"{"agency_ids":"not a list"}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/events/{event}/answer",
+            kind: Json,
+            allowed: "pv.ttxvn",
+            wrong: None,
+            good: J(r#"{"answer":"yes"}"#),
+            bad: J(r#"{"answer":5}"#),
+        },
         Route {
             method: "POST",
             pattern: "/nguoi-phat-ngon/{user_id}/sua",
@@ -544,6 +643,7 @@ fn no_state_changing_route_escapes_the_table() {
         p.replace("{agency}", "{id}")
             .replace("{bulletin}", "{id}")
             .replace("{request}", "{id}")
+            .replace("{event}", "{id}")
     };
 
     let covered: Vec<(String, String)> = table()
@@ -684,6 +784,18 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
             .await;
         let request_id = pr["id"].as_str().expect("a press request").to_string();
         let spokesperson = user_id(&api, "phatngon").await;
+        let (_, events) = officer.get("/api/v1/events").await;
+        let event = events
+            .as_array()
+            .and_then(|a| {
+                a.iter().find(|e| {
+                    e["pubStatus"] == "usable" && e["profile"] == "keng-event-press_conference"
+                })
+            })
+            .and_then(|e| e["events"][0]["id"].as_str())
+            .expect("a coming demo press conference")
+            .to_string();
+        let door_code = format!("{event}.{target_user}.AAAAAAAAAAAAAAAAAAAAAA");
 
         for r in table() {
             let path = r
@@ -702,6 +814,9 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 .replace("{request}", &request_id)
                 .replace("{step}", "assign")
                 .replace("{day}", "2027-02-13")
+                .replace("{event}", &event)
+                .replace("{what}", "held")
+                .replace("{code}", &door_code)
                 .replace("{user_id}", &spokesperson);
 
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
@@ -857,6 +972,11 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             .expect("a token")
             .to_string();
         let spokesperson = user_id(&api, "phatngon").await;
+        let (_, events) = api.get("/api/v1/events").await;
+        let event = events[0]["events"][0]["id"]
+            .as_str()
+            .expect("a demo event")
+            .to_string();
         let press_desk_pages = [
             "/press-desk".to_string(),
             "/press-desk?state=refused&kind=information&overdue=1&page=2".to_string(),
@@ -883,6 +1003,18 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/press-desk/calendar?year=abc".to_string(),
             "/api/v1/work-calendar?year=2025".to_string(),
             "/api/v1/work-calendar?year=99999999999".to_string(),
+            "/press-desk/events".to_string(),
+            "/press-desk/events/new".to_string(),
+            format!("/press-desk/events/{event}"),
+            "/press-desk/events/not-an-id".to_string(),
+            format!("/press/events/{event}"),
+            "/press/events/not-an-id".to_string(),
+            format!("/su-kien/check-in/{event}.x.y"),
+            "/su-kien/check-in/garbage".to_string(),
+            "/calendar/not-a-token.ics".to_string(),
+            "/calendar/x".to_string(),
+            "/api/v1/events".to_string(),
+            format!("/api/v1/events/{event}"),
         ];
         pages.extend(press_desk_pages.iter().map(String::as_str));
 
