@@ -24,7 +24,7 @@ for _ in $(seq 1 150); do curl -sf $BASE/healthz >/dev/null && break; sleep 0.2;
 DB="$WORK/data/keng.sqlite3"
 NOW=$(($(date +%s) * 1000))
 SEED_START=$(date +%s.%N)
-sqlite3 "$DB" <<SQL
+sqlite3 "$DB" >/dev/null <<SQL
 PRAGMA busy_timeout = 10000;
 CREATE TEMP TABLE j AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, agency_id FROM users WHERE role = 'journalist' AND status = 'active';
 CREATE TEMP TABLE u AS SELECT row_number() OVER (ORDER BY code) - 1 AS k, id FROM units;
@@ -53,7 +53,7 @@ CSRF=$(curl -s -c "$JAR" -b "$JAR" $BASE/login | grep -o 'name="_csrf" value="[^
 curl -s -c "$JAR" -b "$JAR" -o /dev/null -d "_csrf=$CSRF&username=tuyentruyen&password=kengdemo2025" $BASE/login
 SESSION=$(awk '$6=="keng_session" {print $7}' "$JAR")
 PERMIT=$(sqlite3 "$DB" "SELECT id FROM press_permits LIMIT 1")
-TOKEN_URL=$(curl -s -b "$JAR" "$BASE/press/permits/$PERMIT" | grep -o "$BASE/xac-minh/[A-Za-z0-9._-]*" | head -1)
+TOKEN_URL=$(curl -s -b "$JAR" "$BASE/press/permits/$PERMIT" | sed 's|&#x2f;|/|g' | grep -o "$BASE/xac-minh/[A-Za-z0-9._-]*" | head -1)
 [ -n "$TOKEN_URL" ] || { echo "no permit token found" >&2; exit 1; }
 curl -s "$TOKEN_URL" | grep -q 'data-status="' || { echo "the verification page did not answer" >&2; exit 1; }
 

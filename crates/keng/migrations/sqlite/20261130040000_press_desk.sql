@@ -35,11 +35,15 @@ CREATE TABLE press_requests (
     updated_at BIGINT NOT NULL,
     closed_at BIGINT
 );
-CREATE INDEX press_requests_open ON press_requests(state, due_at);
+-- The press office's list: open requests by time limit without a sort (and their
+-- count by state from the index alone); refusals by ground from the index alone. No
+-- plain index leads with state, so the planner has no cheaper-looking wrong choice.
+CREATE INDEX press_requests_open_due ON press_requests(due_at, id, state) WHERE state IN ('submitted', 'assigned', 'needs_details', 'scheduled');
+CREATE INDEX press_requests_refused ON press_requests(answered_at, refusal_ground) WHERE state = 'refused';
 CREATE INDEX press_requests_journalist ON press_requests(journalist_id, created_at);
 CREATE INDEX press_requests_agency ON press_requests(agency_id, created_at);
 CREATE INDEX press_requests_unit ON press_requests(unit_id, created_at);
-CREATE INDEX press_requests_created ON press_requests(created_at);
+CREATE INDEX press_requests_created ON press_requests(created_at DESC, id DESC);
 
 CREATE TABLE press_permits (
     id TEXT PRIMARY KEY,

@@ -27,8 +27,19 @@ use crate::platform::web::page;
 
 const PURPOSE: &str = "permit";
 
+/// The key, once read: it never changes after it is made, so each node keeps it.
+static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
 /// The key that signs permit tokens, made on first use (all nodes read the same row).
 async fn key(db: &Db) -> AppResult<Vec<u8>> {
+    if let Some(k) = KEY.get() {
+        return Ok(k.clone());
+    }
+    let k = read_or_make_key(db).await?;
+    Ok(KEY.get_or_init(|| k).clone())
+}
+
+async fn read_or_make_key(db: &Db) -> AppResult<Vec<u8>> {
     if let Some(r) = db
         .fetch_optional(
             "SELECT secret FROM signing_keys WHERE purpose = $1",
