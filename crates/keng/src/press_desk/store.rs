@@ -748,12 +748,20 @@ pub async fn list(db: &Db, user: &User, f: &ListFilter) -> AppResult<Vec<PressRe
         .iter()
         .map(PressRequest::from_row)
         .collect::<Result<_, _>>()?;
-    let only_open = f.open || f.overdue || f.state.as_deref().is_some_and(|s| OPEN_STATES.contains(s));
+    let only_open = f.open
+        || f.overdue
+        || f.state
+            .as_deref()
+            .and_then(State::parse)
+            .is_some_and(State::is_open);
     if (out.len() as i64) < limit && !only_open {
         let open_total = if out.is_empty() {
-            db.fetch_one(&format!("SELECT COUNT(*) AS n FROM press_requests WHERE {open}{filters}"), &params)
-                .await?
-                .i64("n")?
+            db.fetch_one(
+                &format!("SELECT COUNT(*) AS n FROM press_requests WHERE {open}{filters}"),
+                &params,
+            )
+            .await?
+            .i64("n")?
         } else {
             offset + out.len() as i64
         };
