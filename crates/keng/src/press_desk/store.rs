@@ -162,7 +162,7 @@ pub async fn create(
         wished_until,
         now,
     );
-    if is_scheduled(&kind) && wished_from.is_none() && !c_has(&c, "wished_from") {
+    if is_scheduled(&kind) && wished_from.is_none() && !c.has("wished_from") {
         c.fail("wished_from", "err.required");
     }
     let unit_id = opt_id(&mut c, "unit_id", input.unit_id.as_deref());
@@ -255,49 +255,38 @@ pub async fn create(
     Ok(r)
 }
 
-fn c_has(c: &Check, field: &str) -> bool {
-    c.has(field)
-}
-
 fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or_default()
 }
 
+/// One permit found by `sql` (its one parameter `arg`).
+async fn one_permit(db: &Db, sql: &str, arg: &str) -> AppResult<Option<Permit>> {
+    Ok(db
+        .fetch_optional(sql, args![arg])
+        .await?
+        .as_ref()
+        .map(Permit::from_row)
+        .transpose()?)
+}
+
 /// The request's live (not revoked) permit, if any.
 pub async fn live_permit(db: &Db, request_id: &str) -> AppResult<Option<Permit>> {
-    Ok(db
-        .fetch_optional(
-            "SELECT * FROM press_permits WHERE request_id = $1 AND revoked_at IS NULL",
-            args![request_id],
-        )
-        .await?
-        .as_ref()
-        .map(Permit::from_row)
-        .transpose()?)
+    one_permit(
+        db,
+        "SELECT * FROM press_permits WHERE request_id = $1 AND revoked_at IS NULL",
+        request_id,
+    )
+    .await
 }
 
+/// The request's latest permit, live or not.
 pub async fn permit_of(db: &Db, request_id: &str) -> AppResult<Option<Permit>> {
-    Ok(db
-        .fetch_optional(
-            "SELECT * FROM press_permits WHERE request_id = $1 ORDER BY issued_at DESC, id DESC LIMIT 1",
-            args![request_id],
-        )
-        .await?
-        .as_ref()
-        .map(Permit::from_row)
-        .transpose()?)
-}
-
-pub async fn get_permit(db: &Db, id: &str) -> AppResult<Option<Permit>> {
-    if !is_id(id) {
-        return Ok(None);
-    }
-    Ok(db
-        .fetch_optional("SELECT * FROM press_permits WHERE id = $1", args![id])
-        .await?
-        .as_ref()
-        .map(Permit::from_row)
-        .transpose()?)
+    one_permit(
+        db,
+        "SELECT * FROM press_permits WHERE request_id = $1 ORDER BY issued_at DESC, id DESC LIMIT 1",
+        request_id,
+    )
+    .await
 }
 
 /// The event each step records.
