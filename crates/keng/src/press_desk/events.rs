@@ -430,11 +430,30 @@ pub async fn list_for(db: &Db, user: &User, limit: i64) -> AppResult<Vec<PressEv
     } else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let mut e = PressEvent::from_row(&r)?;
-        e.agency_ids = agencies_of(db, &e.id).await?;
-        out.push(e);
+    let mut out = rows
+        .iter()
+        .map(PressEvent::from_row)
+        .collect::<AppResult<Vec<_>>>()?;
+    if out.is_empty() {
+        return Ok(out);
+    }
+    // The invited agencies of every listed event in one query, not one per event.
+    let ids: Vec<crate::platform::db::Value> = out.iter().map(|e| e.id.clone().into()).collect();
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    for r in db
+        .fetch_all(
+            &format!(
+                "SELECT event_id, agency_id FROM press_event_agencies WHERE event_id IN ({}) ORDER BY agency_id",
+                marks.join(", ")
+            ),
+            &ids,
+        )
+        .await?
+    {
+        let (event, agency) = (r.str("event_id")?, r.str("agency_id")?);
+        if let Some(e) = out.iter_mut().find(|e| e.id == event) {
+            e.agency_ids.push(agency);
+        }
     }
     Ok(out)
 }

@@ -1161,7 +1161,10 @@ async fn a_press_conference_reaches_every_invited_calendar() {
         assert_eq!(st, StatusCode::NOT_FOUND);
         // The quarterly duty shows on the desk.
         let (_, events_page) = desk.text("/press-desk/events").await;
-        assert!(events_page.contains("Nghĩa vụ họp báo định kỳ"));
-        let _ = backend.name();
+        assert!(
+            events_page.contains("Nghĩa vụ họp báo định kỳ"),
+            "{}",
+            backend.name()
+        );
     }
 }
