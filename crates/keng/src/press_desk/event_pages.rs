@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use super::events::{self, EventInput, PressEvent};
 use super::permits;
+use super::rules;
 use crate::accounts::model::Status;
 use crate::accounts::store as accounts;
 use crate::args;
@@ -242,7 +243,7 @@ pub async fn invitation(
 ) -> AppResult<Response> {
     let user = ctx.user()?.clone();
     let e = events::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
-    if !events::invited(&user, &e) {
+    if !rules::invited(&user, &e) {
         return Err(AppError::NotFound);
     }
     let mine = app
@@ -318,7 +319,7 @@ pub async fn door_page(
     let found = door(&app, &code).await?;
     let (status, e, j) = match &found {
         None => ("not_valid", None, None),
-        Some((e, j)) if !events::invited(j, e) => ("not_invited", Some(e), Some(j)),
+        Some((e, j)) if !rules::invited(j, e) => ("not_invited", Some(e), Some(j)),
         Some((e, j)) if e.status == "cancelled" => ("cancelled", Some(e), Some(j)),
         Some((e, j)) => ("invited", Some(e), Some(j)),
     };
@@ -570,7 +571,7 @@ pub async fn api_get(
 ) -> AppResult<Json<Value>> {
     let user = ctx.user()?.clone();
     let e = events::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
-    if !events::may_view(&user, &e) {
+    if !rules::may_view_event(&user, &e) {
         return Err(AppError::NotFound);
     }
     Ok(Json(ninjs(&e, &ctx.base_url, &app.config.site_name)))

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::rules;
 use crate::accounts::model::{Check, Status, User};
 use crate::args;
 use crate::platform::audit::{record_change, Origin};
@@ -393,21 +394,6 @@ pub async fn close(
     Ok(after)
 }
 
-/// Is `user` invited (an active journalist of an invited agency)?
-pub fn invited(user: &User, e: &PressEvent) -> bool {
-    user.role == Role::Journalist
-        && user.status == Status::Active
-        && user
-            .agency_id
-            .as_ref()
-            .is_some_and(|a| e.agency_ids.contains(a))
-}
-
-/// May `user` see this event? The organisers (staff) and the invited.
-pub fn may_view(user: &User, e: &PressEvent) -> bool {
-    user.role.is_staff() || invited(user, e)
-}
-
 /// Events `user` may see, soonest first (past ones after, newest first).
 pub async fn list_for(db: &Db, user: &User, limit: i64) -> AppResult<Vec<PressEvent>> {
     let now = now_ms();
@@ -467,7 +453,7 @@ pub async fn answer(
     answer: &str,
 ) -> AppResult<()> {
     let e = get(db, id).await?.ok_or(AppError::NotFound)?;
-    if !invited(user, &e) {
+    if !rules::invited(user, &e) {
         return Err(AppError::NotFound);
     }
     if e.status != "scheduled" {
@@ -546,7 +532,7 @@ pub async fn check_in(
     let j = crate::accounts::store::get_user(db, journalist_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !invited(&j, &e) {
+    if !rules::invited(&j, &e) {
         return Err(AppError::Conflict("err.not_invited"));
     }
     if e.status == "cancelled" {

@@ -1,7 +1,8 @@
 //! Who may take which step on a press request, decided from the permission matrix and
 //! the request's state, for pages and API alike ([`next_steps`]). A request is owned by
 //! the journalist who made it, their agency's editors and the unit in charge
-//! (`Owner::Record`).
+//! (`Owner::Record`). Who sees a press conference or event is decided here too
+//! ([`invited`], [`may_view_event`]).
 
 use super::model::{is_scheduled, PressRequest, State};
 use crate::accounts::model::User;
@@ -110,4 +111,19 @@ pub fn next_steps(
         steps.push("revoke_permit");
     }
     steps
+}
+
+/// Is `user` invited to the event (an active journalist of an invited agency)?
+pub fn invited(user: &User, e: &super::events::PressEvent) -> bool {
+    user.role == Role::Journalist
+        && user.status == crate::accounts::model::Status::Active
+        && user
+            .agency_id
+            .as_ref()
+            .is_some_and(|a| e.agency_ids.contains(a))
+}
+
+/// May `user` see the event? The organisers (staff) and the invited.
+pub fn may_view_event(user: &User, e: &super::events::PressEvent) -> bool {
+    user.role.is_staff() || invited(user, e)
 }
