@@ -90,6 +90,19 @@ pub fn input_datetime(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// "2026-03": the month of an instant in Vietnam time (reports group by it).
+pub fn local_month(ms: i64) -> String {
+    local(ms)
+        .map(|t| t.format("%Y-%m").to_string())
+        .unwrap_or_default()
+}
+
+/// The year of an instant in Vietnam time.
+pub fn local_year(ms: i64) -> i32 {
+    use chrono::Datelike;
+    local(ms).map(|t| t.year()).unwrap_or(1970)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

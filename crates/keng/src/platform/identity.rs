@@ -3,12 +3,29 @@
 //! accounts capability manages these records; the platform needs them to authenticate,
 //! so they live here and `accounts::model` re-exports them.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::{Deserialize, Serialize};
 
 use crate::args;
 use crate::platform::clock;
 use crate::platform::db::{Db, DbResult, Row};
 use crate::platform::permissions::{Actor, Role};
+
+/// Bumped on this node right after a commit that changed who an account is or whether it
+/// may act (its status, names, agency): caches of anything derived from accounts compare
+/// it (other nodes learn of the change from the event log).
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// An account changed (call after the commit).
+pub fn changed() {
+    GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// The current account generation of this node.
+pub fn generation() -> u64 {
+    GENERATION.load(Ordering::SeqCst)
+}
 
 /// An account's state. For journalists `Active` means accredited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -98,6 +98,12 @@ pub enum Action {
     ReceiveFieldWork,
     /// Declare days off and make-up working days in the calendar the clocks run on.
     ManageWorkCalendar,
+    /// Ask a press agency to publish a correction or a response, track and withdraw it.
+    RequestCorrection,
+    /// Read a correction request (the press office, or the agency's editors).
+    ViewCorrection,
+    /// Acknowledge, publish or decline a correction request to one's own agency.
+    AnswerCorrection,
     // warnings and figures
     DraftWarning,
     ReportFigures,
@@ -208,6 +214,12 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         AnswerPressRequest => matches!(role, Leader | Spokesperson | PressOfficer),
         ReceiveFieldWork => role == PressOfficer || (role == UnitOfficer && own),
         ManageWorkCalendar => matches!(role, Admin | PressOfficer),
+        RequestCorrection => matches!(role, Leader | Spokesperson | PressOfficer),
+        ViewCorrection => {
+            matches!(role, Admin | Leader | Spokesperson | PressOfficer)
+                || (role == Journalist && actor.is_editor && own)
+        }
+        AnswerCorrection => role == Journalist && actor.is_editor && own,
         DraftWarning => {
             matches!(role, Leader | Spokesperson | PressOfficer) || (role == UnitOfficer && own)
         }
@@ -342,6 +354,18 @@ mod tests {
             (Leader, ManageWorkCalendar, Owner::None, false),
             (UnitOfficer, ManageWorkCalendar, Owner::None, false),
             (Journalist, ManageWorkCalendar, Owner::None, false),
+            // correction requests: the press office asks, the agency's editors answer
+            (Spokesperson, RequestCorrection, Owner::None, true),
+            (PressOfficer, RequestCorrection, Owner::None, true),
+            (Leader, RequestCorrection, Owner::None, true),
+            (UnitOfficer, RequestCorrection, Owner::None, false),
+            (Admin, RequestCorrection, Owner::None, false),
+            (Journalist, RequestCorrection, own_agency.clone(), false),
+            (PressOfficer, ViewCorrection, other_agency.clone(), true),
+            (UnitOfficer, ViewCorrection, other_agency.clone(), false),
+            (Journalist, ViewCorrection, own_agency.clone(), false),
+            (Journalist, AnswerCorrection, own_agency.clone(), false),
+            (PressOfficer, AnswerCorrection, own_agency.clone(), false),
             (Leader, SignCommendation, Owner::None, true),
             (PressOfficer, SignCommendation, Owner::None, false),
             (PressOfficer, ManageCoverage, Owner::None, true),
@@ -368,6 +392,9 @@ mod tests {
             AnswerPressRequest,
             ReceiveFieldWork,
             ManageWorkCalendar,
+            RequestCorrection,
+            ViewCorrection,
+            AnswerCorrection,
             DraftWarning,
             ReportFigures,
             ViewFigures,
@@ -420,6 +447,19 @@ mod tests {
             ManageAgencyWebhook,
             &Owner::Agency("agency-b".into())
         ));
+    }
+
+    #[test]
+    fn only_the_agency_editors_read_and_answer_its_correction_requests() {
+        let mut a = actor(Role::Journalist);
+        a.is_editor = true;
+        let own = Owner::Agency("agency-a".into());
+        let other = Owner::Agency("agency-b".into());
+        assert!(allowed(&a, ViewCorrection, &own));
+        assert!(allowed(&a, AnswerCorrection, &own));
+        assert!(!allowed(&a, ViewCorrection, &other));
+        assert!(!allowed(&a, AnswerCorrection, &other));
+        assert!(!allowed(&a, RequestCorrection, &own));
     }
 
     #[test]

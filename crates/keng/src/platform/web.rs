@@ -73,6 +73,10 @@ impl Templates {
         env.add_filter("date", |ms: Option<i64>| {
             ms.map(clock::format_date).unwrap_or_default()
         });
+        // A figure as written in Vietnamese reports: "3,5", "12"; "–" when there is none.
+        env.add_filter("num", |v: Option<f64>| {
+            v.map(keng_charts::number).unwrap_or_else(|| "–".into())
+        });
         Ok(Templates { env })
     }
 

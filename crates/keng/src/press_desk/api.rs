@@ -187,12 +187,14 @@ pub enum PressStep {
     FollowUp,
     Withdraw,
     RevokePermit,
+    Share,
 }
 
 /// A step: assign (unit_id and/or assignee_id), schedule (scheduled_from/until, place,
 /// officer_id; field work and operations get a permit), ask_details (note), reply
 /// (note), answer (answer), refuse (ground from the Press Law Art. 38 + note),
-/// acknowledge, follow_up (note; a new time limit), withdraw, revoke_permit (note).
+/// acknowledge, follow_up (note; a new time limit), withdraw, revoke_permit (note),
+/// share (audience: the answer becomes a draft bulletin on the incident's timeline).
 #[utoipa::path(post, path = "/api/v1/requests/{id}/do/{step}", operation_id = "press_request_step", tag = "press_desk", request_body = StepInput,
     params(("id" = String, Path, description = "Request id"), ("step" = PressStep, Path, description = "The step")),
     responses((status = 200, body = RequestItem), (status = 404), (status = 409, description = "Not a step the caller may take now"), (status = 422)),

@@ -2,7 +2,8 @@
 //! journalists' requests in every state taken through the real workflow — a night
 //! patrol to film at a ward police unit (scheduled, with its permit), an information
 //! request refused on an Art. 38 ground, an interview with the spokesperson, answered,
-//! closed, withdrawn and waiting requests, and one past its time limit. Reads the demo
+//! closed, withdrawn and waiting requests, and one past its time limit; two correction
+//! requests to the radio station (one published, one received). Reads the demo
 //! accounts and units (loaded before).
 
 use crate::accounts::model::User;
@@ -402,5 +403,202 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<()> {
     )
     .await
     .map_err(e)?;
+
+    // A year of answered and refused information requests before these (taken through
+    // the workflow, then moved back in time), so the report has months to compare:
+    // response times from two hours to a week, some past their limit.
+    history(
+        db,
+        config,
+        now,
+        &[&ha, &vinh, &binh],
+        &officer,
+        &spokesperson,
+        &[hacthanh.clone(), traffic.clone(), drugs.clone()],
+    )
+    .await?;
+
+    // Correction requests: one the radio station published, one it has only received.
+    let ptth = db
+        .fetch_one("SELECT id FROM agencies WHERE code = $1", args!["PTTH-TH"])
+        .await?
+        .str("id")?;
+    let correction = |title: &str, url: &str, wrong: &str, correct: &str, due_in: i64| {
+        super::corrections::CorrectionInput {
+            agency_id: ptth.clone(),
+            kind: "correction".into(),
+            article_url: url.into(),
+            article_title: title.into(),
+            published_at: Some(crate::platform::clock::input_datetime(now - 2 * day)),
+            wrong: wrong.into(),
+            correct: correct.into(),
+            bulletin_id: None,
+            due_on: crate::platform::clock::format_date(now + due_in * day),
+        }
+    };
+    let done = super::corrections::create(
+        db,
+        &origin(&spokesperson),
+        &spokesperson,
+        &correction(
+            "Bắt giữ 10 đối tượng trong đường dây ma tuý xuyên tỉnh",
+            "https://ptth.example/thoi-su/bat-giu-10-doi-tuong.html",
+            "Bài viết nêu 10 đối tượng bị bắt giữ.",
+            "Cơ quan Cảnh sát điều tra đã bắt giữ 7 đối tượng, 3 người khác được triệu tập làm rõ vai trò.",
+            3,
+        ),
+    )
+    .await
+    .map_err(e)?;
+    let answer = |note: Option<&str>, url: Option<&str>| super::corrections::CorrectionStep {
+        note: note.map(str::to_string),
+        corrected_url: url.map(str::to_string),
+    };
+    super::corrections::act(
+        db,
+        &origin(&vinh),
+        &vinh,
+        &done.id,
+        "acknowledge",
+        &answer(Some("Ban Thời sự đã nhận."), None),
+    )
+    .await
+    .map_err(e)?;
+    super::corrections::act(
+        db,
+        &origin(&vinh),
+        &vinh,
+        &done.id,
+        "publish",
+        &answer(
+            None,
+            Some("https://ptth.example/thoi-su/cai-chinh-bat-giu-7-doi-tuong.html"),
+        ),
+    )
+    .await
+    .map_err(e)?;
+    let open = super::corrections::create(
+        db,
+        &origin(&spokesperson),
+        &spokesperson,
+        &correction(
+            "Lừa đảo qua mạng: người dân mất 2 tỷ đồng",
+            "https://ptth.example/phap-luat/lua-dao-2-ty.html",
+            "Bài viết nêu số tiền bị chiếm đoạt là 2 tỷ đồng.",
+            "Số tiền bị chiếm đoạt là 1,2 tỷ đồng; Công an tỉnh đã phong toả 800 triệu đồng.",
+            5,
+        ),
+    )
+    .await
+    .map_err(e)?;
+    super::corrections::act(
+        db,
+        &origin(&vinh),
+        &vinh,
+        &open.id,
+        "acknowledge",
+        &answer(None, None),
+    )
+    .await
+    .map_err(e)?;
+    Ok(())
+}
+
+/// Topics of the past year's requests (rotated).
+const PAST_TOPICS: [&str; 6] = [
+    "Kết quả xử lý vi phạm nồng độ cồn trong tháng",
+    "Tình hình trộm cắp tài sản tại khu dân cư",
+    "Số vụ lừa đảo qua mạng được tiếp nhận",
+    "Phân luồng giao thông dịp lễ, Tết",
+    "Kết quả triệt phá đường dây ma tuý",
+    "Công tác phòng cháy tại chợ và trung tâm thương mại",
+];
+
+/// Response times of the past year's requests, in hours (rotated: most within the
+/// limit, some not).
+const PAST_HOURS: [i64; 8] = [2, 6, 20, 27, 45, 70, 100, 170];
+
+async fn history(
+    db: &Db,
+    config: &Config,
+    now: i64,
+    journalists: &[&User],
+    officer: &User,
+    spokesperson: &User,
+    units: &[String],
+) -> anyhow::Result<()> {
+    let e = |e: crate::platform::errors::AppError| anyhow::anyhow!("press desk demo history: {e}");
+    let hour = 3_600_000;
+    let day = 24 * hour;
+    let cal = super::calendar::load(db, now).await?;
+    let days = super::settings::of(config).days_for("information");
+    for i in 0..44usize {
+        let j = journalists[i % journalists.len()];
+        let created = now - (330 - i as i64 * 7) * day - (i as i64 % 5) * hour;
+        let r = store::create(
+            db,
+            config,
+            &origin(j),
+            j,
+            &RequestInput {
+                kind: "information".into(),
+                topic: PAST_TOPICS[i % PAST_TOPICS.len()].into(),
+                questions: "Đề nghị cung cấp số liệu và kết quả xử lý.".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(e)?;
+        store::act(
+            db,
+            config,
+            &origin(officer),
+            officer,
+            &r.id,
+            "assign",
+            &StepInput {
+                unit_id: Some(units[i % units.len()].clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(e)?;
+        let (who, step, input) = if i % 9 == 4 {
+            (
+                spokesperson,
+                "refuse",
+                StepInput {
+                    ground: Some(
+                        ["under_investigation", "private_life", "state_secret"][i % 3].into(),
+                    ),
+                    note: Some(
+                        "Thông tin thuộc trường hợp không được cung cấp theo Điều 38 Luật Báo chí."
+                            .into(),
+                    ),
+                    ..Default::default()
+                },
+            )
+        } else {
+            (
+                officer,
+                "answer",
+                StepInput {
+                    answer: Some("Số liệu đã được tổng hợp và gửi kèm.".into()),
+                    ..Default::default()
+                },
+            )
+        };
+        store::act(db, config, &origin(who), who, &r.id, step, &input)
+            .await
+            .map_err(e)?;
+        let responded = created + PAST_HOURS[i % PAST_HOURS.len()] * hour;
+        let due = super::calendar::due_after(&cal, created, days).unwrap_or(created + 7 * day);
+        db.execute(
+            "UPDATE press_requests SET created_at = $1, assigned_at = $2, due_at = $3, responded_at = $4, answered_at = $4, updated_at = $4,
+                closed_at = CASE WHEN closed_at IS NULL THEN NULL ELSE $4 END WHERE id = $5",
+            args![created, created + hour, due, responded, &r.id],
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -20,6 +20,7 @@ use super::rules;
 use crate::accounts::model::Status;
 use crate::accounts::store as accounts;
 use crate::args;
+use crate::newsroom::visibility::{seen, Seen, Viewer};
 use crate::platform::audit::record_change;
 use crate::platform::auth::Ctx;
 use crate::platform::clock::{input_datetime, iso, now_ms};
@@ -155,6 +156,17 @@ pub async fn view(
         .filter(|a| e.agency_ids.contains(&a.id))
         .map(|a| a.name.clone())
         .collect();
+    // Bulletins that may be tied to it: the newest, in any state but withdrawn.
+    let choices = app
+        .db
+        .fetch_all(
+            "SELECT id, title, state FROM bulletins WHERE state <> 'withdrawn' ORDER BY updated_at DESC LIMIT 60",
+            args![],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.str("id")?, r.str("title")?, r.str("state")?)))
+        .collect::<Result<Vec<_>, crate::platform::db::DbError>>()?;
     let form = EventInput {
         kind: e.kind.clone(),
         title: e.title.clone(),
@@ -174,6 +186,7 @@ pub async fn view(
             may_organise => ctx.can(Action::AnswerPressRequest), now => now_ms(), done => done_message(ctx.lang, q.done.as_deref()),
             coming => guests.iter().filter(|g| g.answer.as_deref() == Some("yes")).count(),
             came => guests.iter().filter(|g| g.checked_in_at.is_some()).count(),
+            linked => events::linked(&app.db, &id).await?, link_roles => events::LINK_ROLES, choices => choices,
         },
     )?
     .into_response())
@@ -203,7 +216,8 @@ pub async fn update(
     }
 }
 
-/// `POST /press-desk/events/{id}/cancel` (note) and `/held` (minutes).
+/// `POST /press-desk/events/{id}/cancel` (note), `/held` (minutes), `/link` (a bulletin
+/// as materials or a follow-up: bulletin_id, role) and `/unlink` (bulletin_id).
 pub async fn close(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -211,12 +225,36 @@ pub async fn close(
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
     organiser(&ctx)?;
+    let (_, other) = parse_event_form(&body);
+    if matches!(what.as_str(), "link" | "unlink") {
+        let user = ctx.user()?.clone();
+        let bulletin = field(&other, "bulletin_id");
+        let done = if what == "link" {
+            match events::link(
+                &app.db,
+                &ctx.origin(),
+                &user,
+                &id,
+                &bulletin,
+                &field(&other, "role"),
+            )
+            .await
+            {
+                Ok(()) => "event_linked",
+                Err(AppError::Invalid(_)) => "event_link_invalid",
+                Err(e) => return Err(e),
+            }
+        } else {
+            events::unlink(&app.db, &ctx.origin(), &user, &id, &bulletin).await?;
+            "event_unlinked"
+        };
+        return Ok(Redirect::to(&format!("/press-desk/events/{id}?done={done}")).into_response());
+    }
     let status = match what.as_str() {
         "cancel" => "cancelled",
         "held" => "held",
         _ => return Err(AppError::NotFound),
     };
-    let (_, other) = parse_event_form(&body);
     let text = field(&other, if status == "held" { "minutes" } else { "note" });
     let user = ctx.user()?.clone();
     events::close(&app.db, &ctx.origin(), &user, &id, status, &text).await?;
@@ -256,6 +294,19 @@ pub async fn invitation(
     let checked_in = mine
         .as_ref()
         .and_then(|r| r.opt_i64("checked_in_at").ok().flatten());
+    // Its bulletins as the newsroom lets an accredited journalist see them: embargoed
+    // materials early and marked, nothing unpublished.
+    let now = now_ms();
+    let materials: Vec<_> = events::linked(&app.db, &id)
+        .await?
+        .into_iter()
+        .filter_map(|l| match seen(&l.bulletin, Viewer::Press, now) {
+            Seen::Full { embargoed } => {
+                Some(context! { role => l.role, b => l.bulletin, embargoed => embargoed })
+            }
+            _ => None,
+        })
+        .collect();
     let code = door_code(&app, &e.id, &user.id).await?;
     let url = format!("{}/su-kien/check-in/{code}", ctx.base_url);
     let qr = permits::qr_svg(&url)?;
@@ -263,7 +314,7 @@ pub async fn invitation(
         &app,
         &ctx,
         "press_desk/invitation.html",
-        context! { e => e, answer => answer, checked_in => checked_in, qr => qr, url => url, answers => events::ANSWERS, done => done_message(ctx.lang, q.done.as_deref()) },
+        context! { e => e, answer => answer, checked_in => checked_in, qr => qr, url => url, answers => events::ANSWERS, done => done_message(ctx.lang, q.done.as_deref()), materials => materials },
     )?
     .into_response())
 }

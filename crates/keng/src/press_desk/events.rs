@@ -590,3 +590,113 @@ pub async fn conference_duty(db: &Db, now: i64) -> AppResult<Duty> {
         next_scheduled: next,
     })
 }
+
+/// What a bulletin is to an event: its materials, or a follow-up after it.
+pub const LINK_ROLES: [&str; 2] = ["materials", "follow_up"];
+
+/// A bulletin tied to an event, with its role.
+#[derive(Debug, Clone, Serialize)]
+pub struct Linked {
+    pub role: String,
+    pub bulletin: crate::newsroom::model::Bulletin,
+}
+
+/// Ties a bulletin to an event as materials or a follow-up (again: changes its role).
+/// Who reads it is still the newsroom's rule: a press-only bulletin embargoed until the
+/// start reaches the invited press early, marked, and the public only once released.
+pub async fn link(
+    db: &Db,
+    origin: &Origin,
+    user: &User,
+    event_id: &str,
+    bulletin_id: &str,
+    role: &str,
+) -> AppResult<()> {
+    organiser(user)?;
+    get(db, event_id).await?.ok_or(AppError::NotFound)?;
+    let mut c = Check::default();
+    let role = c.one_of("role", role, &LINK_ROLES);
+    let bulletin_id = bulletin_id.trim();
+    if bulletin_id.is_empty() {
+        c.fail("bulletin_id", "err.choose");
+    } else if crate::newsroom::store::get(db, bulletin_id)
+        .await?
+        .is_none()
+    {
+        c.fail("bulletin_id", "err.not_found_ref");
+    }
+    c.finish()?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO press_event_bulletins (event_id, bulletin_id, role, linked_by, linked_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (event_id, bulletin_id) DO UPDATE SET role = $3, linked_by = $4, linked_at = $5",
+        args![event_id, bulletin_id, &role, &user.id, now],
+    )
+    .await?;
+    record_change(
+        &mut tx,
+        origin,
+        "press_event.bulletin_linked",
+        "press_event",
+        event_id,
+        None,
+        Some(serde_json::json!({"bulletin_id": bulletin_id, "role": role})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Unties a bulletin from an event (the bulletin itself is untouched).
+pub async fn unlink(
+    db: &Db,
+    origin: &Origin,
+    user: &User,
+    event_id: &str,
+    bulletin_id: &str,
+) -> AppResult<()> {
+    organiser(user)?;
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute(
+            "DELETE FROM press_event_bulletins WHERE event_id = $1 AND bulletin_id = $2",
+            args![event_id, bulletin_id],
+        )
+        .await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    record_change(
+        &mut tx,
+        origin,
+        "press_event.bulletin_unlinked",
+        "press_event",
+        event_id,
+        Some(serde_json::json!({"bulletin_id": bulletin_id})),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The bulletins tied to an event, materials first, oldest link first.
+pub async fn linked(db: &Db, event_id: &str) -> AppResult<Vec<Linked>> {
+    let rows = db
+        .fetch_all(
+            "SELECT bulletin_id, role FROM press_event_bulletins WHERE event_id = $1 ORDER BY CASE WHEN role = 'materials' THEN 0 ELSE 1 END, linked_at",
+            args![event_id],
+        )
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let Some(b) = crate::newsroom::store::get(db, &r.str("bulletin_id")?).await? {
+            out.push(Linked {
+                role: r.str("role")?,
+                bulletin: b,
+            });
+        }
+    }
+    Ok(out)
+}

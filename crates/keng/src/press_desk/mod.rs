@@ -9,6 +9,8 @@
 pub mod api;
 pub mod calendar;
 pub mod calendar_pages;
+pub mod correction_pages;
+pub mod corrections;
 pub mod demo;
 pub mod event_pages;
 pub mod events;
@@ -16,10 +18,12 @@ pub mod model;
 pub mod notify;
 pub mod pages;
 pub mod permits;
+pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod spokespersons;
 pub mod store;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -34,7 +38,7 @@ use crate::platform::capability::{Capability, Description, HomePanel, NavEntry, 
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::errors::AppResult;
-use crate::platform::events::Follower;
+use crate::platform::events::{Follower, LocalFollower};
 use crate::platform::permissions::{Action, Role};
 use crate::platform::state::AppState;
 
@@ -53,6 +57,31 @@ impl Capability for PressDesk {
     fn routes(&self) -> Router<AppState> {
         Router::new()
             .route("/press-desk", get(pages::desk))
+            .route("/press-desk/report", get(report::report_page))
+            .route("/press-desk/report.csv", get(report::report_csv))
+            .route(
+                "/press-desk/corrections",
+                get(correction_pages::list).post(correction_pages::create),
+            )
+            .route(
+                "/press-desk/corrections/new",
+                get(correction_pages::new_form),
+            )
+            .route("/press/corrections", get(correction_pages::list))
+            .route("/press/corrections/{id}", get(correction_pages::view))
+            .route(
+                "/press/corrections/{id}/do/{step}",
+                post(correction_pages::step),
+            )
+            .route(
+                "/api/v1/corrections",
+                get(correction_pages::api_list).post(correction_pages::api_create),
+            )
+            .route("/api/v1/corrections/{id}", get(correction_pages::api_get))
+            .route(
+                "/api/v1/corrections/{id}/do/{step}",
+                post(correction_pages::api_step),
+            )
             .route(
                 "/press-desk/calendar",
                 get(calendar_pages::page_year).post(calendar_pages::add_day),
@@ -126,6 +155,11 @@ impl Capability for PressDesk {
     }
 
     /// Reminders before a time limit and escalation after it.
+    /// This node's cached permit views and desk counts, dropped on every change.
+    fn local_followers(&self, _app: &AppState) -> Vec<Arc<dyn LocalFollower>> {
+        vec![Arc::new(views::Invalidator)]
+    }
+
     fn tasks(&self, app: &AppState, stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
         vec![Box::pin(notify::clock_loop(
             app.db.clone(),
@@ -207,13 +241,27 @@ async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
     } else {
         Vec::new()
     };
+    // Open correction requests: the press office's, or an editor's agency's.
+    let now = crate::platform::clock::now_ms();
+    let corrections: Vec<_> = corrections::list(&app.db, user, None, 200)
+        .await?
+        .into_iter()
+        .filter(|c| c.is_open())
+        .collect();
+    let corrections_overdue = corrections.iter().filter(|c| c.overdue(now)).count();
+    let corrections_link = if user.role.is_staff() {
+        "/press-desk/corrections"
+    } else {
+        "/press/corrections"
+    };
     Ok(Some(HomePanel {
         template: "press_desk/panel.html",
         vars: context! {
             open => open_count, overdue => overdue, soon => soon,
             first => rows.into_iter().take(5).collect::<Vec<_>>(), notices => notices,
             permits => permits, journalist => user.role == Role::Journalist, now => crate::platform::clock::now_ms(),
-            events => events, duty => duty,
+            events => events, duty => duty, corrections_open => corrections.len(),
+            corrections_overdue => corrections_overdue, corrections_link => corrections_link,
         },
     }))
 }
@@ -223,14 +271,16 @@ async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
     paths(
         api::list, api::create, api::get, api::step, api::spokespersons_list, api::units, calendar_pages::api_year,
         event_pages::api_list, event_pages::api_get, event_pages::api_create, event_pages::api_update, event_pages::api_answer,
+        correction_pages::api_list, correction_pages::api_create, correction_pages::api_get, correction_pages::api_step,
     ),
     components(schemas(
         model::PressRequest, model::Permit, store::RequestInput, store::StepInput,
         api::RequestItem, api::PermitItem, api::PressStep, api::PressUnit, spokespersons::Spokesperson,
         calendar::CalendarDay, calendar_pages::WorkYear, calendar_pages::HolidayDay,
         events::PressEvent, events::EventInput, event_pages::AnswerInput,
+        corrections::Correction, corrections::CorrectionInput, corrections::CorrectionStep, correction_pages::CorrectionItem,
     )),
-    tags((name = "press_desk", description = "Press requests with working-day clocks, field-work permits, the spokesperson registry")),
+    tags((name = "press_desk", description = "Press requests with working-day clocks, field-work permits, press conferences, correction requests to press agencies, the spokesperson registry")),
 )]
 struct ApiDoc;
 

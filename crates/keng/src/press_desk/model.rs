@@ -136,6 +136,12 @@ pub struct PressRequest {
     pub created_at: i64,
     pub updated_at: i64,
     pub closed_at: Option<i64>,
+    /// When the police first responded: scheduled, answered or refused (the report's
+    /// response time runs from `created_at` to here; on time when not after `due_at`).
+    pub responded_at: Option<i64>,
+    /// The bulletin this answer was shared as, for all accredited press or the public,
+    /// on the incident's timeline.
+    pub shared_bulletin_id: Option<String>,
 }
 
 impl PressRequest {
@@ -171,6 +177,8 @@ impl PressRequest {
             created_at: r.i64("created_at")?,
             updated_at: r.i64("updated_at")?,
             closed_at: r.opt_i64("closed_at")?,
+            responded_at: r.opt_i64("responded_at")?,
+            shared_bulletin_id: r.opt_str("shared_bulletin_id")?,
         })
     }
 

@@ -2,7 +2,10 @@
 //! nothing committed is missed and nothing is sent twice): the press office learns of
 //! new requests, the unit or person in charge of assignments, replies and reminders, the
 //! journalist of every answer, schedule, question, refusal and revoked permit, and the
-//! leaders of requests past their time limit. Each goes on the person's page and, when
+//! leaders of requests past their time limit; journalists of invited agencies of every
+//! change to a press conference (invited, changed, postponed, cancelled, minutes); an
+//! agency's editors of a correction request, and the press office of the agency's
+//! reply. Each goes on the person's page and, when
 //! they have an address, by email. The clock task turns time into events: a reminder
 //! before the limit (`press_request.due_soon`) and an escalation after it
 //! (`press_request.overdue`), once each, whichever node sees it first.
@@ -59,25 +62,70 @@ async fn role(tx: &mut Tx, role: &str) -> anyhow::Result<Vec<String>> {
     .await
 }
 
-#[async_trait::async_trait]
-impl Follower for Notifications {
-    fn name(&self) -> &str {
-        "press-desk-notifications"
-    }
+/// Who is told, and of what: the subject's kind, id, title and page, and the people.
+struct Delivery {
+    subject_type: &'static str,
+    subject_id: String,
+    title: String,
+    /// Path of the page the notice links to.
+    link: String,
+    /// One line of detail for the email (the time limit, the event's time and place).
+    detail: String,
+    kind: String,
+    to: Vec<String>,
+}
 
-    async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()> {
+/// Active journalists of the agencies invited to an event, and whoever answered it.
+async fn invited_journalists(tx: &mut Tx, event_id: &str) -> anyhow::Result<Vec<String>> {
+    ids_where(
+        tx,
+        "SELECT u.id FROM users u JOIN press_event_agencies a ON a.agency_id = u.agency_id
+          WHERE a.event_id = $1 AND u.role = 'journalist' AND u.status = 'active'
+         UNION SELECT journalist_id AS id FROM press_event_answers WHERE event_id = $1",
+        args![event_id],
+    )
+    .await
+}
+
+/// The editors of an agency; its active journalists when it has no editor.
+async fn agency_editors(tx: &mut Tx, agency_id: &str) -> anyhow::Result<Vec<String>> {
+    let editors = ids_where(
+        tx,
+        "SELECT id FROM users WHERE role = 'journalist' AND status = 'active' AND agency_id = $1 AND is_editor = $2",
+        args![agency_id, true],
+    )
+    .await?;
+    if !editors.is_empty() {
+        return Ok(editors);
+    }
+    ids_where(
+        tx,
+        "SELECT id FROM users WHERE role = 'journalist' AND status = 'active' AND agency_id = $1",
+        args![agency_id],
+    )
+    .await
+}
+
+impl Notifications {
+    async fn for_request(
+        &self,
+        db: &Db,
+        tx: &mut Tx,
+        event: &Event,
+    ) -> anyhow::Result<Option<Delivery>> {
         let (request_id, kind) = match event.kind.as_str() {
-            k if k.starts_with("press_request.") && k != "press_request.viewed" => (
+            "press_request.viewed" => return Ok(None),
+            k if k.starts_with("press_request.") => (
                 event.entity_id.clone(),
                 k.trim_start_matches("press_request.").to_string(),
             ),
             "permit.revoked" | "permit.issued" | "permit.rescheduled" => {
                 let Some(r) = event.payload["after"]["request_id"].as_str() else {
-                    return Ok(());
+                    return Ok(None);
                 };
                 (r.to_string(), event.kind.replace('.', "_"))
             }
-            _ => return Ok(()),
+            _ => return Ok(None),
         };
         let Some(row) = db
             .fetch_optional(
@@ -86,71 +134,160 @@ impl Follower for Notifications {
             )
             .await?
         else {
-            return Ok(());
+            return Ok(None);
         };
         let r = PressRequest::from_row(&row)?;
-        let mut tx = db.begin().await?;
         let journalist = vec![r.journalist_id.clone()];
-        let mut to: Vec<String> = match kind.as_str() {
-            "created" => role(&mut tx, "press_officer").await?,
+        let to: Vec<String> = match kind.as_str() {
+            "created" => role(tx, "press_officer").await?,
             "assigned" => {
-                let mut v = in_charge(&mut tx, &r).await?;
+                let mut v = in_charge(tx, &r).await?;
                 v.extend(journalist.clone());
                 v
             }
             "details_given" | "followed_up" | "withdrawn" => {
-                let mut v = in_charge(&mut tx, &r).await?;
-                v.extend(role(&mut tx, "press_officer").await?);
+                let mut v = in_charge(tx, &r).await?;
+                v.extend(role(tx, "press_officer").await?);
                 v
             }
             "due_soon" => {
-                let mut v = in_charge(&mut tx, &r).await?;
+                let mut v = in_charge(tx, &r).await?;
                 if v.is_empty() {
-                    v = role(&mut tx, "press_officer").await?;
+                    v = role(tx, "press_officer").await?;
                 }
                 v
             }
             "overdue" => {
-                let mut v = role(&mut tx, "leader").await?;
-                v.extend(in_charge(&mut tx, &r).await?);
-                v.extend(role(&mut tx, "press_officer").await?);
+                let mut v = role(tx, "leader").await?;
+                v.extend(in_charge(tx, &r).await?);
+                v.extend(role(tx, "press_officer").await?);
                 v
             }
             "scheduled" | "details_asked" | "answered" | "refused" | "permit_issued"
             | "permit_revoked" | "permit_rescheduled" => journalist,
             _ => Vec::new(),
         };
-        to.sort();
-        to.dedup();
+        Ok(Some(Delivery {
+            subject_type: "press_request",
+            link: format!("/press/requests/{}", r.id),
+            detail: format!(
+                "{}: {}",
+                t(Lang::Vi, "press_desk.due_at"),
+                clock::format_datetime(r.due_at)
+            ),
+            subject_id: r.id,
+            title: r.topic,
+            kind,
+            to,
+        }))
+    }
+
+    async fn for_event(&self, tx: &mut Tx, event: &Event) -> anyhow::Result<Option<Delivery>> {
+        let kind = match event.kind.as_str() {
+            "press_event.created" => "event_invited",
+            "press_event.updated" => "event_updated",
+            "press_event.rescheduled" => "event_rescheduled",
+            "press_event.cancelled" => "event_cancelled",
+            "press_event.held" => "event_held",
+            _ => return Ok(None),
+        };
+        let after = &event.payload["after"];
+        let title = after["title"].as_str().unwrap_or_default().to_string();
+        let place = after["place"].as_str().unwrap_or_default();
+        let starts = after["starts_at"].as_i64().unwrap_or_default();
+        Ok(Some(Delivery {
+            subject_type: "press_event",
+            subject_id: event.entity_id.clone(),
+            link: format!("/press/events/{}", event.entity_id),
+            detail: format!("{} — {place}", clock::format_datetime(starts)),
+            title,
+            kind: kind.to_string(),
+            to: invited_journalists(tx, &event.entity_id).await?,
+        }))
+    }
+
+    async fn for_correction(&self, tx: &mut Tx, event: &Event) -> anyhow::Result<Option<Delivery>> {
+        let Some(step) = event.kind.strip_prefix("press_correction.") else {
+            return Ok(None);
+        };
+        let after = &event.payload["after"];
+        let agency = after["agency_id"].as_str().unwrap_or_default();
+        let to = match step {
+            "sent" | "withdrawn" | "overdue" => agency_editors(tx, agency).await?,
+            "acknowledged" | "published" | "declined" => {
+                let mut v = role(tx, "press_officer").await?;
+                v.extend(role(tx, "spokesperson").await?);
+                v.extend(after["created_by"].as_str().map(str::to_string));
+                v
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(Delivery {
+            subject_type: "press_correction",
+            subject_id: event.entity_id.clone(),
+            link: format!("/press/corrections/{}", event.entity_id),
+            detail: format!(
+                "{}: {}",
+                t(Lang::Vi, "press_desk.due_at"),
+                clock::format_datetime(after["due_at"].as_i64().unwrap_or_default())
+            ),
+            title: after["article_title"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            kind: format!("correction_{step}"),
+            to,
+        }))
+    }
+}
+
+#[async_trait::async_trait]
+impl Follower for Notifications {
+    fn name(&self) -> &str {
+        "press-desk-notifications"
+    }
+
+    async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()> {
+        let mut tx = db.begin().await?;
+        let d = if event.kind.starts_with("press_event.") {
+            self.for_event(&mut tx, event).await?
+        } else if event.kind.starts_with("press_correction.") {
+            self.for_correction(&mut tx, event).await?
+        } else {
+            self.for_request(db, &mut tx, event).await?
+        };
+        let Some(mut d) = d else {
+            return Ok(());
+        };
+        d.to.sort();
+        d.to.dedup();
         // Nobody is told of their own action.
-        to.retain(|u| Some(u.as_str()) != event.actor_id.as_deref());
+        d.to.retain(|u| Some(u.as_str()) != event.actor_id.as_deref());
         let base = self.config.base_url_for(None);
-        for user_id in to {
+        for user_id in &d.to {
             let dedupe = format!("{}:{user_id}", event.event_id);
             tx.execute(
-                "INSERT INTO notifications (id, user_id, kind, subject_type, subject_id, dedupe_key, created_at) VALUES ($1, $2, $3, 'press_request', $4, $5, $6)
+                "INSERT INTO notifications (id, user_id, kind, subject_type, subject_id, dedupe_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (dedupe_key) DO NOTHING",
-                args![new_id(), &user_id, &kind, &r.id, &dedupe, event.created_at],
+                args![new_id(), user_id, &d.kind, d.subject_type, &d.subject_id, &dedupe, event.created_at],
             )
             .await?;
             let email = tx
                 .fetch_optional(
                     "SELECT email FROM users WHERE id = $1 AND status = 'active'",
-                    args![&user_id],
+                    args![user_id],
                 )
                 .await?
                 .and_then(|row| row.opt_str("email").ok().flatten());
             if let Some(email) = email {
-                let what = t(Lang::Vi, &format!("press_desk.notify.{kind}"));
-                let subject = format!("[Kẻng] {what}: {}", r.topic);
+                let what = t(Lang::Vi, &format!("press_desk.notify.{}", d.kind));
+                let subject = format!("[Kẻng] {what}: {}", d.title);
                 let body = format!(
-                    "{what}\n\n{}: {}\n{}: {}\n\n{base}/press/requests/{}\n\n— {}\n{}",
-                    t(Lang::Vi, "press_desk.topic"),
-                    r.topic,
-                    t(Lang::Vi, "press_desk.due_at"),
-                    clock::format_datetime(r.due_at),
-                    r.id,
-                    t(Lang::En, &format!("press_desk.notify.{kind}")),
+                    "{what}\n\n{}\n{}\n\n{base}{}\n\n— {}\n{}",
+                    d.title,
+                    d.detail,
+                    d.link,
+                    t(Lang::En, &format!("press_desk.notify.{}", d.kind)),
                     self.config.site_name,
                 );
                 mailer::enqueue(&mut tx, &format!("mail:{dedupe}"), &email, &subject, &body)
@@ -162,12 +299,14 @@ impl Follower for Notifications {
     }
 }
 
-/// A person's notifications, newest first, with the request's topic.
+/// A person's notification, newest first, with its subject's title and page.
 #[derive(Debug, serde::Serialize)]
 pub struct Notice {
     pub kind: String,
-    pub request_id: String,
-    pub topic: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub title: String,
+    pub link: String,
     pub created_at: i64,
     pub read: bool,
 }
@@ -175,17 +314,30 @@ pub struct Notice {
 pub async fn latest(db: &Db, user_id: &str, limit: i64) -> anyhow::Result<Vec<Notice>> {
     let rows = db
         .fetch_all(
-            &format!("SELECT n.kind, n.subject_id, n.created_at, n.read_at, r.topic FROM notifications n JOIN press_requests r ON r.id = n.subject_id
-             WHERE n.user_id = $1 ORDER BY n.created_at DESC LIMIT {}", limit.clamp(1, 200)),
+            &format!("SELECT n.kind, n.subject_type, n.subject_id, n.created_at, n.read_at, COALESCE(r.topic, e.title, c.article_title) AS title
+               FROM notifications n
+               LEFT JOIN press_requests r ON n.subject_type = 'press_request' AND r.id = n.subject_id
+               LEFT JOIN press_events e ON n.subject_type = 'press_event' AND e.id = n.subject_id
+               LEFT JOIN press_corrections c ON n.subject_type = 'press_correction' AND c.id = n.subject_id
+              WHERE n.user_id = $1 ORDER BY n.created_at DESC LIMIT {}", limit.clamp(1, 200)),
             args![user_id],
         )
         .await?;
     rows.iter()
         .map(|r| {
+            let subject_type = r.str("subject_type")?;
+            let subject_id = r.str("subject_id")?;
+            let link = match subject_type.as_str() {
+                "press_event" => format!("/press/events/{subject_id}"),
+                "press_correction" => format!("/press/corrections/{subject_id}"),
+                _ => format!("/press/requests/{subject_id}"),
+            };
             Ok(Notice {
                 kind: r.str("kind")?,
-                request_id: r.str("subject_id")?,
-                topic: r.str("topic")?,
+                title: r.opt_str("title")?.unwrap_or_default(),
+                link,
+                subject_type,
+                subject_id,
                 created_at: r.i64("created_at")?,
                 read: r.opt_i64("read_at")?.is_some(),
             })

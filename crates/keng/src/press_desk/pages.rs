@@ -131,11 +131,8 @@ pub async fn desk(
     let list = rows(&app, store::list(&app.db, &user, &f).await?).await?;
     let desk = ctx.can(Action::AnswerPressRequest);
     let (open, refusals) = if desk {
-        let now = now_ms();
-        (
-            store::open_counts(&app.db).await?,
-            store::refusals_by_ground(&app.db, now - 365 * 86_400_000, now + 1).await?,
-        )
+        let c = desk_counts(&app).await?;
+        (c.open, c.refusals)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -152,6 +149,35 @@ pub async fn desk(
         },
     )?
     .into_response())
+}
+
+/// Open requests by state and the year's refusals by ground: from this node's cache
+/// while no request changed since (`views`), else counted again.
+async fn desk_counts(app: &AppState) -> AppResult<super::views::Counts> {
+    use super::views::{generation, Counts, Stamped, COUNTS};
+    let now = now_ms();
+    let today = now / 86_400_000;
+    let generation = generation();
+    if let Ok(guard) = COUNTS.lock() {
+        if let Some(c) = guard
+            .as_ref()
+            .filter(|c| c.generation == generation && c.value.day == today)
+        {
+            return Ok(c.value.clone());
+        }
+    }
+    let counts = Counts {
+        day: today,
+        open: store::open_counts(&app.db).await?,
+        refusals: store::refusals_by_ground(&app.db, now - 365 * 86_400_000, now + 1).await?,
+    };
+    if let Ok(mut guard) = COUNTS.lock() {
+        *guard = Some(Stamped {
+            generation,
+            value: counts.clone(),
+        });
+    }
+    Ok(counts)
 }
 
 fn staff(ctx: &Ctx) -> AppResult<User> {
@@ -330,6 +356,21 @@ async fn render_request(
         Some(o) => accounts::get_user(&app.db, o).await?,
         None => None,
     };
+    // Staff see what the incident's timeline already says (answers shared before), so an
+    // answer given once for all press is pointed to rather than written again.
+    let timeline = match row.r.incident_id.as_deref().filter(|_| user.role.is_staff()) {
+        Some(i) => app
+            .db
+            .fetch_all(
+                "SELECT id, title, state, audience FROM bulletins WHERE incident_id = $1 ORDER BY created_at DESC LIMIT 20",
+                crate::args![i],
+            )
+            .await?
+            .iter()
+            .map(|b| Ok(context! { id => b.str("id")?, title => b.str("title")?, state => b.str("state")?, audience => b.str("audience")? }))
+            .collect::<Result<Vec<_>, crate::platform::db::DbError>>()?,
+        None => Vec::new(),
+    };
     let status = if failed.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -342,7 +383,7 @@ async fn render_request(
         context! {
             row => row, permit => permit, permit_status => permit_status, steps => steps, history => history, grounds => REFUSAL_GROUNDS,
             units => accounts::list_units(&app.db).await?, staff => staff_list, officer => officer, failed => failed,
-            staff_view => user.role.is_staff(), done => done, now => now_ms(),
+            staff_view => user.role.is_staff(), done => done, now => now_ms(), timeline => timeline,
         },
     )?;
     Ok((status, html).into_response())
@@ -437,6 +478,8 @@ pub struct StepForm {
     ground: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    audience: String,
 }
 
 /// `POST /press/requests/{id}/do/{step}`.
@@ -461,6 +504,7 @@ pub async fn step(
         answer: blank(&f.answer),
         ground: blank(&f.ground),
         note: blank(&f.note),
+        audience: blank(&f.audience),
     };
     match store::act(
         &app.db,

@@ -3,7 +3,8 @@
 //! officer at the gate opens without signing in. A token is the permit's id and an
 //! HMAC-SHA256 of it under a key kept in the database (so every node checks it alike and
 //! a backup restores it); altering one character breaks it. Validity is read from the
-//! database at each check, so a revocation takes effect at once.
+//! database, or from this node's cache while nothing it shows has changed (`views`), so
+//! a revocation takes effect at once.
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -150,7 +151,7 @@ pub fn qr_svg(url: &str) -> AppResult<String> {
 }
 
 /// What the gate and the permit page show of a permit: names, not ids.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PermitView {
     pub permit: Permit,
     /// The journalist is still accredited (a permit dies with the accreditation).
@@ -197,6 +198,33 @@ pub async fn view_of(db: &Db, permit_id: &str) -> AppResult<Option<PermitView>> 
     }))
 }
 
+/// A permit's view from this node's cache while nothing it shows changed since
+/// (`views`), else from the database. Revocations on this node are seen at once.
+async fn cached_view(
+    db: &Db,
+    permit_id: &str,
+) -> AppResult<Option<std::sync::Arc<super::views::Stamped<PermitView>>>> {
+    use super::views::{generation, Stamped, PERMITS};
+    // Read the generation first: a view read while a commit lands carries the older one
+    // and is never served again.
+    let generation = generation();
+    if let Some(hit) = PERMITS
+        .get(permit_id)
+        .filter(|v| v.generation == generation)
+    {
+        return Ok(Some(hit));
+    }
+    let Some(view) = view_of(db, permit_id).await? else {
+        return Ok(None);
+    };
+    let stamped = std::sync::Arc::new(Stamped {
+        generation,
+        value: view,
+    });
+    PERMITS.insert(permit_id.to_string(), stamped.clone());
+    Ok(Some(stamped))
+}
+
 /// `GET /xac-minh/{token}`: valid, not yet valid, expired, revoked — or not valid for a
 /// token that is forged, altered or names no permit. The status code is 200 for a
 /// permit that exists and 404 otherwise; never cached.
@@ -207,12 +235,12 @@ pub async fn check_page(
 ) -> AppResult<Response> {
     let now = now_ms();
     let found = match verify(&app.db, token.trim()).await? {
-        Some(id) => view_of(&app.db, &id).await?,
+        Some(id) => cached_view(&app.db, &id).await?,
         None => None,
     };
     // A journalist whose accreditation ended carries no valid permit.
+    let found = found.as_ref().map(|v| &v.value);
     let status = found
-        .as_ref()
         .map(|v| v.permit.status(now, v.holder_active))
         .unwrap_or("not_valid");
     let code = if found.is_some() {

@@ -11,7 +11,7 @@ use crate::platform::db::{Db, DbResult};
 use crate::platform::permissions::{allowed, Action, Owner, Role};
 
 /// Every step a request can take.
-pub const STEPS: [&str; 10] = [
+pub const STEPS: [&str; 11] = [
     "assign",
     "schedule",
     "ask_details",
@@ -22,6 +22,7 @@ pub const STEPS: [&str; 10] = [
     "follow_up",
     "withdraw",
     "revoke_permit",
+    "share",
 ];
 
 /// Whether `user`'s role may ever take `step` (journalists' steps are theirs, the
@@ -109,6 +110,16 @@ pub fn next_steps(
     }
     if desk && has_live_permit {
         steps.push("revoke_permit");
+    }
+    // An answer about an incident may be given once for all: shared on its timeline.
+    if desk
+        && allowed(&actor, Action::DraftBulletin, &Owner::None)
+        && matches!(state, State::Answered | State::Closed)
+        && r.incident_id.is_some()
+        && r.answer.is_some()
+        && r.shared_bulletin_id.is_none()
+    {
+        steps.push("share");
     }
     steps
 }

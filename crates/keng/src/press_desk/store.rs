@@ -62,6 +62,9 @@ pub struct StepInput {
     pub ground: Option<String>,
     /// ask_details, reply, follow_up, withdraw, refuse, revoke_permit: the text.
     pub note: Option<String>,
+    /// share: `public` or `press` (accredited journalists only) — who reads the answer
+    /// once the bulletin it becomes is approved and published on the incident's timeline.
+    pub audience: Option<String>,
 }
 
 fn opt_id(c: &mut Check, field: &str, v: Option<&str>) -> Option<String> {
@@ -232,6 +235,8 @@ pub async fn create(
         created_at: now,
         updated_at: now,
         closed_at: None,
+        responded_at: None,
+        shared_bulletin_id: None,
     };
     let mut tx = db.begin().await?;
     tx.execute(
@@ -252,6 +257,7 @@ pub async fn create(
     .await?;
     tx.mark_wake();
     tx.commit().await?;
+    super::views::bump();
     Ok(r)
 }
 
@@ -301,12 +307,28 @@ fn event_of(step: &str) -> &'static str {
         "acknowledge" => "press_request.acknowledged",
         "follow_up" => "press_request.followed_up",
         "withdraw" => "press_request.withdrawn",
+        "share" => "press_request.shared",
         _ => "press_request.permit_revoked",
     }
 }
 
-/// Takes one step on a request (see `rules::next_steps` for who may take which).
+/// Takes one step on a request (see `rules::next_steps` for who may take which). This
+/// node's cached views (permits at the gate, the desk's counts) are stale after it.
 pub async fn act(
+    db: &Db,
+    cfg: &Config,
+    origin: &Origin,
+    user: &User,
+    id: &str,
+    step: &str,
+    input: &StepInput,
+) -> AppResult<PressRequest> {
+    let r = take_step(db, cfg, origin, user, id, step, input).await;
+    super::views::bump();
+    r
+}
+
+async fn take_step(
     db: &Db,
     cfg: &Config,
     origin: &Origin,
@@ -497,6 +519,16 @@ pub async fn act(
             r.state = State::Closed.as_str().into();
             r.closed_at = Some(now);
         }
+        "share" => {
+            let audience = c.one_of(
+                "audience",
+                input.audience.as_deref().unwrap_or(""),
+                &crate::newsroom::model::AUDIENCES,
+            );
+            c.finish()?;
+            r.shared_bulletin_id =
+                Some(share_as_bulletin(db, cfg, origin, user, &r, &audience).await?);
+        }
         "withdraw" => {
             r.note = c.paragraphs("note", input.note.as_deref().unwrap_or(""), 2000, false);
             c.finish()?;
@@ -540,6 +572,9 @@ pub async fn act(
         }
     }
     r.updated_at = now;
+    if matches!(step, "schedule" | "answer" | "refuse") && r.responded_at.is_none() {
+        r.responded_at = Some(now);
+    }
     let mut tx = db.begin().await?;
     let n = write(&mut tx, &r, before.updated_at).await?;
     if n == 0 {
@@ -602,17 +637,76 @@ pub async fn act(
     Ok(r)
 }
 
+/// An answer shared with all accredited press (or the public): a draft bulletin on the
+/// request's incident with the question (not who asked it) and the answer. It goes
+/// through the newsroom's four-eyes approval like any bulletin; once published it is on
+/// the incident's timeline, and the next journalist asking is pointed to it.
+async fn share_as_bulletin(
+    db: &Db,
+    cfg: &Config,
+    origin: &Origin,
+    user: &User,
+    r: &PressRequest,
+    audience: &str,
+) -> AppResult<String> {
+    use crate::newsroom::store::{create as draft, BulletinInput};
+    use crate::platform::i18n::{t, Lang};
+    let title: String = format!("{}: {}", t(Lang::Vi, "press_desk.shared_title"), r.topic)
+        .chars()
+        .take(200)
+        .collect();
+    let body = format!(
+        "{}\n\n{}\n\n{}\n\n{}",
+        t(Lang::Vi, "press_desk.shared_question"),
+        r.questions,
+        t(Lang::Vi, "press_desk.shared_answer"),
+        r.answer.clone().unwrap_or_default()
+    );
+    let summary: String = r
+        .answer
+        .clone()
+        .unwrap_or_default()
+        .chars()
+        .take(280)
+        .collect();
+    let b = draft(
+        db,
+        cfg,
+        origin,
+        user,
+        &BulletinInput {
+            kind: "case_update".into(),
+            category: "khac".into(),
+            title,
+            summary,
+            body,
+            places: Vec::new(),
+            tags: Vec::new(),
+            video_links: Vec::new(),
+            audience: audience.to_string(),
+            embargo_until: None,
+            incident_id: r.incident_id.clone(),
+            unit_ids: Vec::new(),
+            spokesperson_id: None,
+        },
+    )
+    .await?;
+    Ok(b.id)
+}
+
 async fn write(tx: &mut Tx, r: &PressRequest, seen_updated_at: i64) -> AppResult<u64> {
     Ok(tx
         .execute(
             "UPDATE press_requests SET state = $1, unit_id = $2, assignee_id = $3, due_at = $4, scheduled_from = $5, scheduled_until = $6,
                 officer_id = $7, place = $8, answer = $9, answered_at = $10, answered_by = $11, refusal_ground = $12, refusal_note = $13,
-                note = $14, reminded_at = $15, escalated_at = $16, updated_at = $17, closed_at = $18, assigned_at = $21
+                note = $14, reminded_at = $15, escalated_at = $16, updated_at = $17, closed_at = $18, assigned_at = $21,
+                responded_at = $22, shared_bulletin_id = $23
              WHERE id = $19 AND updated_at = $20",
             args![
                 &r.state, r.unit_id.clone(), r.assignee_id.clone(), r.due_at, r.scheduled_from, r.scheduled_until,
                 r.officer_id.clone(), r.place.clone(), r.answer.clone(), r.answered_at, r.answered_by.clone(), r.refusal_ground.clone(), r.refusal_note.clone(),
-                r.note.clone(), r.reminded_at, r.escalated_at, r.updated_at, r.closed_at, &r.id, seen_updated_at, r.assigned_at
+                r.note.clone(), r.reminded_at, r.escalated_at, r.updated_at, r.closed_at, &r.id, seen_updated_at, r.assigned_at,
+                r.responded_at, r.shared_bulletin_id.clone()
             ],
         )
         .await?)

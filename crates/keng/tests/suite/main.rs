@@ -13,6 +13,7 @@ mod i18n_and_api_docs;
 mod journey;
 mod newsroom;
 mod press_desk;
+mod press_desk_answers;
 mod search;
 mod security;
 mod storage;

@@ -600,6 +600,53 @@ fn table() -> Vec<Route> {
             good: J(r#"{"answer":"yes"}"#),
             bad: J(r#"{"answer":5}"#),
         },
+        // correction requests ({correction} is one sent to the radio station)
+        Route {
+            method: "POST",
+            pattern: "/press-desk/corrections",
+            kind: Form,
+            allowed: "phatngon",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("kind", "correction"), ("article_title", "x")]),
+            bad: F(&[
+                ("kind", "apology"),
+                ("agency_id", "../x"),
+                ("article_url", "javascript:x"),
+                ("due_on", "31/02/2026"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/press/corrections/{correction}/do/{cstep}",
+            kind: Form,
+            allowed: "phatngon",
+            wrong: Some("pv.baothanhhoa"),
+            good: F(&[]),
+            bad: F(&[
+                ("corrected_url", "javascript:alert(1)"),
+                ("note", "\u{202e}"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/corrections",
+            kind: Json,
+            allowed: "phatngon",
+            wrong: Some("pv.ttxvn"),
+            good: J(
+                r#"{"agency_id":"x","kind":"correction","article_url":"https://a.example/","article_title":"x","wrong":"x","correct":"y","due_on":"2030-01-01"}"#,
+            ),
+            bad: J(r#"{"kind":[]}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/corrections/{correction}/do/{cstep}",
+            kind: Json,
+            allowed: "phatngon",
+            wrong: Some("pv.baothanhhoa"),
+            good: J(r#"{}"#),
+            bad: J(r#"{"corrected_url":5}"#),
+        },
         Route {
             method: "POST",
             pattern: "/nguoi-phat-ngon/{user_id}/sua",
@@ -644,6 +691,8 @@ fn no_state_changing_route_escapes_the_table() {
             .replace("{bulletin}", "{id}")
             .replace("{request}", "{id}")
             .replace("{event}", "{id}")
+            .replace("{correction}", "{id}")
+            .replace("{cstep}", "{step}")
     };
 
     let covered: Vec<(String, String)> = table()
@@ -796,6 +845,16 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
             .expect("a coming demo press conference")
             .to_string();
         let door_code = format!("{event}.{target_user}.AAAAAAAAAAAAAAAAAAAAAA");
+        let (_, corrections) = officer.get("/api/v1/corrections").await;
+        let correction = corrections
+            .as_array()
+            .and_then(|a| {
+                a.iter()
+                    .find(|c| c["correction"]["state"] == "acknowledged")
+            })
+            .and_then(|c| c["correction"]["id"].as_str())
+            .expect("an open demo correction request")
+            .to_string();
 
         for r in table() {
             let path = r
@@ -817,6 +876,8 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 .replace("{event}", &event)
                 .replace("{what}", "held")
                 .replace("{code}", &door_code)
+                .replace("{correction}", &correction)
+                .replace("{cstep}", "withdraw")
                 .replace("{user_id}", &spokesperson);
 
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
@@ -972,6 +1033,11 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             .expect("a token")
             .to_string();
         let spokesperson = user_id(&api, "phatngon").await;
+        let (_, corrections) = api.get("/api/v1/corrections").await;
+        let correction = corrections[0]["correction"]["id"]
+            .as_str()
+            .expect("a demo correction request")
+            .to_string();
         let (_, events) = api.get("/api/v1/events").await;
         let event = events[0]["events"][0]["id"]
             .as_str()
@@ -1015,6 +1081,21 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/calendar/x".to_string(),
             "/api/v1/events".to_string(),
             format!("/api/v1/events/{event}"),
+            "/press-desk/report".to_string(),
+            "/press-desk/report?year=2025".to_string(),
+            "/press-desk/report?year=%00".to_string(),
+            "/press-desk/report.csv".to_string(),
+            "/press-desk/report.csv?table=open&year=2024".to_string(),
+            "/press-desk/report.csv?table=../../x".to_string(),
+            "/press-desk/corrections".to_string(),
+            "/press-desk/corrections/new".to_string(),
+            "/press-desk/corrections/new?agency_id=x&kind=y".to_string(),
+            "/press/corrections".to_string(),
+            format!("/press/corrections/{correction}"),
+            "/press/corrections/not-an-id".to_string(),
+            "/api/v1/corrections".to_string(),
+            format!("/api/v1/corrections/{correction}"),
+            "/api/v1/corrections/not-an-id".to_string(),
         ];
         pages.extend(press_desk_pages.iter().map(String::as_str));
 

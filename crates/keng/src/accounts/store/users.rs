@@ -260,6 +260,7 @@ pub async fn update_user(db: &Db, origin: &Origin, id: &str, input: &Profile) ->
     )
     .await?;
     tx.commit().await?;
+    crate::platform::identity::changed();
     Ok(after)
 }
 
@@ -490,6 +491,7 @@ pub async fn set_status(
     )
     .await?;
     tx.commit().await?;
+    crate::platform::identity::changed();
     Ok(after)
 }
 
