@@ -57,12 +57,28 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// At most `max` characters, with "…" when shortened.
+/// Marks that belong to the character before them (combining accents, variation
+/// selectors, skin tones) and the joiner of emoji sequences: a cut never lands before
+/// one, so a letter keeps its accent and an emoji is not split.
+fn clings(c: char) -> bool {
+    matches!(c as u32,
+        0x300..=0x36F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
+        | 0xFE00..=0xFE0F | 0x200D | 0x1F3FB..=0x1F3FF | 0xE0100..=0xE01EF)
+}
+
+/// At most about `max` characters, with "…" when shortened; the cut falls between
+/// whole letters (a letter with its combining accents, an emoji sequence).
 pub fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= max {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    let mut end = max.saturating_sub(1).min(chars.len());
+    // Back off to the start of the last whole letter or emoji sequence.
+    while end > 0 && (clings(chars[end]) || chars[end - 1] == '\u{200D}') {
+        end -= 1;
+    }
+    let mut out: String = chars[..end].iter().collect();
     out.push('…');
     out
 }
@@ -382,5 +398,14 @@ mod tests {
     fn shortening_keeps_whole_letters() {
         assert_eq!(shorten("Công an xã Tân Lập", 10), "Công an x…");
         assert_eq!(shorten("ngắn", 10), "ngắn");
+        // Decomposed "xã" (x, a, combining tilde): the accent stays with its letter.
+        assert_eq!(shorten("Công an xa\u{303} Tân", 11), "Công an x…");
+        // A family emoji (four people joined by ZWJ) is kept whole or left out whole.
+        let family = "Đơn vị \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} khác";
+        let cut = shorten(family, 10);
+        assert!(
+            !cut.contains('\u{200D}') || cut.contains("\u{1F467}"),
+            "{cut}"
+        );
     }
 }

@@ -264,8 +264,11 @@ impl Check {
         if v.is_empty() {
             return None;
         }
+        // A parser forgives spaces and line breaks inside an address (it drops or
+        // encodes them); what we store and print must be the address itself.
+        let clean = !v.chars().any(|c| c.is_whitespace() || c.is_control());
         match url::Url::parse(&v) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+            Ok(u) if clean && matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
             _ => self.fail(field, "err.url"),
         }
         Some(v)

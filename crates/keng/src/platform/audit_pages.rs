@@ -125,17 +125,18 @@ pub async fn audit_csv(
     ])
     .map_err(io)?;
     for e in &entries {
+        let c = super::spreadsheet::cell;
         w.write_record([
             clock::iso(e.at),
             e.at_local.clone(),
-            e.actor_name.clone(),
-            e.actor_id.clone().unwrap_or_default(),
-            e.ip.clone().unwrap_or_default(),
-            e.action.clone(),
-            e.entity.clone(),
-            e.entity_id.clone(),
-            e.before_json.clone().unwrap_or_default(),
-            e.after_json.clone().unwrap_or_default(),
+            c(&e.actor_name),
+            c(&e.actor_id.clone().unwrap_or_default()),
+            c(&e.ip.clone().unwrap_or_default()),
+            c(&e.action),
+            c(&e.entity),
+            c(&e.entity_id),
+            c(&e.before_json.clone().unwrap_or_default()),
+            c(&e.after_json.clone().unwrap_or_default()),
         ])
         .map_err(io)?;
     }

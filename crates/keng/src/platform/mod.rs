@@ -20,6 +20,7 @@ pub mod mailer;
 pub mod ops;
 pub mod permissions;
 pub mod redirect;
+pub mod spreadsheet;
 pub mod state;
 pub mod web;
 pub mod webhooks;

@@ -216,7 +216,7 @@ pub async fn create(
         Some(s) => {
             let t = clock::parse_local_datetime(s).or_else(|| clock::parse_local_date(s));
             match t {
-                None => c.fail("published_at", "err.datetime"),
+                None => c.fail("published_at", "err.date"),
                 Some(t) if t > now => c.fail("published_at", "err.in_future"),
                 _ => {}
             }

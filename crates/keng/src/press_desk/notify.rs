@@ -75,6 +75,16 @@ struct Delivery {
     to: Vec<String>,
 }
 
+/// Active journalists of one agency.
+async fn agency_journalists(tx: &mut Tx, agency_id: &str) -> anyhow::Result<Vec<String>> {
+    ids_where(
+        tx,
+        "SELECT id FROM users WHERE role = 'journalist' AND status = 'active' AND agency_id = $1",
+        args![agency_id],
+    )
+    .await
+}
+
 /// Active journalists of the agencies invited to an event, and whoever answered it.
 async fn invited_journalists(tx: &mut Tx, event_id: &str) -> anyhow::Result<Vec<String>> {
     ids_where(
@@ -182,28 +192,65 @@ impl Notifications {
         }))
     }
 
-    async fn for_event(&self, tx: &mut Tx, event: &Event) -> anyhow::Result<Option<Delivery>> {
+    /// Journalists of the agencies invited now are told of the change; those of an agency
+    /// added by this change get an invitation, and those of an agency dropped are told
+    /// they are no longer expected (their link goes to their page, not the event).
+    async fn for_event(&self, tx: &mut Tx, event: &Event) -> anyhow::Result<Vec<Delivery>> {
         let kind = match event.kind.as_str() {
             "press_event.created" => "event_invited",
             "press_event.updated" => "event_updated",
             "press_event.rescheduled" => "event_rescheduled",
             "press_event.cancelled" => "event_cancelled",
             "press_event.held" => "event_held",
-            _ => return Ok(None),
+            _ => return Ok(Vec::new()),
         };
         let after = &event.payload["after"];
         let title = after["title"].as_str().unwrap_or_default().to_string();
         let place = after["place"].as_str().unwrap_or_default();
         let starts = after["starts_at"].as_i64().unwrap_or_default();
-        Ok(Some(Delivery {
+        let agencies = |v: &serde_json::Value| -> Vec<String> {
+            v["agency_ids"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (was, now) = (agencies(&event.payload["before"]), agencies(after));
+        let delivery = |kind: &str, link: String, to: Vec<String>| Delivery {
             subject_type: "press_event",
             subject_id: event.entity_id.clone(),
-            link: format!("/press/events/{}", event.entity_id),
+            link,
             detail: format!("{} — {place}", clock::format_datetime(starts)),
-            title,
+            title: title.clone(),
             kind: kind.to_string(),
-            to: invited_journalists(tx, &event.entity_id).await?,
-        }))
+            to,
+        };
+        let page = format!("/press/events/{}", event.entity_id);
+        let invited = invited_journalists(tx, &event.entity_id).await?;
+        if !matches!(kind, "event_updated" | "event_rescheduled") {
+            return Ok(vec![delivery(kind, page, invited)]);
+        }
+        // Agencies added by this change: their journalists are invited, not "updated".
+        let mut added = Vec::new();
+        for a in now.iter().filter(|a| !was.contains(a)) {
+            added.extend(agency_journalists(tx, a).await?);
+        }
+        let mut dropped = Vec::new();
+        for a in was.iter().filter(|a| !now.contains(a)) {
+            dropped.extend(agency_journalists(tx, a).await?);
+        }
+        let told: Vec<String> = invited
+            .into_iter()
+            .filter(|u| !added.contains(u) && !dropped.contains(u))
+            .collect();
+        Ok(vec![
+            delivery(kind, page.clone(), told),
+            delivery("event_invited", page, added),
+            delivery("event_uninvited", "/press".to_string(), dropped),
+        ])
     }
 
     async fn for_correction(&self, tx: &mut Tx, event: &Event) -> anyhow::Result<Option<Delivery>> {
@@ -249,16 +296,30 @@ impl Follower for Notifications {
 
     async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()> {
         let mut tx = db.begin().await?;
-        let d = if event.kind.starts_with("press_event.") {
+        let deliveries = if event.kind.starts_with("press_event.") {
             self.for_event(&mut tx, event).await?
         } else if event.kind.starts_with("press_correction.") {
-            self.for_correction(&mut tx, event).await?
+            self.for_correction(&mut tx, event)
+                .await?
+                .into_iter()
+                .collect()
         } else {
-            self.for_request(db, &mut tx, event).await?
+            self.for_request(db, &mut tx, event)
+                .await?
+                .into_iter()
+                .collect()
         };
-        let Some(mut d) = d else {
-            return Ok(());
-        };
+        for d in deliveries {
+            self.deliver(&mut tx, event, d).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Notifications {
+    /// Writes a delivery's notices and queues its emails, once per person and event.
+    async fn deliver(&self, tx: &mut Tx, event: &Event, mut d: Delivery) -> anyhow::Result<()> {
         d.to.sort();
         d.to.dedup();
         // Nobody is told of their own action.
@@ -290,11 +351,9 @@ impl Follower for Notifications {
                     t(Lang::En, &format!("press_desk.notify.{}", d.kind)),
                     self.config.site_name,
                 );
-                mailer::enqueue(&mut tx, &format!("mail:{dedupe}"), &email, &subject, &body)
-                    .await?;
+                mailer::enqueue(tx, &format!("mail:{dedupe}"), &email, &subject, &body).await?;
             }
         }
-        tx.commit().await?;
         Ok(())
     }
 }
@@ -327,13 +386,16 @@ pub async fn latest(db: &Db, user_id: &str, limit: i64) -> anyhow::Result<Vec<No
         .map(|r| {
             let subject_type = r.str("subject_type")?;
             let subject_id = r.str("subject_id")?;
+            let kind = r.str("kind")?;
             let link = match subject_type.as_str() {
+                // No longer invited: the event is not theirs to open.
+                "press_event" if kind == "event_uninvited" => "/press".to_string(),
                 "press_event" => format!("/press/events/{subject_id}"),
                 "press_correction" => format!("/press/corrections/{subject_id}"),
                 _ => format!("/press/requests/{subject_id}"),
             };
             Ok(Notice {
-                kind: r.str("kind")?,
+                kind,
                 title: r.opt_str("title")?.unwrap_or_default(),
                 link,
                 subject_type,

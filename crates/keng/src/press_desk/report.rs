@@ -24,6 +24,7 @@ use crate::platform::db::Db;
 use crate::platform::errors::{AppError, AppResult};
 use crate::platform::i18n::{t, Lang};
 use crate::platform::permissions::{Action, Owner};
+use crate::platform::spreadsheet::cell;
 use crate::platform::state::AppState;
 use crate::platform::web::page;
 
@@ -51,8 +52,8 @@ type GroupKey = (Option<String>, Option<String>);
 pub struct Figures {
     pub responded: usize,
     pub on_time: usize,
-    /// Share on time, in per cent (0 when nothing was responded).
-    pub on_time_pct: f64,
+    /// Share on time, in per cent (none when nothing was responded to).
+    pub on_time_pct: Option<f64>,
     pub median_hours: Option<f64>,
     pub p90_hours: Option<f64>,
     pub refused: usize,
@@ -64,11 +65,7 @@ fn figures(rows: &[&Responded]) -> Figures {
     Figures {
         responded: rows.len(),
         on_time,
-        on_time_pct: if rows.is_empty() {
-            0.0
-        } else {
-            on_time as f64 * 100.0 / rows.len() as f64
-        },
+        on_time_pct: (!rows.is_empty()).then(|| on_time as f64 * 100.0 / rows.len() as f64),
         median_hours: median(&hours),
         p90_hours: nearest_rank(&hours, 0.9),
         refused: rows.iter().filter(|r| r.refused).count(),
@@ -294,7 +291,11 @@ fn charts(r: &Report, lang: Lang) -> Vec<Drawn> {
                 categories: r.by_unit.iter().map(|l| l.unit.clone()).collect(),
                 series: vec![Series {
                     name: tr(lang, "report_on_time"),
-                    values: r.by_unit.iter().map(|l| l.f.on_time_pct).collect(),
+                    values: r
+                        .by_unit
+                        .iter()
+                        .map(|l| l.f.on_time_pct.unwrap_or(0.0))
+                        .collect(),
                 }],
                 unit: "%".into(),
             },
@@ -408,11 +409,13 @@ pub async fn report_csv(
             for l in &r.by_unit_month {
                 w.write_record([
                     l.month.clone().unwrap_or_default(),
-                    l.unit_id.clone().unwrap_or_default(),
-                    l.unit.clone(),
+                    cell(&l.unit_id.clone().unwrap_or_default()),
+                    cell(&l.unit),
                     l.f.responded.to_string(),
                     l.f.on_time.to_string(),
-                    format!("{:.1}", l.f.on_time_pct),
+                    l.f.on_time_pct
+                        .map(|p| format!("{p:.1}"))
+                        .unwrap_or_default(),
                     hours(l.f.median_hours),
                     hours(l.f.p90_hours),
                     l.f.refused.to_string(),
@@ -426,12 +429,12 @@ pub async fn report_csv(
             for (g, n) in &r.refusals {
                 let known = REFUSAL_GROUNDS.contains(&g.as_str());
                 w.write_record([
-                    g.clone(),
-                    if known {
+                    cell(g),
+                    cell(&if known {
                         tr(ctx.lang, &format!("ground_{g}"))
                     } else {
                         g.clone()
-                    },
+                    }),
                     n.to_string(),
                 ])
                 .map_err(io)?;
@@ -443,7 +446,7 @@ pub async fn report_csv(
             head.push("total".into());
             w.write_record(&head).map_err(io)?;
             for o in &r.open {
-                let mut rec = vec![o.unit_id.clone().unwrap_or_default(), o.unit.clone()];
+                let mut rec = vec![cell(&o.unit_id.clone().unwrap_or_default()), cell(&o.unit)];
                 rec.extend(o.counts.iter().map(i64::to_string));
                 rec.push(o.total.to_string());
                 w.write_record(&rec).map_err(io)?;

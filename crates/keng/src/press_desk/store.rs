@@ -364,6 +364,7 @@ async fn take_step(
         }
     };
     let mut new_permit: Option<Permit> = None;
+    let mut share_audience: Option<String> = None;
     match step {
         "assign" => {
             let unit_id = opt_id(&mut c, "unit_id", input.unit_id.as_deref());
@@ -520,14 +521,12 @@ async fn take_step(
             r.closed_at = Some(now);
         }
         "share" => {
-            let audience = c.one_of(
+            share_audience = Some(c.one_of(
                 "audience",
                 input.audience.as_deref().unwrap_or(""),
                 &crate::newsroom::model::AUDIENCES,
-            );
+            ));
             c.finish()?;
-            r.shared_bulletin_id =
-                Some(share_as_bulletin(db, cfg, origin, user, &r, &audience).await?);
         }
         "withdraw" => {
             r.note = c.paragraphs("note", input.note.as_deref().unwrap_or(""), 2000, false);
@@ -576,6 +575,12 @@ async fn take_step(
         r.responded_at = Some(now);
     }
     let mut tx = db.begin().await?;
+    // The shared answer's draft is made in the same transaction as the request's step:
+    // a step that loses a race (409) leaves no draft behind.
+    if let Some(audience) = &share_audience {
+        r.shared_bulletin_id =
+            Some(share_as_bulletin(&mut tx, db, cfg, origin, user, &r, audience).await?);
+    }
     let n = write(&mut tx, &r, before.updated_at).await?;
     if n == 0 {
         // Someone else took a step in between: the caller sees the new state.
@@ -642,6 +647,7 @@ async fn take_step(
 /// through the newsroom's four-eyes approval like any bulletin; once published it is on
 /// the incident's timeline, and the next journalist asking is pointed to it.
 async fn share_as_bulletin(
+    tx: &mut Tx,
     db: &Db,
     cfg: &Config,
     origin: &Origin,
@@ -649,7 +655,7 @@ async fn share_as_bulletin(
     r: &PressRequest,
     audience: &str,
 ) -> AppResult<String> {
-    use crate::newsroom::store::{create as draft, BulletinInput};
+    use crate::newsroom::store::{draft_in, BulletinInput};
     use crate::platform::i18n::{t, Lang};
     let title: String = format!("{}: {}", t(Lang::Vi, "press_desk.shared_title"), r.topic)
         .chars()
@@ -669,7 +675,8 @@ async fn share_as_bulletin(
         .chars()
         .take(280)
         .collect();
-    let b = draft(
+    let b = draft_in(
+        tx,
         db,
         cfg,
         origin,

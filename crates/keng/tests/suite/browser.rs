@@ -1,16 +1,18 @@
 //! The UI in a real browser: `e2e/smoke.mjs` (playwright-core driving Debian's Chromium)
 //! against a real server — the newsroom's walk in Vietnamese and in English, at desktop
-//! and phone widths, with axe-core on each page and no script errors. `scripts/test-deps`
+//! and phone widths, and the press desk's walk (`e2e/press_desk.mjs`: a field visit from
+//! request to permit and gate, the report), with axe-core on each page and no script
+//! errors. `scripts/test-deps`
 //! installs Chromium and the npm packages; screenshots land in target/e2e/ (CI keeps them).
 
 use crate::common;
 
 use std::process::Command;
 
-#[tokio::test]
-async fn a_press_officer_works_in_a_real_browser() {
+/// Runs an e2e script against a fresh demo server; its standard output.
+async fn walk(script: &str) -> String {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let script = root.join("e2e/smoke.mjs");
+    let script = root.join("e2e").join(script);
     let module = root.join("e2e/node_modules/playwright-core");
     assert!(
         module.exists() && (std::path::Path::new("/usr/bin/chromium").exists() || std::env::var("CHROMIUM").is_ok()),
@@ -30,12 +32,30 @@ async fn a_press_officer_works_in_a_real_browser() {
     .await
     .unwrap()
     .expect("node runs");
-    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stdout = String::from_utf8_lossy(&result.stdout).to_string();
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(
         result.status.success(),
         "browser test failed:\n{stdout}\n{stderr}"
     );
+    stdout
+}
+
+/// A screenshot the walk must have taken (a real PNG, not an empty page).
+fn screenshot(name: &str) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let png = root.join(format!("target/e2e/{name}.png"));
+    let bytes = std::fs::read(&png).unwrap_or_default();
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000,
+        "no screenshot {}",
+        png.display()
+    );
+}
+
+#[tokio::test]
+async fn a_press_officer_works_in_a_real_browser() {
+    let stdout = walk("smoke.mjs").await;
     assert!(stdout.contains("e2e: ok"), "{stdout}");
     for lang in ["vi", "en"] {
         assert!(
@@ -49,13 +69,26 @@ async fn a_press_officer_works_in_a_real_browser() {
             "desk-leader-phone",
             "approved-phone",
         ] {
-            let png = root.join(format!("target/e2e/{lang}-{shot}.png"));
-            let bytes = std::fs::read(&png).unwrap_or_default();
-            assert!(
-                bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000,
-                "no screenshot {}",
-                png.display()
-            );
+            screenshot(&format!("{lang}-{shot}"));
         }
+    }
+}
+
+#[tokio::test]
+async fn a_field_visit_is_asked_routed_scheduled_and_checked_in_a_real_browser() {
+    let stdout = walk("press_desk.mjs").await;
+    assert!(
+        stdout.contains("e2e: the press desk walk passed"),
+        "{stdout}"
+    );
+    for shot in [
+        "request-sent-phone",
+        "desk",
+        "permit-phone",
+        "gate-phone",
+        "report",
+        "report-phone",
+    ] {
+        screenshot(&format!("press-{shot}"));
     }
 }

@@ -84,6 +84,7 @@ async fn a_wrong_article_is_corrected_and_the_corrected_article_linked() {
         for (field, value) in [
             ("agency_id", json!("no-such-agency")),
             ("article_url", json!("javascript:alert(1)")),
+            ("article_url", json!("https://ptth.example/a b\n.html")),
             ("article_title", json!("")),
             ("wrong", json!("")),
             ("due_on", json!(day(-2))),
@@ -279,13 +280,39 @@ async fn an_answer_about_an_incident_is_shared_once_for_all_press() {
             )
             .await;
         assert_eq!(st, StatusCode::FORBIDDEN, "the journalist does not publish");
-        let (st, item) = officer
-            .post(
-                &format!("/api/v1/requests/{id}/do/share"),
-                &json!({"audience": "press"}),
+        // Six clicks at once (two people, double clicks): one share, one draft.
+        let spokesperson = s.api(Some(&s.token_for("phatngon").await));
+        let tries = (0..6).map(|i| {
+            let api = if i % 2 == 0 {
+                officer.clone()
+            } else {
+                spokesperson.clone()
+            };
+            let path = format!("/api/v1/requests/{id}/do/share");
+            async move { api.post(&path, &json!({"audience": "press"})).await }
+        });
+        let results = futures::future::join_all(tries).await;
+        let won: Vec<&Value> = results
+            .iter()
+            .filter(|(st, _)| *st == StatusCode::OK)
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(won.len(), 1, "{results:?}");
+        assert!(results
+            .iter()
+            .all(|(st, _)| *st == StatusCode::OK || *st == StatusCode::CONFLICT));
+        let item = won[0].clone();
+        let db = s.db.open().await;
+        let drafts = db
+            .fetch_one(
+                "SELECT COUNT(*) AS n FROM bulletins WHERE incident_id = $1",
+                keng::args![&inc_id],
             )
-            .await;
-        assert_eq!(st, StatusCode::OK, "{item}");
+            .await
+            .unwrap()
+            .i64("n")
+            .unwrap();
+        assert_eq!(drafts, 1, "the losers left no draft ({})", backend.name());
         let bulletin = item["request"]["shared_bulletin_id"]
             .as_str()
             .expect("shared as a bulletin")
@@ -405,6 +432,28 @@ async fn every_invited_journalist_hears_of_a_postponement_and_nobody_else() {
             0,
             "an agency not invited hears nothing"
         );
+        // The invitation moves from BTH to TTXVN: TTXVN's journalist is invited, BTH's is
+        // told it is no longer expected, and that notice does not link to the event.
+        let ttx = common::agency_id(&officer, "TTXVN-TH").await;
+        let mut moved = body(4 * 24 * 60);
+        moved["agency_ids"] = json!([ttx]);
+        let (st, e) = officer
+            .send(
+                reqwest::Method::PUT,
+                &format!("/api/v1/events/{id}"),
+                &moved,
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{e}");
+        assert!(notified(&s, &outsider, &id, "event_invited").await);
+        assert!(notified(&s, &invited, &id, "event_uninvited").await);
+        assert_eq!(
+            count_notices(&s, &outsider, &id).await,
+            1,
+            "an invitation, not a change"
+        );
+        let (_, home) = b.text("/press").await;
+        assert!(home.contains("không còn trong danh sách mời"));
     }
 }
 
@@ -473,6 +522,19 @@ async fn the_report_draws_response_times_and_exports_the_same_figures() {
             ))
             .await;
         assert!(r.text().await.unwrap().contains("under_investigation"));
+        // A unit name that a spreadsheet would run as a formula is written as text.
+        db.execute(
+            "UPDATE units SET name = $1 WHERE code = 'PC08'",
+            keng::args!["=HYPERLINK(\"http://evil.example\",\"x\")"],
+        )
+        .await
+        .unwrap();
+        let r = officer
+            .get(&format!("/press-desk/report.csv?year={year}&table=open"))
+            .await;
+        let csv = r.text().await.unwrap();
+        assert!(csv.contains("'=HYPERLINK"), "{csv}");
+        assert!(!csv.contains(",=HYPERLINK"), "{csv}");
 
         // Bad input is a clear 400; the report is the press office's and the leaders'.
         let (st, e) = officer.text("/press-desk/report?year=abc").await;

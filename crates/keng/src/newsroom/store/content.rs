@@ -213,6 +213,22 @@ pub async fn create(
     author: &User,
     input: &BulletinInput,
 ) -> AppResult<Bulletin> {
+    let mut tx = db.begin().await?;
+    let b = draft_in(&mut tx, db, cfg, origin, author, input).await?;
+    tx.commit().await?;
+    Ok(b)
+}
+
+/// Creates a draft inside the caller's transaction (another capability that makes a
+/// draft as part of its own change: both commit or neither), if `author` may draft.
+pub async fn draft_in(
+    tx: &mut Tx,
+    db: &Db,
+    cfg: &Config,
+    origin: &Origin,
+    author: &User,
+    input: &BulletinInput,
+) -> AppResult<Bulletin> {
     let owner_unit = if author.role == Role::UnitOfficer {
         author.unit_id.clone()
     } else {
@@ -228,7 +244,6 @@ pub async fn create(
     let c = check(db, cfg, input).await?;
     let id = new_id();
     let now = now_ms();
-    let mut tx = db.begin().await?;
     tx.execute(
         "INSERT INTO bulletins (id, kind, category, title, summary, body_html, places, tags, audience, embargo_until, incident_id, unit_id,
            spokesperson_id, state, version, author_id, self_approved, created_at, updated_at, video_links)
@@ -237,10 +252,10 @@ pub async fn create(
               c.embargo_until, c.incident_id.clone(), owner_unit.clone(), c.spokesperson_id.clone(), &author.id, false, now, join_list(&c.video_links)],
     )
     .await?;
-    save_version(&mut tx, &id, 1, &c, None, &author.id, now).await?;
-    let b = load_tx(&mut tx, &id).await?;
+    save_version(tx, &id, 1, &c, None, &author.id, now).await?;
+    let b = load_tx(tx, &id).await?;
     record_change(
-        &mut tx,
+        tx,
         origin,
         "bulletin.created",
         "bulletin",
@@ -249,7 +264,6 @@ pub async fn create(
         Some(b.json()),
     )
     .await?;
-    tx.commit().await?;
     Ok(b)
 }
 
