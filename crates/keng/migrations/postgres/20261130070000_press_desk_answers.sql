@@ -1,7 +1,7 @@
 -- Press desk, second part: when the police first responded to a request (scheduled,
 -- answered or refused: the response-time report), the bulletin an answer was shared
--- as (the incident's timeline), correction requests to press agencies, and the
--- bulletins tied to a press conference.
+-- as (the incident's timeline), correction requests to press agencies, the
+-- bulletins tied to a press conference, and the files of a request.
 -- Keep in step with the other backend's file of the same name (a test compares them).
 
 ALTER TABLE press_requests ADD COLUMN responded_at BIGINT;
@@ -41,4 +41,18 @@ CREATE TABLE press_event_bulletins (
     linked_by TEXT REFERENCES users(id),
     linked_at BIGINT NOT NULL,
     PRIMARY KEY (event_id, bulletin_id)
+);
+
+-- Files of a request: the journalist's letter of introduction, press card, documents;
+-- the police's answer documents. The bytes are kept by the platform's file store.
+CREATE TABLE press_request_files (
+    request_id TEXT NOT NULL REFERENCES press_requests(id),
+    sha256 TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    filename TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL REFERENCES users(id),
+    uploaded_at BIGINT NOT NULL,
+    PRIMARY KEY (request_id, sha256)
 );

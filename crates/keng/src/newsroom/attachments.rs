@@ -1,16 +1,11 @@
-//! Attachments of bulletins: images and PDF documents. The type is decided by the file's
-//! first bytes, never by its name; size is limited; files are stored content-addressed
-//! (`files/ab/abcdef…`, the SHA-256 of their bytes) after a complete write to a temporary
-//! file, so nothing partial is ever stored. A file is served only to someone who may see
-//! a bulletin it belongs to (`visibility::seen`).
-
-use std::path::{Path, PathBuf};
+//! Attachments of bulletins: images and PDF documents, kept by `platform::files` (type
+//! from the first bytes, size limited, content-addressed, never partial), with their
+//! image renditions (thumbnail, medium). A file is served only to someone who may see a
+//! bulletin it belongs to (`visibility::seen`).
 
 use axum::extract::{Multipart, Path as UrlPath, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::store;
 use super::visibility::{seen, Seen, Viewer};
@@ -20,6 +15,7 @@ use crate::platform::auth::Ctx;
 use crate::platform::clock::now_ms;
 use crate::platform::db::{Db, DbResult, Row};
 use crate::platform::errors::{AppError, AppResult};
+use crate::platform::files::{path_of, store as store_bytes};
 use crate::platform::ids::{is_id, new_id};
 use crate::platform::permissions::{Action, Owner};
 use crate::platform::state::AppState;
@@ -27,23 +23,7 @@ use crate::platform::state::AppState;
 /// Largest attachment accepted.
 pub const MAX_BYTES: usize = crate::platform::web::MAX_UPLOAD_BYTES;
 
-/// What the first bytes say the file is (None: not a type we accept).
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    const TYPES: &[(&[u8], &str)] = &[
-        (b"\x89PNG\r\n\x1a\n", "image/png"),
-        (b"\xff\xd8\xff", "image/jpeg"),
-        (b"GIF87a", "image/gif"),
-        (b"GIF89a", "image/gif"),
-        (b"%PDF-", "application/pdf"),
-    ];
-    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        return Some("image/webp");
-    }
-    TYPES
-        .iter()
-        .find(|(magic, _)| bytes.starts_with(magic))
-        .map(|(_, m)| *m)
-}
+pub use crate::platform::files::sniff;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Attachment {
@@ -91,35 +71,6 @@ pub async fn of_bulletin(db: &Db, bulletin_id: &str) -> DbResult<Vec<Attachment>
     .iter()
     .map(Attachment::from_row)
     .collect()
-}
-
-fn files_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("files")
-}
-
-fn path_of(data_dir: &Path, sha: &str) -> PathBuf {
-    files_dir(data_dir).join(&sha[..2]).join(sha)
-}
-
-/// Writes the bytes under their hash (atomically: temp file, fsync, rename).
-fn store_bytes(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
-    use std::io::Write;
-    let sha = hex::encode(Sha256::digest(bytes));
-    let target = path_of(data_dir, &sha);
-    if target.exists() {
-        return Ok(sha);
-    }
-    let dir = target
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| files_dir(data_dir));
-    std::fs::create_dir_all(&dir)?;
-    let tmp = dir.join(format!(".{}.part", new_id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &target)?;
-    Ok(sha)
 }
 
 /// An image's size and renditions, decoded within limits (no decompression bombs).
@@ -234,13 +185,7 @@ pub async fn upload(
                     .filter(|c| !c.is_empty() && c.chars().count() <= 300);
             }
             Some("file") => {
-                let filename = field
-                    .file_name()
-                    .unwrap_or("tep")
-                    .chars()
-                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-                    .take(120)
-                    .collect::<String>();
+                let filename = crate::platform::files::clean_name(field.file_name());
                 let bytes = field.bytes().await.map_err(|_| AppError::BadRequest {
                     key: "err.too_large",
                     detail: None,
@@ -348,11 +293,7 @@ pub async fn serve(
     ctx: Ctx,
     UrlPath(sha): UrlPath<String>,
 ) -> AppResult<Response> {
-    if sha.len() != 64
-        || !sha
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-    {
+    if !crate::platform::files::is_sha(&sha) {
         return Err(AppError::NotFound);
     }
     let rows = app
@@ -391,46 +332,12 @@ pub async fn serve(
             .unwrap_or("application/octet-stream")
             .to_string()
     };
-    let disposition = format!(
-        "inline; filename*=UTF-8''{}",
-        url::form_urlencoded::byte_serialize(a.filename.as_bytes()).collect::<String>()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, max-age=300".to_string()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-                    .to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::platform::files::respond(bytes, &mime, &a.filename))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn types_come_from_content() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(sniff(b"\xff\xd8\xff\xe0..JFIF"), Some("image/jpeg"));
-        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
-        assert_eq!(sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 "), Some("image/webp"));
-        assert_eq!(sniff(b"<html><script>alert(1)</script>"), None);
-        assert_eq!(sniff(b"MZ\x90\x00"), None, "a Windows executable");
-        assert_eq!(sniff(b"\x7fELF"), None);
-        assert_eq!(
-            sniff(b"<svg onload=alert(1)>"),
-            None,
-            "SVG can carry script: refused"
-        );
-        assert_eq!(sniff(b""), None);
-    }
 
     #[test]
     fn storage_is_content_addressed_and_complete() {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod errors;
 pub mod events;
+pub mod files;
 pub mod home;
 pub mod i18n;
 pub mod identity;

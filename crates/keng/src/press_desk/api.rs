@@ -40,10 +40,12 @@ pub struct RequestsQuery {
 pub struct RequestItem {
     pub request: PressRequest,
     /// Among assign, schedule, ask_details, reply, answer, refuse, acknowledge,
-    /// follow_up, withdraw, revoke_permit.
+    /// follow_up, withdraw, revoke_permit, share.
     pub steps: Vec<&'static str>,
     /// The permit of an accepted field visit.
     pub permit: Option<PermitItem>,
+    /// Its files (letter of introduction, press card, documents, the answer's).
+    pub files: Vec<super::files::RequestFile>,
 }
 
 /// A permit, its token and the page that verifies it.
@@ -145,6 +147,7 @@ async fn item(app: &AppState, ctx: &Ctx, r: PressRequest) -> AppResult<RequestIt
         .is_some_and(|p| p.permit.revoked_at.is_none());
     Ok(RequestItem {
         steps: rules::next_steps(user, &r, &owner, live),
+        files: super::files::of_request(&app.db, &r.id).await?,
         request: r,
         permit,
     })

@@ -14,6 +14,7 @@ pub mod corrections;
 pub mod demo;
 pub mod event_pages;
 pub mod events;
+pub mod files;
 pub mod model;
 pub mod notify;
 pub mod pages;
@@ -128,6 +129,19 @@ impl Capability for PressDesk {
             .route("/press/requests", get(pages::mine).post(pages::create))
             .route("/press/requests/new", get(pages::new_form))
             .route("/press/requests/{id}", get(pages::view))
+            .route(
+                "/press/requests/{id}/files",
+                post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
+                    crate::platform::files::MAX_BYTES + 65_536,
+                )),
+            )
+            .route("/press/requests/{id}/files/{sha}", get(files::serve))
+            .route(
+                "/api/v1/requests/{id}/files",
+                post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
+                    crate::platform::files::MAX_BYTES + 65_536,
+                )),
+            )
             .route("/press/requests/{id}/do/{step}", post(pages::step))
             .route("/press/permits/{id}", get(permits::permit_page))
             .route("/xac-minh/{token}", get(permits::check_page))
@@ -272,6 +286,7 @@ async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
         api::list, api::create, api::get, api::step, api::spokespersons_list, api::units, calendar_pages::api_year,
         event_pages::api_list, event_pages::api_get, event_pages::api_create, event_pages::api_update, event_pages::api_answer,
         correction_pages::api_list, correction_pages::api_create, correction_pages::api_get, correction_pages::api_step,
+        files::upload,
     ),
     components(schemas(
         model::PressRequest, model::Permit, store::RequestInput, store::StepInput,
@@ -279,6 +294,7 @@ async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
         calendar::CalendarDay, calendar_pages::WorkYear, calendar_pages::HolidayDay,
         events::PressEvent, events::EventInput, event_pages::AnswerInput,
         corrections::Correction, corrections::CorrectionInput, corrections::CorrectionStep, correction_pages::CorrectionItem,
+        files::RequestFile,
     )),
     tags((name = "press_desk", description = "Press requests with working-day clocks, field-work permits, press conferences, correction requests to press agencies, the spokesperson registry")),
 )]

@@ -173,6 +173,12 @@ impl Notifications {
                 v.extend(role(tx, "press_officer").await?);
                 v
             }
+            // A file: the other side hears of it (the actor is left out below).
+            "file_added" => {
+                let mut v = in_charge(tx, &r).await?;
+                v.extend(journalist.clone());
+                v
+            }
             "scheduled" | "details_asked" | "answered" | "refused" | "permit_issued"
             | "permit_revoked" | "permit_rescheduled" => journalist,
             _ => Vec::new(),

@@ -333,6 +333,7 @@ async fn render_request(
         .is_some_and(|u| u.status == crate::accounts::model::Status::Active);
     let permit_status = permit.as_ref().map(|p| p.status(now_ms(), holder_active));
     let steps = rules::next_steps(&user, &r, &owner, live);
+    let file_purposes = super::files::may_add(&user, &r, &owner);
     let history = history(app, &r.id).await?;
     let row = rows(app, vec![r])
         .await?
@@ -384,6 +385,7 @@ async fn render_request(
             row => row, permit => permit, permit_status => permit_status, steps => steps, history => history, grounds => REFUSAL_GROUNDS,
             units => accounts::list_units(&app.db).await?, staff => staff_list, officer => officer, failed => failed,
             staff_view => user.role.is_staff(), done => done, now => now_ms(), timeline => timeline,
+            files => super::files::of_request(&app.db, id).await?, file_purposes => file_purposes,
         },
     )?;
     Ok((status, html).into_response())

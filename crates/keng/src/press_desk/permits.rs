@@ -234,6 +234,7 @@ pub async fn check_page(
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     let now = now_ms();
+    let generation = super::views::generation();
     let found = match verify(&app.db, token.trim()).await? {
         Some(id) => cached_view(&app.db, &id).await?,
         None => None,
@@ -248,19 +249,46 @@ pub async fn check_page(
     } else {
         StatusCode::NOT_FOUND
     };
-    let html = page(
-        &app,
-        &ctx,
-        "press_desk/verify.html",
-        context! { status => status, v => found, checked_at => now },
-    )?;
+    // The page is the same for every visitor: the same token, language, verdict and
+    // minute shown give the same bytes, kept while nothing it shows has changed.
+    let key = format!(
+        "{}|{}|{status}|{}",
+        ctx.lang.code(),
+        token.trim(),
+        now / 60_000
+    );
+    let html = match super::views::PAGES
+        .get(&key)
+        .filter(|p| found.is_some() && p.generation == generation)
+    {
+        Some(hit) => hit.value.clone(),
+        None => {
+            let html = page(
+                &app,
+                &ctx,
+                "press_desk/verify.html",
+                context! { status => status, v => found, checked_at => now },
+            )?
+            .0;
+            if found.is_some() {
+                super::views::PAGES.insert(
+                    key,
+                    std::sync::Arc::new(super::views::Stamped {
+                        generation,
+                        value: html.clone(),
+                    }),
+                );
+            }
+            html
+        }
+    };
     Ok((
         code,
         [
             (header::CACHE_CONTROL, "no-store"),
             (header::HeaderName::from_static("x-robots-tag"), "noindex"),
         ],
-        html,
+        axum::response::Html(html),
     )
         .into_response())
 }

@@ -1,5 +1,5 @@
 //! This node's caches of what the press desk reads most: a permit as the gate's check
-//! shows it, and the press office's counts (open requests by state, refusals of the
+//! shows it (and the check's page as rendered), and the press office's counts (open requests by state, refusals of the
 //! year by ground). Each entry carries the generations it was read under — the press
 //! desk's, bumped right after every press desk commit on this node and for every
 //! relevant event from the log (other nodes), and the accounts' (`identity`), bumped
@@ -34,6 +34,11 @@ pub struct Stamped<T> {
 
 /// Permit views by permit id (bounded; least recently used out first).
 pub static PERMITS: LazyLock<moka::sync::Cache<String, Arc<Stamped<super::permits::PermitView>>>> =
+    LazyLock::new(|| moka::sync::Cache::new(20_000));
+
+/// The gate's verification pages as rendered, by language, token, verdict and minute:
+/// the same for every visitor (no account, no form on them).
+pub static PAGES: LazyLock<moka::sync::Cache<String, Arc<Stamped<String>>>> =
     LazyLock::new(|| moka::sync::Cache::new(20_000));
 
 /// The press office's counts and the Vietnam-time day they were computed for.

@@ -649,3 +649,147 @@ async fn a_conference_hands_out_embargoed_materials_to_the_invited_press_only() 
         assert!(!inv.contains(title));
     }
 }
+
+/// A multipart form with one file and, if given, its purpose.
+fn file_form(name: &str, bytes: &[u8], purpose: Option<&str>) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+    );
+    if let Some(p) = purpose {
+        form = form.text("purpose", p.to_string());
+    }
+    form
+}
+
+#[tokio::test]
+async fn a_request_carries_its_letter_of_introduction_to_its_readers_only() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let ha_token = s.token_for("pv.baothanhhoa").await;
+        let officer_token = s.token_for("tuyentruyen").await;
+        let ha = s.api(Some(&ha_token));
+        let (st, r) = ha
+            .post(
+                "/api/v1/requests",
+                &json!({"kind": "information", "topic": "Số liệu tai nạn dịp Tết", "questions": "Đề nghị cung cấp số liệu."}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+        let id = r["id"].as_str().unwrap().to_string();
+        let url = s.url(&format!("/api/v1/requests/{id}/files"));
+        let client = reqwest::Client::new();
+        let send = |token: String, form: reqwest::multipart::Form| {
+            let (client, url) = (client.clone(), url.clone());
+            async move {
+                let r = client
+                    .post(&url)
+                    .bearer_auth(token)
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap();
+                let st = r.status();
+                (st, r.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let letter = b"%PDF-1.4 giay gioi thieu cua Bao Thanh Hoa";
+        // Refused by content, by kind, and by who asks.
+        let (st, e) = send(
+            ha_token.clone(),
+            file_form(
+                "thu.pdf",
+                b"<html><script>alert(1)</script>",
+                Some("letter"),
+            ),
+        )
+        .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert!(names_field(&e, "file"), "{e}");
+        let (st, e) = send(
+            ha_token.clone(),
+            file_form("thu.pdf", letter, Some("answer")),
+        )
+        .await;
+        assert_eq!(
+            st,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a journalist does not answer: {e}"
+        );
+        let (st, _) = send(
+            s.token_for("pv.ttxvn").await,
+            file_form("thu.pdf", letter, Some("letter")),
+        )
+        .await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "not their request");
+        let (st, files) = send(
+            ha_token.clone(),
+            file_form("giấy giới thiệu.pdf", letter, Some("letter")),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{files}");
+        assert_eq!(files[0]["purpose"], "letter");
+        assert_eq!(files[0]["filename"], "giấy giới thiệu.pdf");
+        let file_url = files[0]["url"].as_str().unwrap().to_string();
+
+        // The press office reads it (and adds the answer's document without naming a kind).
+        let officer = s.browser();
+        officer.login("tuyentruyen", DEMO_PASSWORD).await;
+        let r = officer.get(&file_url).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox"));
+        assert_eq!(r.bytes().await.unwrap().as_ref(), letter);
+        let (st, files) = send(
+            officer_token,
+            file_form("tra-loi.pdf", b"%PDF-1.4 tra loi", None),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{files}");
+        assert_eq!(files[1]["purpose"], "answer");
+        let (_, item) = ha.get(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(item["files"].as_array().map(Vec::len), Some(2), "{item}");
+        // Another journalist and a unit not in charge do not.
+        for who in ["pv.ttxvn", "capx.hacthanh"] {
+            let b = s.browser();
+            b.login(who, DEMO_PASSWORD).await;
+            let r = b.get(&file_url).await;
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{who} on {}",
+                backend.name()
+            );
+        }
+        let (st, _) = s.browser().text(&file_url).await;
+        assert_ne!(st, StatusCode::OK, "not without signing in");
+        // The request page lists them, with the form for the journalist.
+        let b = s.browser();
+        b.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+        let (_, page) = b.text(&format!("/press/requests/{id}")).await;
+        assert!(
+            page.contains("giấy giới thiệu.pdf")
+                && page.contains("Giấy giới thiệu của cơ quan báo chí")
+        );
+        assert!(page.contains("enctype=\"multipart/form-data\""));
+        // At most twelve files.
+        for i in 0..10 {
+            let body = format!("%PDF-1.4 tai lieu {i}");
+            let (st, _) = send(
+                ha_token.clone(),
+                file_form("tl.pdf", body.as_bytes(), Some("document")),
+            )
+            .await;
+            assert_eq!(st, StatusCode::CREATED);
+        }
+        let (st, e) = send(
+            ha_token.clone(),
+            file_form("tl.pdf", b"%PDF-1.4 one too many", Some("document")),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CONFLICT, "{e}");
+    }
+}

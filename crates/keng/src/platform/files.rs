@@ -1,0 +1,155 @@
+//! Files that capabilities keep (bulletin attachments, a journalist's letter of
+//! introduction, an answer's documents): the type is decided by the first bytes, never
+//! by the name (images and PDF only — no SVG or HTML, which can carry script); files are
+//! stored content-addressed under the data directory (`files/ab/abcdef…`, the SHA-256 of
+//! their bytes) after a complete write to a temporary file and an fsync, so nothing
+//! partial is ever stored; and they are served with a sandboxing CSP. Who may read a
+//! file is the capability's decision; this module only keeps and returns bytes.
+
+use std::path::{Path, PathBuf};
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::ids::new_id;
+
+/// Largest file accepted.
+pub const MAX_BYTES: usize = super::web::MAX_UPLOAD_BYTES;
+
+/// What the first bytes say the file is (None: not a type we accept).
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    const TYPES: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+        (b"%PDF-", "application/pdf"),
+    ];
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Some("image/webp");
+    }
+    TYPES
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|(_, m)| *m)
+}
+
+/// A SHA-256 written as 64 lowercase hex digits (anything else names no file).
+pub fn is_sha(s: &str) -> bool {
+    s.len() == 64
+        && s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+}
+
+fn files_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("files")
+}
+
+/// Where a file with this hash lives (the caller checked it with [`is_sha`]).
+pub fn path_of(data_dir: &Path, sha: &str) -> PathBuf {
+    files_dir(data_dir)
+        .join(sha.get(..2).unwrap_or("00"))
+        .join(sha)
+}
+
+/// Writes the bytes under their hash (atomically: temp file, fsync, rename); their hash.
+pub fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
+    use std::io::Write;
+    let sha = hex::encode(Sha256::digest(bytes));
+    let target = path_of(data_dir, &sha);
+    if target.exists() {
+        return Ok(sha);
+    }
+    let dir = target
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| files_dir(data_dir));
+    std::fs::create_dir_all(&dir)?;
+    let tmp = dir.join(format!(".{}.part", new_id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, &target)?;
+    Ok(sha)
+}
+
+/// The bytes of a stored file, if it is there.
+pub async fn read(data_dir: &Path, sha: &str) -> Option<Vec<u8>> {
+    if !is_sha(sha) {
+        return None;
+    }
+    tokio::fs::read(path_of(data_dir, sha)).await.ok()
+}
+
+/// A file as a response: its type, its name for saving, private caching, and a CSP
+/// that keeps a crafted PDF or image from running anything.
+pub fn respond(bytes: Vec<u8>, mime: &str, filename: &str) -> Response {
+    let disposition = format!(
+        "inline; filename*=UTF-8''{}",
+        url::form_urlencoded::byte_serialize(filename.as_bytes()).collect::<String>()
+    );
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, max-age=300".to_string()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+                    .to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A file name as given by a browser, made safe to keep and show: no path, no control
+/// characters, at most 120 characters.
+pub fn clean_name(name: Option<&str>) -> String {
+    let n: String = name
+        .unwrap_or("tep")
+        .chars()
+        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+        .take(120)
+        .collect();
+    if n.trim().is_empty() {
+        "tep".to_string()
+    } else {
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_come_from_content() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0..JFIF"), Some("image/jpeg"));
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff(b"<html><script>alert(1)</script>"), None);
+        assert_eq!(sniff(b"MZ\x90\x00"), None, "a Windows executable");
+        assert_eq!(sniff(b"\x7fELF"), None);
+        assert_eq!(
+            sniff(b"<svg onload=alert(1)>"),
+            None,
+            "SVG can carry script"
+        );
+    }
+
+    #[test]
+    fn names_and_hashes_are_checked() {
+        assert!(is_sha(&"a".repeat(64)));
+        assert!(!is_sha(&"A".repeat(64)));
+        assert!(!is_sha("../../etc/passwd"));
+        assert_eq!(
+            clean_name(Some("../thư giới thiệu.pdf")),
+            "..thư giới thiệu.pdf"
+        );
+        assert_eq!(clean_name(Some("\u{0}")), "tep");
+    }
+}
