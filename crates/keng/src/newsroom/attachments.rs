@@ -185,7 +185,7 @@ pub async fn upload(
                     .filter(|c| !c.is_empty() && c.chars().count() <= 300);
             }
             Some("file") => {
-                let filename = crate::platform::files::clean_name(field.file_name());
+                let given = field.file_name().map(str::to_string);
                 let bytes = field.bytes().await.map_err(|_| AppError::BadRequest {
                     key: "err.too_large",
                     detail: None,
@@ -199,6 +199,7 @@ pub async fn upload(
                 let Some(mime) = sniff(&bytes) else {
                     return Err(AppError::invalid("file", "err.file_type"));
                 };
+                let filename = crate::platform::files::clean_name(given.as_deref(), mime);
                 let bytes = bytes.to_vec();
                 // Images are decoded (and their renditions made) before anything is stored.
                 let r = if mime.starts_with("image/") {

@@ -105,20 +105,46 @@ pub fn respond(bytes: Vec<u8>, mime: &str, filename: &str) -> Response {
         .into_response()
 }
 
-/// A file name as given by a browser, made safe to keep and show: no path, no control
-/// characters, at most 120 characters.
-pub fn clean_name(name: Option<&str>) -> String {
-    let n: String = name
-        .unwrap_or("tep")
-        .chars()
-        .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-        .take(120)
-        .collect();
-    if n.trim().is_empty() {
-        "tep".to_string()
-    } else {
-        n
+/// The extension a saved copy must have for its type (what the content is, not what the
+/// name said).
+fn extension_of(mime: &str) -> &'static str {
+    match mime {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "application/pdf" => "pdf",
+        _ => "bin",
     }
+}
+
+/// Characters that reorder or hide text (a name "evil\u{202E}gnp.exe" shows as
+/// "evilexe.png").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A file name as given by a browser, made safe to keep, show and save: no path, no
+/// control or bidirectional characters, at most 120 characters, and the extension of
+/// what the content is (`p.html` holding a PNG is kept as `p.png`).
+pub fn clean_name(name: Option<&str>, mime: &str) -> String {
+    let ext = extension_of(mime);
+    let raw: String = name
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c) && *c != '/' && *c != '\\')
+        .collect();
+    let raw = raw.trim().trim_start_matches('.');
+    let stem = match raw.rsplit_once('.') {
+        Some((stem, _)) if !stem.trim().is_empty() => stem,
+        _ => raw,
+    };
+    let mut stem: String = stem.trim().chars().take(110).collect();
+    if stem.is_empty() {
+        stem = "tep".to_string();
+    }
+    let jpeg = ext == "jpg" && raw.to_lowercase().ends_with(".jpeg");
+    format!("{stem}.{}", if jpeg { "jpeg" } else { ext })
 }
 
 #[cfg(test)]
@@ -147,9 +173,19 @@ mod tests {
         assert!(!is_sha(&"A".repeat(64)));
         assert!(!is_sha("../../etc/passwd"));
         assert_eq!(
-            clean_name(Some("../thư giới thiệu.pdf")),
-            "..thư giới thiệu.pdf"
+            clean_name(Some("../thư giới thiệu.pdf"), "application/pdf"),
+            "thư giới thiệu.pdf"
         );
-        assert_eq!(clean_name(Some("\u{0}")), "tep");
+        assert_eq!(clean_name(Some("\u{0}"), "image/png"), "tep.png");
+        assert_eq!(
+            clean_name(Some("evil\u{202E}gnp.exe"), "image/png"),
+            "evilgnp.png"
+        );
+        assert_eq!(clean_name(Some("p.html"), "image/png"), "p.png");
+        assert_eq!(clean_name(Some(".."), "application/pdf"), "tep.pdf");
+        assert_eq!(clean_name(Some("ảnh.JPEG"), "image/jpeg"), "ảnh.jpeg");
+        assert_eq!(clean_name(None, "image/gif"), "tep.gif");
+        let long = format!("{}.pdf", "a".repeat(300));
+        assert!(clean_name(Some(&long), "application/pdf").ends_with(".pdf"));
     }
 }

@@ -48,7 +48,7 @@ impl RequestFile {
         let request = r.str("request_id")?;
         let sha = r.str("sha256")?;
         Ok(RequestFile {
-            url: format!("/press/requests/{request}/files/{sha}"),
+            url: format!("/press/requests/{request}/attachments/{sha}"),
             sha256: sha,
             mime: r.str("mime")?,
             size: r.i64("size")?,
@@ -91,9 +91,9 @@ pub fn may_add(user: &User, r: &PressRequest, owner: &Owner) -> &'static [&'stat
     &[]
 }
 
-/// `POST /press/requests/{id}/files` (a form: `file`, repeatable, and `purpose`; the
-/// CSRF token in the action URL) and `POST /api/v1/requests/{id}/files`.
-#[utoipa::path(post, path = "/api/v1/requests/{id}/files", operation_id = "press_add_request_files", tag = "press_desk",
+/// `POST /press/requests/{id}/attachments` (a form: `file`, repeatable, and `purpose`; the
+/// CSRF token in the action URL) and `POST /api/v1/requests/{id}/attachments`.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/attachments", operation_id = "press_add_request_files", tag = "press_desk",
     params(("id" = String, Path, description = "Request id")),
     request_body(content = String, content_type = "multipart/form-data", description = "`file` (repeatable; PNG, JPEG, GIF, WebP or PDF, 10 MB each) and `purpose`: letter, press_card or document (the journalist), answer (the police)"),
     responses((status = 201, body = [RequestFile]), (status = 403), (status = 404), (status = 409, description = "Too many files"), (status = 413), (status = 422)),
@@ -143,7 +143,7 @@ pub async fn upload(
                 );
             }
             Some("file") => {
-                let filename = files::clean_name(field.file_name());
+                let given = field.file_name().map(str::to_string);
                 let bytes = field.bytes().await.map_err(|_| AppError::BadRequest {
                     key: "err.too_large",
                     detail: None,
@@ -157,6 +157,7 @@ pub async fn upload(
                 let Some(mime) = files::sniff(&bytes) else {
                     return Err(AppError::invalid("file", "err.file_type"));
                 };
+                let filename = files::clean_name(given.as_deref(), mime);
                 got.push((bytes.to_vec(), filename, mime));
             }
             _ => {}
@@ -172,18 +173,8 @@ pub async fn upload(
     if got.is_empty() {
         return Err(AppError::invalid("file", "err.required"));
     }
-    let have = app
-        .db
-        .fetch_one(
-            "SELECT COUNT(*) AS n FROM press_request_files WHERE request_id = $1",
-            args![&id],
-        )
-        .await?
-        .i64("n")?;
-    if have + got.len() as i64 > MAX_FILES {
-        return Err(AppError::Conflict("err.too_many_files"));
-    }
-    // Every file is checked before any is stored; the bytes are durable before the rows.
+    // Every file is checked before any is stored; the bytes are durable before the rows
+    // (a refused upload may leave bytes no row names: `keng files verify` lists orphans).
     let dir = app.data_dir.clone();
     let mut stored = Vec::new();
     for (bytes, filename, mime) in got {
@@ -197,6 +188,35 @@ pub async fn upload(
     }
     let now = now_ms();
     let mut tx = app.db.begin().await?;
+    // Take the request's row first (a no-op write): concurrent uploads and steps on this
+    // request wait here, so the state and the count below are the current ones.
+    let locked = tx
+        .execute(
+            "UPDATE press_requests SET updated_at = updated_at WHERE id = $1",
+            args![&id],
+        )
+        .await?;
+    let now_r = tx
+        .fetch_optional("SELECT * FROM press_requests WHERE id = $1", args![&id])
+        .await?
+        .as_ref()
+        .map(PressRequest::from_row)
+        .transpose()?;
+    match now_r {
+        Some(current)
+            if locked == 1 && may_add(&user, &current, &owner).contains(&purpose.as_str()) => {}
+        _ => return Err(AppError::Conflict("err.press_changed_meanwhile")),
+    }
+    let have = tx
+        .fetch_one(
+            "SELECT COUNT(*) AS n FROM press_request_files WHERE request_id = $1",
+            args![&id],
+        )
+        .await?
+        .i64("n")?;
+    if have + stored.len() as i64 > MAX_FILES {
+        return Err(AppError::Conflict("err.too_many_files"));
+    }
     for (sha, filename, mime, size) in stored {
         let n = tx
             .execute(
@@ -230,7 +250,7 @@ pub async fn upload(
     Ok(Redirect::to(&format!("/press/requests/{id}?done=file_added")).into_response())
 }
 
-/// `GET /press/requests/{id}/files/{sha}`: to whoever may read the request.
+/// `GET /press/requests/{id}/attachments/{sha}`: to whoever may read the request.
 pub async fn serve(
     State(app): State<AppState>,
     ctx: Ctx,

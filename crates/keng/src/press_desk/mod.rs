@@ -130,14 +130,14 @@ impl Capability for PressDesk {
             .route("/press/requests/new", get(pages::new_form))
             .route("/press/requests/{id}", get(pages::view))
             .route(
-                "/press/requests/{id}/files",
+                "/press/requests/{id}/attachments",
                 post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
                     crate::platform::files::MAX_BYTES + 65_536,
                 )),
             )
-            .route("/press/requests/{id}/files/{sha}", get(files::serve))
+            .route("/press/requests/{id}/attachments/{sha}", get(files::serve))
             .route(
-                "/api/v1/requests/{id}/files",
+                "/api/v1/requests/{id}/attachments",
                 post(files::upload).layer(axum::extract::DefaultBodyLimit::max(
                     crate::platform::files::MAX_BYTES + 65_536,
                 )),

@@ -677,7 +677,7 @@ async fn a_request_carries_its_letter_of_introduction_to_its_readers_only() {
             .await;
         assert_eq!(st, StatusCode::CREATED, "{r}");
         let id = r["id"].as_str().unwrap().to_string();
-        let url = s.url(&format!("/api/v1/requests/{id}/files"));
+        let url = s.url(&format!("/api/v1/requests/{id}/attachments"));
         let client = reqwest::Client::new();
         let send = |token: String, form: reqwest::multipart::Form| {
             let (client, url) = (client.clone(), url.clone());
@@ -775,8 +775,39 @@ async fn a_request_carries_its_letter_of_introduction_to_its_readers_only() {
                 && page.contains("Giấy giới thiệu của cơ quan báo chí")
         );
         assert!(page.contains("enctype=\"multipart/form-data\""));
-        // At most twelve files.
-        for i in 0..10 {
+        // At most twelve files, also when uploads race (two of seven at once: one wins).
+        let seven = |k: usize| {
+            let mut form = reqwest::multipart::Form::new().text("purpose", "document");
+            for i in 0..7 {
+                let body = format!("%PDF-1.4 lot {k} tai lieu {i}");
+                form = form.part(
+                    "file",
+                    reqwest::multipart::Part::bytes(body.into_bytes()).file_name("tl.pdf"),
+                );
+            }
+            form
+        };
+        let (a, b) = tokio::join!(
+            send(ha_token.clone(), seven(1)),
+            send(ha_token.clone(), seven(2))
+        );
+        let mut codes = [a.0, b.0];
+        codes.sort();
+        assert_eq!(
+            codes,
+            [StatusCode::CREATED, StatusCode::CONFLICT],
+            "{a:?} {b:?}"
+        );
+        // A scanned letter of 3 MB goes through (uploads are not held to the 2 MB of forms).
+        let mut big = b"%PDF-1.4 ".to_vec();
+        big.resize(3 * 1024 * 1024, b'x');
+        let (st, e) = send(
+            ha_token.clone(),
+            file_form("scan.pdf", &big, Some("letter")),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{e}");
+        for i in 0..2 {
             let body = format!("%PDF-1.4 tai lieu {i}");
             let (st, _) = send(
                 ha_token.clone(),
@@ -785,6 +816,13 @@ async fn a_request_carries_its_letter_of_introduction_to_its_readers_only() {
             .await;
             assert_eq!(st, StatusCode::CREATED);
         }
+        let (_, item) = ha.get(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(
+            item["files"].as_array().map(Vec::len),
+            Some(12),
+            "{}",
+            backend.name()
+        );
         let (st, e) = send(
             ha_token.clone(),
             file_form("tl.pdf", b"%PDF-1.4 one too many", Some("document")),

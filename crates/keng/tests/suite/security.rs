@@ -467,7 +467,7 @@ fn table() -> Vec<Route> {
         },
         Route {
             method: "POST",
-            pattern: "/press/requests/{request}/files",
+            pattern: "/press/requests/{request}/attachments",
             kind: Form,
             allowed: "pv.ttxvn",
             wrong: Some("quantri"),
@@ -476,7 +476,7 @@ fn table() -> Vec<Route> {
         },
         Route {
             method: "POST",
-            pattern: "/api/v1/requests/{request}/files",
+            pattern: "/api/v1/requests/{request}/attachments",
             kind: Json,
             allowed: "pv.ttxvn",
             wrong: Some("quantri"),
@@ -1070,8 +1070,8 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/press/requests/new?kind=interview&unit_id=x".to_string(),
             format!("/press/requests/{request}"),
             "/press/requests/not-an-id".to_string(),
-            format!("/press/requests/{request}/files/{}", "0".repeat(64)),
-            format!("/press/requests/{request}/files/..%2f..%2fetc%2fpasswd"),
+            format!("/press/requests/{request}/attachments/{}", "0".repeat(64)),
+            format!("/press/requests/{request}/attachments/..%2f..%2fetc%2fpasswd"),
             format!("/press/permits/{permit}"),
             "/press/permits/not-an-id".to_string(),
             format!("/xac-minh/{token}"),
