@@ -10,6 +10,7 @@ use crate::accounts::model::Status;
 use crate::accounts::store::{self, NewUser};
 use crate::platform::audit::Origin;
 use crate::platform::backup::{self, BackupOutcome};
+use crate::platform::blobs::BlobStore;
 use crate::platform::config::Config;
 use crate::platform::db::{Db, Location};
 use crate::platform::errors::AppError;
@@ -81,6 +82,28 @@ pub enum Command {
     Check,
     /// Rebuild this node's search index from the database.
     Reindex,
+    /// Check stored files, or move them to another store.
+    Files {
+        #[command(subcommand)]
+        command: FilesCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FilesCommand {
+    /// Check that every file a record names is stored and matches its hash, and list the
+    /// stored files nothing names (orphans).
+    Verify {
+        /// Remove the orphans.
+        #[arg(long)]
+        delete_orphans: bool,
+    },
+    /// Copy every file from the configured store to another (local or database),
+    /// checking each hash; safe to run again. Then set `[files] store` to the new one.
+    Migrate {
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -337,6 +360,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Files { command } => {
+            let (db, config) = open(&g).await?;
+            let store = BlobStore::open(&config.files.store, &db, &g.data_dir)
+                .map_err(anyhow::Error::msg)?;
+            match command {
+                FilesCommand::Verify { delete_orphans } => {
+                    files_verify(&db, &store, delete_orphans).await
+                }
+                FilesCommand::Migrate { to } => {
+                    let target =
+                        BlobStore::open(&to, &db, &g.data_dir).map_err(anyhow::Error::msg)?;
+                    files_migrate(&db, &store, &target).await
+                }
+            }
+        }
         Command::Check => {
             std::fs::create_dir_all(&g.data_dir)?;
             let config =
@@ -366,6 +404,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "database: ok ({:?}, schema current, {users} accounts, event log at {head})",
                 db.backend()
             );
+            let blobs = BlobStore::open(&config.files.store, &db, &g.data_dir)
+                .map_err(anyhow::Error::msg)?;
+            blobs
+                .check()
+                .await
+                .map_err(|e| anyhow::anyhow!("files: {e}"))?;
+            println!("files: ok ({} store, written and read back)", blobs.name());
             check_templates()?;
             Ok(())
         }
@@ -391,5 +436,101 @@ fn metrics_summary(config: &Config) -> String {
 fn check_templates() -> anyhow::Result<()> {
     crate::platform::web::Templates::load().map_err(anyhow::Error::msg)?;
     println!("templates: ok");
+    Ok(())
+}
+
+fn bar(msg: &'static str, len: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(msg);
+    bar
+}
+
+/// `keng files verify`: every referenced file stored and intact; orphans listed.
+async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyhow::Result<()> {
+    let refs = crate::platform::capability::referenced_blobs(db).await?;
+    let progress = bar("verify", refs.len());
+    let mut bad = Vec::new();
+    for sha in &refs {
+        if store.get_own(sha).await.is_none() {
+            let why = if store.exists(sha).await {
+                "does not match its hash"
+            } else if store.get(sha).await.is_some() {
+                "only in this node's data directory (run `keng files migrate --to database`)"
+            } else {
+                "missing"
+            };
+            bad.push(format!("{sha}: {why}"));
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    let orphans: Vec<String> = store
+        .list()
+        .await?
+        .into_iter()
+        .filter(|s| !refs.contains(s))
+        .collect();
+    println!(
+        "{} store: {} files referenced, {} stored and intact, {} orphans",
+        store.name(),
+        refs.len(),
+        refs.len() - bad.len(),
+        orphans.len()
+    );
+    for o in &orphans {
+        if delete_orphans {
+            store.delete(o).await?;
+            println!("removed orphan {o}");
+        } else {
+            println!("orphan {o}");
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        for b in &bad {
+            eprintln!("{b}");
+        }
+        anyhow::bail!("{} referenced files are missing or damaged", bad.len())
+    }
+}
+
+/// `keng files migrate --to KIND`: every stored and referenced file copied and checked.
+async fn files_migrate(db: &Db, from: &BlobStore, to: &BlobStore) -> anyhow::Result<()> {
+    let mut all = crate::platform::capability::referenced_blobs(db).await?;
+    all.extend(from.list().await?);
+    let progress = bar("migrate", all.len());
+    let (mut copied, mut there, mut missing) = (0, 0, Vec::new());
+    for sha in &all {
+        if to.get_own(sha).await.is_some() {
+            there += 1;
+        } else if let Some(bytes) = from.get(sha).await {
+            let put = to.put(bytes).await?;
+            if &put != sha || to.get_own(sha).await.is_none() {
+                anyhow::bail!("{sha}: the {} store did not keep it intact", to.name());
+            }
+            copied += 1;
+        } else {
+            missing.push(sha.clone());
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    println!(
+        "{} → {}: {copied} copied, {there} already there, {} missing in {} (see `keng files verify`)",
+        from.name(),
+        to.name(),
+        missing.len(),
+        from.name()
+    );
+    println!(
+        "now set [files] store = \"{}\" in keng.toml on every node",
+        to.name()
+    );
     Ok(())
 }

@@ -84,6 +84,7 @@ static DESCRIPTION: Description = Description {
     cache_paths: &[],
     cache_params: &[],
     public_entities: &["unit", "user"],
+    blob_refs: &[],
 };
 
 /// HTML pages.

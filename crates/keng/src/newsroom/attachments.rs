@@ -15,7 +15,6 @@ use crate::platform::auth::Ctx;
 use crate::platform::clock::now_ms;
 use crate::platform::db::{Db, DbResult, Row};
 use crate::platform::errors::{AppError, AppResult};
-use crate::platform::files::{path_of, store as store_bytes};
 use crate::platform::ids::{is_id, new_id};
 use crate::platform::permissions::{Action, Owner};
 use crate::platform::state::AppState;
@@ -224,28 +223,27 @@ pub async fn upload(
         return Err(AppError::invalid("file", "err.required"));
     }
     // All files are checked before any is stored: nothing partial.
-    let data_dir = app.data_dir.clone();
     let mut stored = Vec::new();
     for (bytes, filename, mime, r) in files {
-        let dir = data_dir.clone();
         let size = bytes.len() as i64;
         let dims = r.as_ref().map(|r| (r.width as i64, r.height as i64));
-        let (sha, thumb, medium) = tokio::task::spawn_blocking(move || -> std::io::Result<_> {
-            let sha = store_bytes(&dir, &bytes)?;
-            let thumb = r
-                .as_ref()
-                .map(|r| store_bytes(&dir, &r.thumb))
-                .transpose()?;
-            let medium = r
-                .as_ref()
-                .and_then(|r| r.medium.as_ref())
-                .map(|m| store_bytes(&dir, m))
-                .transpose()?;
-            Ok((sha, thumb, medium))
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(format!("storing a file: {e}")))?;
+        let keep = |b: Vec<u8>| async {
+            app.blobs
+                .put(b)
+                .await
+                .map_err(|e| AppError::Internal(format!("storing a file: {e}")))
+        };
+        let sha = keep(bytes).await?;
+        let (thumb, medium) = match r {
+            Some(r) => (
+                Some(keep(r.thumb).await?),
+                match r.medium {
+                    Some(m) => Some(keep(m).await?),
+                    None => None,
+                },
+            ),
+            None => (None, None),
+        };
         stored.push((sha, filename, mime, size, dims, thumb, medium));
     }
     let mut tx = app.db.begin().await?;
@@ -322,10 +320,7 @@ pub async fn serve(
         }
     }
     let a = allowed.ok_or(AppError::NotFound)?;
-    let path = path_of(&app.data_dir, &sha);
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let bytes = app.blobs.get(&sha).await.ok_or(AppError::NotFound)?;
     let mime = if sha == a.sha256 {
         a.mime.clone()
     } else {
@@ -334,26 +329,4 @@ pub async fn serve(
             .to_string()
     };
     Ok(crate::platform::files::respond(bytes, &mime, &a.filename))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn storage_is_content_addressed_and_complete() {
-        let dir = std::env::temp_dir().join(format!("keng-att-{}", new_id()));
-        let a = store_bytes(&dir, b"%PDF-1.4 hello").unwrap_or_default();
-        let b = store_bytes(&dir, b"%PDF-1.4 hello").unwrap_or_default();
-        assert_eq!(a, b);
-        assert_eq!(
-            std::fs::read(path_of(&dir, &a)).unwrap_or_default(),
-            b"%PDF-1.4 hello"
-        );
-        let leftovers = std::fs::read_dir(path_of(&dir, &a).parent().unwrap_or(&dir))
-            .map(|d| d.count())
-            .unwrap_or(0);
-        assert_eq!(leftovers, 1, "no temporary files left");
-        let _ = std::fs::remove_dir_all(dir);
-    }
 }

@@ -175,6 +175,11 @@ static DESCRIPTION: Description = Description {
     ],
     cache_params: &["category", "unit", "from", "to", "page"],
     public_entities: &["bulletin", "incident"],
+    blob_refs: &[
+        "SELECT sha256 AS sha FROM attachments",
+        "SELECT thumb_sha AS sha FROM attachments",
+        "SELECT medium_sha AS sha FROM attachments",
+    ],
 };
 
 /// The newsroom's node-local state: this node's live-stream fan-out and its full-text

@@ -163,6 +163,26 @@ pub struct Description {
     pub cache_params: &'static [&'static str],
     /// Entities whose changes can alter a public page or feed.
     pub public_entities: &'static [&'static str],
+    /// Queries naming every blob its records refer to (one column, `sha`; NULLs ignored):
+    /// `keng files verify` checks each is stored and lists blobs nothing names.
+    pub blob_refs: &'static [&'static str],
+}
+
+/// Every blob some record refers to, from every capability's `blob_refs`.
+pub async fn referenced_blobs(
+    db: &super::db::Db,
+) -> Result<std::collections::BTreeSet<String>, super::db::DbError> {
+    let mut out = std::collections::BTreeSet::new();
+    for d in descriptions() {
+        for q in d.blob_refs {
+            for r in db.fetch_all(q, &[]).await? {
+                if let Some(sha) = r.opt_str("sha")? {
+                    out.insert(sha);
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 static INSTALLED: OnceLock<&'static [&'static dyn Capability]> = OnceLock::new();

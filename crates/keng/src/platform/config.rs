@@ -40,9 +40,19 @@ pub struct Config {
     /// 404 there.
     pub metrics_token: String,
     pub webhooks: WebhookConfig,
+    /// Where files live (`[files] store`: "local", "database", or empty for the
+    /// backend's default — local on SQLite, database on PostgreSQL).
+    pub files: FilesConfig,
     /// The numbers the public home page gives (`[[hotlines]]` with `label` and
     /// `number`); by default the national emergency numbers.
     pub hotlines: Vec<Hotline>,
+}
+
+/// Where files live (see `platform::blobs`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilesConfig {
+    pub store: String,
 }
 
 /// A telephone number the public may call.
@@ -161,6 +171,7 @@ impl Default for Config {
             metrics_listen: String::new(),
             metrics_token: String::new(),
             webhooks: WebhookConfig::default(),
+            files: FilesConfig::default(),
             hotlines: national_hotlines(),
         }
     }
@@ -217,6 +228,7 @@ const ENV_KEYS: &[&str] = &[
     "metrics_listen",
     "metrics_token",
     "webhooks",
+    "files",
     "hotlines",
 ];
 
@@ -341,6 +353,12 @@ impl Config {
         }
         if !matches!(self.smtp.security.as_str(), "none" | "starttls" | "tls") {
             return Err("smtp.security must be none, starttls or tls".into());
+        }
+        if !matches!(self.files.store.trim(), "" | "auto" | "local" | "database") {
+            return Err(format!(
+                "[files] store = \"{}\": choose local or database (or leave it out)",
+                self.files.store
+            ));
         }
         if self.max_body_bytes < 1024 {
             return Err("max_body_bytes must be at least 1024".into());

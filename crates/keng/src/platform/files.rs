@@ -1,18 +1,14 @@
 //! Files that capabilities keep (bulletin attachments, a journalist's letter of
 //! introduction, an answer's documents): the type is decided by the first bytes, never
-//! by the name (images and PDF only — no SVG or HTML, which can carry script); files are
-//! stored content-addressed under the data directory (`files/ab/abcdef…`, the SHA-256 of
-//! their bytes) after a complete write to a temporary file and an fsync, so nothing
-//! partial is ever stored; and they are served with a sandboxing CSP. Who may read a
-//! file is the capability's decision; this module only keeps and returns bytes.
+//! by the name (images and PDF only — no SVG or HTML, which can carry script); names are
+//! made safe to keep and save; files are served with a sandboxing CSP. Where the bytes
+//! live is `blobs` (the data directory or the database). Who may read a file is the
+//! capability's decision.
 
 use std::path::{Path, PathBuf};
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
-
-use super::ids::new_id;
 
 /// Largest file accepted.
 pub const MAX_BYTES: usize = super::web::MAX_UPLOAD_BYTES;
@@ -46,40 +42,12 @@ fn files_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("files")
 }
 
-/// Where a file with this hash lives (the caller checked it with [`is_sha`]).
+/// Where a file with this hash lives in a data directory (the caller checked it with
+/// [`is_sha`]).
 pub fn path_of(data_dir: &Path, sha: &str) -> PathBuf {
     files_dir(data_dir)
         .join(sha.get(..2).unwrap_or("00"))
         .join(sha)
-}
-
-/// Writes the bytes under their hash (atomically: temp file, fsync, rename); their hash.
-pub fn store(data_dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
-    use std::io::Write;
-    let sha = hex::encode(Sha256::digest(bytes));
-    let target = path_of(data_dir, &sha);
-    if target.exists() {
-        return Ok(sha);
-    }
-    let dir = target
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| files_dir(data_dir));
-    std::fs::create_dir_all(&dir)?;
-    let tmp = dir.join(format!(".{}.part", new_id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &target)?;
-    Ok(sha)
-}
-
-/// The bytes of a stored file, if it is there.
-pub async fn read(data_dir: &Path, sha: &str) -> Option<Vec<u8>> {
-    if !is_sha(sha) {
-        return None;
-    }
-    tokio::fs::read(path_of(data_dir, sha)).await.ok()
 }
 
 /// A file as a response: its type, its name for saving, private caching, and a CSP

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod audit_pages;
 pub mod auth;
 pub mod backup;
+pub mod blobs;
 pub mod cache;
 pub mod capability;
 pub mod clock;

@@ -20,8 +20,11 @@ pub struct Inner {
     pub page_cache: super::cache::PageCache,
     /// Capabilities' node-local state, by type (see [`Inner::capability`]).
     pub capabilities: axum::http::Extensions,
-    /// Where files (attachments) live.
+    /// This node's data directory.
     pub data_dir: std::path::PathBuf,
+    /// Where files (attachments, a request's letters…) live: the data directory or the
+    /// database (`[files] store`).
+    pub blobs: super::blobs::BlobStore,
 }
 
 impl Inner {

@@ -1,6 +1,7 @@
 //! A request's files: the journalist's letter of introduction from their agency, their
 //! press card, documents for the question; the police's documents with the answer. The
-//! bytes are kept by `platform::files` (type read from the content, size limited, never
+//! bytes are kept by the blob store (`platform::blobs`: the data directory or the
+//! database; type read from the content by `platform::files`, size limited, never
 //! partial); who may add which kind and who may read them is decided here from the
 //! request's rules (`rules::may_view`, the author, the desk and the unit in charge).
 //! Every file added is audited and on the event log.
@@ -175,14 +176,13 @@ pub async fn upload(
     }
     // Every file is checked before any is stored; the bytes are durable before the rows
     // (a refused upload may leave bytes no row names: `keng files verify` lists orphans).
-    let dir = app.data_dir.clone();
     let mut stored = Vec::new();
     for (bytes, filename, mime) in got {
-        let d = dir.clone();
         let size = bytes.len() as i64;
-        let sha = tokio::task::spawn_blocking(move || files::store(&d, &bytes))
+        let sha = app
+            .blobs
+            .put(bytes)
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(|e| AppError::Internal(format!("storing a file: {e}")))?;
         stored.push((sha, filename, mime, size));
     }
@@ -275,8 +275,6 @@ pub async fn serve(
         .map(RequestFile::from_row)
         .transpose()?
         .ok_or(AppError::NotFound)?;
-    let bytes = files::read(&app.data_dir, &sha)
-        .await
-        .ok_or(AppError::NotFound)?;
+    let bytes = app.blobs.get(&sha).await.ok_or(AppError::NotFound)?;
     Ok(files::respond(bytes, &f.mime, &f.filename))
 }

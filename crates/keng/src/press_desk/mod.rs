@@ -325,4 +325,5 @@ static DESCRIPTION: Description = Description {
     cache_paths: &[],
     cache_params: &[],
     public_entities: &[],
+    blob_refs: &["SELECT sha256 AS sha FROM press_request_files"],
 };

@@ -26,7 +26,9 @@ fn file_form(name: &str, bytes: &[u8]) -> Form {
         .text("caption", "Hiện trường")
 }
 
-fn files_in(dir: &std::path::Path) -> usize {
+/// Files stored, wherever the store keeps them: the data directory (SQLite's default)
+/// or the database (PostgreSQL's).
+async fn stored(s: &Server) -> usize {
     fn walk(d: &std::path::Path) -> usize {
         std::fs::read_dir(d)
             .map(|rd| {
@@ -42,7 +44,15 @@ fn files_in(dir: &std::path::Path) -> usize {
             })
             .unwrap_or(0)
     }
-    walk(&dir.join("files"))
+    let in_db =
+        s.db.open()
+            .await
+            .fetch_one("SELECT COUNT(*) AS n FROM blobs", &[])
+            .await
+            .unwrap()
+            .i64("n")
+            .unwrap();
+    walk(&s.db.data_dir.join("files")) + in_db as usize
 }
 
 #[tokio::test]
@@ -102,7 +112,7 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
         let p: serde_json::Value = r.json().await.unwrap();
         assert!(p["title"].as_str().unwrap().contains("quá lớn"), "{p}");
-        assert_eq!(files_in(&s.db.data_dir), 0, "nothing partial stored");
+        assert_eq!(stored(&s).await, 0, "nothing partial stored");
         let (_, list) = s.api(None).get(&format!("/api/v1/bulletins/{id}")).await;
         assert_eq!(list["status"], 404);
 
@@ -128,11 +138,7 @@ async fn uploads_are_checked_by_content_and_served_by_visibility() {
         .await
         .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
-        assert_eq!(
-            files_in(&s.db.data_dir),
-            3,
-            "the image, its thumbnail and the PDF"
-        );
+        assert_eq!(stored(&s).await, 3, "the image, its thumbnail and the PDF");
         let sha = list[0]["sha256"].as_str().unwrap().to_string();
 
         // Served only when its bulletin is visible to the reader.

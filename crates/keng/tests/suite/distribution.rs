@@ -523,23 +523,9 @@ async fn webhook_failures_are_retried_in_order_then_dead_lettered_and_replayed()
 
 #[tokio::test]
 async fn two_nodes_on_one_postgresql_share_the_work() {
-    let Some(pg) = backends()
-        .into_iter()
-        .find(|b| matches!(b, common::Backend::Postgres(_)))
-    else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("CI must set KENG_TEST_DATABASE_URL: the two-node test needs PostgreSQL");
-        }
+    let Some((a, b)) = common::two_postgresql_nodes("the two-node test").await else {
         return;
     };
-    let a = Server::start(&pg).await;
-    let b = Server::start_on(
-        a.db.sharing(),
-        Options {
-            demo: false,
-            ..Default::default()
-        },
-    );
     let receiver = Receiver::start(Vec::new()).await;
     // Set the webhook through node B, stream from node B, publish on node A.
     let editor = b.browser();

@@ -39,6 +39,29 @@ pub fn backends() -> Vec<Backend> {
     v
 }
 
+/// Two nodes on one PostgreSQL database — the first with the demo — or None without
+/// PostgreSQL (a failure under CI=true, where the multi-node tests must run).
+pub async fn two_postgresql_nodes(what: &str) -> Option<(Server, Server)> {
+    let Some(pg) = backends()
+        .into_iter()
+        .find(|b| matches!(b, Backend::Postgres(_)))
+    else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("CI must set KENG_TEST_DATABASE_URL: {what} needs PostgreSQL");
+        }
+        return None;
+    };
+    let a = Server::start(&pg).await;
+    let b = Server::start_on(
+        a.db.sharing(),
+        Options {
+            demo: false,
+            ..Default::default()
+        },
+    );
+    Some((a, b))
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_keng")
 }
