@@ -411,6 +411,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("files: {e}"))?;
             println!("files: ok ({} store, written and read back)", blobs.name());
+            warn_local_on_postgres(&db, &blobs);
             check_templates()?;
             Ok(())
         }
@@ -450,8 +451,22 @@ fn bar(msg: &'static str, len: usize) -> indicatif::ProgressBar {
     bar
 }
 
+/// Orphans stored this recently are never removed.
+const ORPHAN_GRACE_MS: i64 = 3_600_000;
+
+/// The local store on PostgreSQL keeps files on one node: the others answer 404.
+fn warn_local_on_postgres(db: &Db, store: &BlobStore) {
+    if store.name() == "local" && db.backend() == crate::platform::db::Backend::Postgres {
+        eprintln!(
+            "warning: [files] store = \"local\" keeps files in this node's data directory; other nodes on this database cannot serve them (use store = \"database\", or one shared directory)"
+        );
+    }
+}
+
 /// `keng files verify`: every referenced file stored and intact; orphans listed.
 async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyhow::Result<()> {
+    let started = crate::platform::clock::now_ms();
+    warn_local_on_postgres(db, store);
     let refs = crate::platform::capability::referenced_blobs(db).await?;
     let progress = bar("verify", refs.len());
     let mut bad = Vec::new();
@@ -482,11 +497,28 @@ async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyho
         refs.len() - bad.len(),
         orphans.len()
     );
-    for o in &orphans {
-        if delete_orphans {
-            store.delete(o).await?;
-            println!("removed orphan {o}");
-        } else {
+    if delete_orphans {
+        // Only what is still named by nothing just before removing it, and nothing stored
+        // in the last hour: an upload in flight stores its blob before its row, and a
+        // re-upload of an orphan's bytes marks it stored again.
+        let now_refs = crate::platform::capability::referenced_blobs(db).await?;
+        for o in &orphans {
+            if now_refs.contains(o) {
+                println!("kept {o}: referenced now");
+            } else if store
+                .stored_at(o)
+                .await
+                .is_some_and(|t| t > started - ORPHAN_GRACE_MS)
+            {
+                println!("kept {o}: stored less than an hour ago");
+            } else if store.delete(o).await? {
+                println!("removed orphan {o}");
+            } else {
+                println!("orphan {o} was not there to remove");
+            }
+        }
+    } else {
+        for o in &orphans {
             println!("orphan {o}");
         }
     }
@@ -502,6 +534,7 @@ async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyho
 
 /// `keng files migrate --to KIND`: every stored and referenced file copied and checked.
 async fn files_migrate(db: &Db, from: &BlobStore, to: &BlobStore) -> anyhow::Result<()> {
+    warn_local_on_postgres(db, to);
     let mut all = crate::platform::capability::referenced_blobs(db).await?;
     all.extend(from.list().await?);
     let progress = bar("migrate", all.len());

@@ -73,8 +73,14 @@ impl BlobStore {
         }
     }
 
-    /// Keeps `bytes`; their hash. Storing the same bytes twice keeps one copy.
+    /// Keeps `bytes`; their hash. Storing the same bytes twice keeps one copy (and marks
+    /// it stored now); a stored copy that no longer matches its hash is replaced.
     pub async fn put(&self, bytes: Vec<u8>) -> std::io::Result<String> {
+        let sha = sha_of(&bytes);
+        if self.get_own(&sha).await.is_some() {
+            self.touch(&sha).await?;
+            return Ok(sha);
+        }
         match self {
             BlobStore::Local(dir) => {
                 let dir = dir.clone();
@@ -135,26 +141,80 @@ impl BlobStore {
         }
     }
 
-    /// Removes a blob (orphans only: the caller checked nothing names it).
-    pub async fn delete(&self, sha: &str) -> std::io::Result<()> {
+    /// Removes a blob (orphans only: the caller checked nothing names it); whether it
+    /// was there to remove.
+    pub async fn delete(&self, sha: &str) -> std::io::Result<bool> {
         if !is_sha(sha) {
-            return Ok(());
+            return Ok(false);
         }
         match self {
             BlobStore::Local(dir) => match tokio::fs::remove_file(path_of(dir, sha)).await {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
+                Ok(()) => Ok(true),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                Err(e) => Err(e),
             },
             BlobStore::Database { db, .. } => {
                 let mut tx = db.begin().await.map_err(io)?;
                 tx.execute("DELETE FROM blob_chunks WHERE sha256 = $1", args![sha])
                     .await
                     .map_err(io)?;
-                tx.execute("DELETE FROM blobs WHERE sha256 = $1", args![sha])
+                let n = tx
+                    .execute("DELETE FROM blobs WHERE sha256 = $1", args![sha])
                     .await
                     .map_err(io)?;
-                tx.commit().await.map_err(io)
+                tx.commit().await.map_err(io)?;
+                Ok(n == 1)
             }
+        }
+    }
+
+    /// When a blob was last stored (ms; a new upload of the same bytes counts), if known:
+    /// orphans younger than a grace period are never removed (an upload in flight has
+    /// its blob before its row).
+    pub async fn stored_at(&self, sha: &str) -> Option<i64> {
+        if !is_sha(sha) {
+            return None;
+        }
+        match self {
+            BlobStore::Local(dir) => tokio::fs::metadata(path_of(dir, sha))
+                .await
+                .ok()?
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_millis() as i64),
+            BlobStore::Database { db, .. } => db
+                .fetch_optional("SELECT created_at FROM blobs WHERE sha256 = $1", args![sha])
+                .await
+                .ok()
+                .flatten()
+                .and_then(|r| r.i64("created_at").ok()),
+        }
+    }
+
+    /// Marks an intact blob as stored now (a new upload of the same bytes).
+    async fn touch(&self, sha: &str) -> std::io::Result<()> {
+        match self {
+            BlobStore::Local(dir) => {
+                let path = path_of(dir, sha);
+                tokio::task::spawn_blocking(move || {
+                    std::fs::File::options()
+                        .write(true)
+                        .open(path)?
+                        .set_modified(std::time::SystemTime::now())
+                })
+                .await
+                .map_err(io)?
+            }
+            BlobStore::Database { db, .. } => db
+                .execute(
+                    "UPDATE blobs SET created_at = $1 WHERE sha256 = $2",
+                    args![super::clock::now_ms(), sha],
+                )
+                .await
+                .map(|_| ())
+                .map_err(io),
         }
     }
 
@@ -167,13 +227,14 @@ impl BlobStore {
                     .await
                     .map_err(io)?
             }
-            BlobStore::Database { db, .. } => db
+            BlobStore::Database { db, .. } => Ok(db
                 .fetch_all("SELECT sha256 FROM blobs ORDER BY sha256", args![])
                 .await
                 .map_err(io)?
                 .iter()
-                .map(|r| r.str("sha256").map_err(io))
-                .collect(),
+                .filter_map(|r| r.str("sha256").ok())
+                .filter(|s| is_sha(s))
+                .collect()),
         }
     }
 
@@ -205,11 +266,9 @@ fn intact(bytes: &[u8], sha: &str, store: &str) -> bool {
 
 fn put_local(dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
     use std::io::Write;
+    // The caller found no intact copy: write one (replacing a damaged one).
     let sha = sha_of(bytes);
     let target = path_of(dir, &sha);
-    if target.exists() {
-        return Ok(sha);
-    }
     let parent = target
         .parent()
         .map(Path::to_path_buf)
@@ -233,10 +292,19 @@ fn list_local(files: &Path) -> std::io::Result<Vec<String>> {
         return Ok(out);
     };
     for d in dirs.flatten() {
+        let prefix = d.file_name().to_string_lossy().to_string();
+        // Only real folders of this store (a symlink is not followed).
+        if !d.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
         if let Ok(entries) = std::fs::read_dir(d.path()) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().to_string();
-                if is_sha(&name) {
+                // A blob is where its hash puts it, a regular file.
+                if is_sha(&name)
+                    && name.get(..2) == Some(prefix.as_str())
+                    && e.file_type().is_ok_and(|t| t.is_file())
+                {
                     out.push(name);
                 }
             }
@@ -249,6 +317,11 @@ fn list_local(files: &Path) -> std::io::Result<Vec<String>> {
 async fn put_db(db: &Db, bytes: &[u8]) -> Result<String, super::db::DbError> {
     let sha = sha_of(bytes);
     let mut tx = db.begin().await?;
+    // The caller found no intact copy: a damaged one's chunks go first.
+    tx.execute("DELETE FROM blob_chunks WHERE sha256 = $1", args![&sha])
+        .await?;
+    tx.execute("DELETE FROM blobs WHERE sha256 = $1", args![&sha])
+        .await?;
     // The row first: a second writer of the same bytes waits on it, then finds it there.
     let n = tx
         .execute(

@@ -164,13 +164,46 @@ async fn files_move_into_the_database_and_a_damaged_one_is_caught() {
         .unwrap();
         let r = desk.get(&format!("/files/{sha}")).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
-        let db = s.stop();
-        let out = db.command().args(["files", "verify"]).output().unwrap();
+        let out = s.db.command().args(["files", "verify"]).output().unwrap();
         let text = String::from_utf8_lossy(&out.stderr).to_string();
         assert!(!out.status.success());
         assert!(
             text.contains(&format!("{sha}: does not match its hash")),
             "{text}"
         );
+        // Uploading the good bytes again repairs it.
+        let (_, again) = bulletin_with_a_pdf(&s, &token, pdf).await;
+        assert_eq!(again, sha);
+        let r = desk.get(&format!("/files/{sha}")).await;
+        assert_eq!(r.status(), StatusCode::OK, "repaired ({})", backend.name());
+        // An orphan (its attachment row gone) is kept while young, removed when old.
+        let other = b"%PDF-1.4 tep mo coi";
+        let (bulletin, orphan) = bulletin_with_a_pdf(&s, &token, other).await;
+        conn.execute(
+            "DELETE FROM attachments WHERE bulletin_id = $1",
+            keng::args![&bulletin],
+        )
+        .await
+        .unwrap();
+        let db = s.stop();
+        let run = |args: &[&str]| {
+            let out = db.command().args(args).output().expect("keng runs");
+            String::from_utf8_lossy(&out.stdout).to_string()
+        };
+        let out = run(&["files", "verify", "--delete-orphans"]);
+        assert!(
+            out.contains(&format!("kept {orphan}: stored less than an hour ago")),
+            "{out}"
+        );
+        conn.execute(
+            "UPDATE blobs SET created_at = 0 WHERE sha256 = $1",
+            keng::args![&orphan],
+        )
+        .await
+        .unwrap();
+        let out = run(&["files", "verify", "--delete-orphans"]);
+        assert!(out.contains(&format!("removed orphan {orphan}")), "{out}");
+        let out = run(&["files", "verify"]);
+        assert!(out.contains("0 orphans"), "{out}");
     }
 }
