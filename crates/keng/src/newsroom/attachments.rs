@@ -3,7 +3,7 @@
 //! image renditions (thumbnail, medium). A file is served only to someone who may see a
 //! bulletin it belongs to (`visibility::seen`).
 
-use axum::extract::{Multipart, Path as UrlPath, Query, State};
+use axum::extract::{Path as UrlPath, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
@@ -158,69 +158,28 @@ pub async fn upload(
     let user = ctx.user()?.clone();
     let b = store::get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
     super::rules::may_attach(&app.db, &app.config, &user, &b).await?;
-    let mut multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
-        .await
-        .map_err(|e| AppError::BadRequest {
-            key: "err.multipart",
-            detail: Some(e.body_text()),
-        })?;
+    let (uploads, text) = crate::platform::files::read_upload(req, &["caption"]).await?;
+    let caption = text
+        .get("caption")
+        .map(|t| keng_text::canonical(t.trim()))
+        .filter(|c| !c.is_empty() && c.chars().count() <= 300);
+    // Images are decoded (and their renditions made) before anything is stored.
     let mut files: Vec<(Vec<u8>, String, &'static str, Option<Renditions>)> = Vec::new();
-    let mut caption = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest {
-            key: "err.malformed",
-            detail: Some(e.to_string()),
-        })?
-    {
-        match field.name() {
-            Some("caption") => {
-                let text = field
-                    .text()
-                    .await
-                    .map_err(|_| AppError::bad("err.malformed"))?;
-                caption = Some(keng_text::canonical(text.trim()))
-                    .filter(|c| !c.is_empty() && c.chars().count() <= 300);
-            }
-            Some("file") => {
-                let given = field.file_name().map(str::to_string);
-                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest {
-                    key: "err.too_large",
-                    detail: None,
+    for u in uploads {
+        let r = if u.mime.starts_with("image/") {
+            let b = u.bytes.clone();
+            let r = tokio::task::spawn_blocking(move || renditions(&b))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(|e| {
+                    tracing::info!(error = %e, "image refused");
+                    AppError::invalid("file", "err.file_corrupt")
                 })?;
-                if bytes.is_empty() {
-                    continue;
-                }
-                if bytes.len() > MAX_BYTES {
-                    return Err(AppError::invalid("file", "err.file_too_large"));
-                }
-                let Some(mime) = sniff(&bytes) else {
-                    return Err(AppError::invalid("file", "err.file_type"));
-                };
-                let filename = crate::platform::files::clean_name(given.as_deref(), mime);
-                let bytes = bytes.to_vec();
-                // Images are decoded (and their renditions made) before anything is stored.
-                let r = if mime.starts_with("image/") {
-                    let b = bytes.clone();
-                    let r = tokio::task::spawn_blocking(move || renditions(&b))
-                        .await
-                        .map_err(|e| AppError::Internal(e.to_string()))?
-                        .map_err(|e| {
-                            tracing::info!(error = %e, "image refused");
-                            AppError::invalid("file", "err.file_corrupt")
-                        })?;
-                    Some(r)
-                } else {
-                    None
-                };
-                files.push((bytes, filename, mime, r));
-            }
-            _ => {}
-        }
-    }
-    if files.is_empty() {
-        return Err(AppError::invalid("file", "err.required"));
+            Some(r)
+        } else {
+            None
+        };
+        files.push((u.bytes, u.filename, u.mime, r));
     }
     // All files are checked before any is stored: nothing partial.
     let mut stored = Vec::new();

@@ -7,8 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
+use axum::extract::Multipart;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+
+use super::errors::{AppError, AppResult};
 
 /// Largest file accepted.
 pub const MAX_BYTES: usize = super::web::MAX_UPLOAD_BYTES;
@@ -48,6 +51,73 @@ pub fn path_of(data_dir: &Path, sha: &str) -> PathBuf {
     files_dir(data_dir)
         .join(sha.get(..2).unwrap_or("00"))
         .join(sha)
+}
+
+/// A file of an upload, checked: not empty, at most [`MAX_BYTES`], a type we accept by
+/// its content; its name cleaned for that type.
+pub struct Upload {
+    pub bytes: Vec<u8>,
+    pub filename: String,
+    pub mime: &'static str,
+}
+
+/// Reads a multipart upload (`file` parts, repeatable, and the text fields named in
+/// `fields`, the last of each kept): every file is checked before the caller stores
+/// anything; none at all is `err.required` on `file`. The same checks for every upload
+/// route of every capability.
+pub async fn read_upload(
+    req: axum::extract::Request,
+    fields: &[&str],
+) -> AppResult<(Vec<Upload>, std::collections::HashMap<String, String>)> {
+    let mut multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
+        .await
+        .map_err(|e| AppError::BadRequest {
+            key: "err.multipart",
+            detail: Some(e.body_text()),
+        })?;
+    let mut files = Vec::new();
+    let mut text = std::collections::HashMap::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest {
+            key: "err.malformed",
+            detail: Some(e.to_string()),
+        })?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let given = field.file_name().map(str::to_string);
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest {
+                key: "err.too_large",
+                detail: None,
+            })?;
+            if bytes.is_empty() {
+                continue;
+            }
+            if bytes.len() > MAX_BYTES {
+                return Err(AppError::invalid("file", "err.file_too_large"));
+            }
+            let Some(mime) = sniff(&bytes) else {
+                return Err(AppError::invalid("file", "err.file_type"));
+            };
+            files.push(Upload {
+                filename: clean_name(given.as_deref(), mime),
+                bytes: bytes.to_vec(),
+                mime,
+            });
+        } else if fields.contains(&name.as_str()) {
+            let value = field
+                .text()
+                .await
+                .map_err(|_| AppError::bad("err.malformed"))?;
+            text.insert(name, value);
+        }
+    }
+    if files.is_empty() {
+        return Err(AppError::invalid("file", "err.required"));
+    }
+    Ok((files, text))
 }
 
 /// A file as a response: its type, its name for saving, private caching, and a CSP

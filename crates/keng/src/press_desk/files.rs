@@ -6,7 +6,7 @@
 //! request's rules (`rules::may_view`, the author, the desk and the unit in charge).
 //! Every file added is audited and on the event log.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
@@ -116,54 +116,8 @@ pub async fn upload(
     if purposes.is_empty() {
         return Err(AppError::Forbidden("err.forbidden"));
     }
-    let mut multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
-        .await
-        .map_err(|e| AppError::BadRequest {
-            key: "err.multipart",
-            detail: Some(e.body_text()),
-        })?;
-    let mut purpose = None;
-    let mut got: Vec<(Vec<u8>, String, &'static str)> = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest {
-            key: "err.malformed",
-            detail: Some(e.to_string()),
-        })?
-    {
-        match field.name() {
-            Some("purpose") => {
-                purpose = Some(
-                    field
-                        .text()
-                        .await
-                        .map_err(|_| AppError::bad("err.malformed"))?
-                        .trim()
-                        .to_string(),
-                );
-            }
-            Some("file") => {
-                let given = field.file_name().map(str::to_string);
-                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest {
-                    key: "err.too_large",
-                    detail: None,
-                })?;
-                if bytes.is_empty() {
-                    continue;
-                }
-                if bytes.len() > files::MAX_BYTES {
-                    return Err(AppError::invalid("file", "err.file_too_large"));
-                }
-                let Some(mime) = files::sniff(&bytes) else {
-                    return Err(AppError::invalid("file", "err.file_type"));
-                };
-                let filename = files::clean_name(given.as_deref(), mime);
-                got.push((bytes.to_vec(), filename, mime));
-            }
-            _ => {}
-        }
-    }
+    let (got, text) = files::read_upload(req, &["purpose"]).await?;
+    let purpose = text.get("purpose").map(|p| p.trim().to_string());
     let purpose = match purpose.as_deref() {
         Some(p) if purposes.contains(&p) => p.to_string(),
         // One kind only for the police: it goes without saying.
@@ -171,13 +125,15 @@ pub async fn upload(
         None | Some("") => return Err(AppError::invalid("purpose", "err.choose")),
         Some(_) => return Err(AppError::invalid("purpose", "err.choice")),
     };
-    if got.is_empty() {
-        return Err(AppError::invalid("file", "err.required"));
-    }
     // Every file is checked before any is stored; the bytes are durable before the rows
     // (a refused upload may leave bytes no row names: `keng files verify` lists orphans).
     let mut stored = Vec::new();
-    for (bytes, filename, mime) in got {
+    for files::Upload {
+        bytes,
+        filename,
+        mime,
+    } in got
+    {
         let size = bytes.len() as i64;
         let sha = app
             .blobs
