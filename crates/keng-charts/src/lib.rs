@@ -251,15 +251,21 @@ pub fn columns(chart: &Chart) -> String {
     const BOTTOM: u32 = 40;
     let top: u32 = if chart.series.len() > 1 { 28 } else { 10 };
     let plot_h = f64::from(HEIGHT - BOTTOM - top);
-    let step = nice_step(max_value(chart));
-    let max = (max_value(chart) / step).ceil().max(1.0) * step;
+    let highest = max_value(chart);
+    let step = nice_step(highest);
+    // At most a dozen steps; the top of the scale stays finite even for the largest
+    // values (ceil × step can overflow to infinity near f64::MAX).
+    let steps = (highest / step).ceil().clamp(1.0, 12.0);
+    let max = Some(steps * step)
+        .filter(|m| m.is_finite())
+        .unwrap_or(highest.max(f64::MIN_POSITIVE));
     let id = id_of(chart);
     let mut out = String::new();
     open(&mut out, chart, WIDTH, HEIGHT, &id);
     legend(&mut out, chart, 4);
     // Scale and grid.
-    let mut tick = 0.0;
-    while tick <= max + step / 2.0 {
+    for i in 0..=(steps as usize) {
+        let tick = (step * i as f64).min(max);
         let y = f64::from(top) + plot_h - tick / max * plot_h;
         let _ = write!(
             out,
@@ -268,7 +274,6 @@ pub fn columns(chart: &Chart) -> String {
             y + 4.0,
             number_to(tick, decimals_of(step))
         );
-        tick += step;
     }
     let cats = chart.categories.len().max(1) as f64;
     let slot = f64::from(WIDTH - LEFT) / cats;
@@ -383,6 +388,32 @@ mod tests {
         assert_eq!(number_to(0.1, decimals_of(0.02)), "0,1");
         assert_eq!(number_to(40.0, decimals_of(20.0)), "40");
         assert_eq!(number_to(-0.0001, 2), "0");
+    }
+
+    #[test]
+    fn the_largest_values_still_give_a_bounded_scale() {
+        // ceil(MAX / step) × step is infinite: the scale used to grow without end.
+        let chart = Chart {
+            title: "t".into(),
+            desc: "d".into(),
+            categories: vec!["a".into(), "b".into()],
+            series: vec![Series {
+                name: "s".into(),
+                values: vec![f64::MAX, 1.0],
+            }],
+            unit: String::new(),
+        };
+        let svg = columns(&chart);
+        assert!(svg.len() < 100_000, "{}", svg.len());
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        let tiny = Chart {
+            series: vec![Series {
+                name: "s".into(),
+                values: vec![f64::MIN_POSITIVE, 5e-324],
+            }],
+            ..chart
+        };
+        assert!(columns(&tiny).len() < 100_000);
     }
 
     #[test]
