@@ -250,6 +250,7 @@ pub async fn serve(
     State(app): State<AppState>,
     ctx: Ctx,
     UrlPath(sha): UrlPath<String>,
+    headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
     if !crate::platform::files::is_sha(&sha) {
         return Err(AppError::NotFound);
@@ -287,5 +288,11 @@ pub async fn serve(
             .unwrap_or("application/octet-stream")
             .to_string()
     };
-    Ok(crate::platform::files::respond(bytes, &mime, &a.filename))
+    Ok(crate::platform::files::respond(
+        &headers,
+        &sha,
+        bytes,
+        &mime,
+        &a.filename,
+    ))
 }

@@ -120,27 +120,98 @@ pub async fn read_upload(
     Ok((files, text))
 }
 
-/// A file as a response: its type, its name for saving, private caching, and a CSP
-/// that keeps a crafted PDF or image from running anything.
-pub fn respond(bytes: Vec<u8>, mime: &str, filename: &str) -> Response {
+/// A file as a response: its type, its name for saving, private caching with its hash
+/// as `ETag` (a reader who has it gets 304), one byte range when asked (206; 416 for a
+/// range outside the file) for large PDFs, and a CSP that keeps a crafted PDF or image
+/// from running anything.
+pub fn respond(
+    headers: &axum::http::HeaderMap,
+    sha: &str,
+    bytes: Vec<u8>,
+    mime: &str,
+    filename: &str,
+) -> Response {
     let disposition = format!(
         "inline; filename*=UTF-8''{}",
         url::form_urlencoded::byte_serialize(filename.as_bytes()).collect::<String>()
     );
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, max-age=300".to_string()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-                    .to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    let etag = format!("\"{sha}\"");
+    let common = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, "private, max-age=300".to_string()),
+        (header::ACCEPT_RANGES, "bytes".to_string()),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox".to_string(),
+        ),
+    ];
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return (axum::http::StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    let len = bytes.len();
+    match headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|r| byte_range(r, len))
+    {
+        Some(Some((start, end))) => (
+            axum::http::StatusCode::PARTIAL_CONTENT,
+            common,
+            [
+                (header::CONTENT_TYPE, mime.to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
+            ],
+            bytes[start..=end].to_vec(),
+        )
+            .into_response(),
+        Some(None) => (
+            axum::http::StatusCode::RANGE_NOT_SATISFIABLE,
+            common,
+            [(header::CONTENT_RANGE, format!("bytes */{len}"))],
+        )
+            .into_response(),
+        None => (
+            common,
+            [
+                (header::CONTENT_TYPE, mime.to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            bytes,
+        )
+            .into_response(),
+    }
+}
+
+/// One range of `Range: bytes=…` within a body of `len` bytes, as inclusive offsets
+/// (`a-b`, `a-`, `-n`); None when it cannot be served (outside, several, malformed).
+pub fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || len == 0 {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (a, b) = (a.trim(), b.trim());
+    let (start, end) = if a.is_empty() {
+        let n: usize = b.parse().ok()?;
+        if n == 0 {
+            return None;
+        }
+        (len.saturating_sub(n), len - 1)
+    } else {
+        let start: usize = a.parse().ok()?;
+        let end = if b.is_empty() {
+            len - 1
+        } else {
+            b.parse::<usize>().ok()?.min(len - 1)
+        };
+        (start, end)
+    };
+    (start <= end && start < len).then_some((start, end))
 }
 
 /// The extension a saved copy must have for its type (what the content is, not what the
@@ -203,6 +274,20 @@ mod tests {
             None,
             "SVG can carry script"
         );
+    }
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-9", 100), Some((0, 9)));
+        assert_eq!(byte_range("bytes=90-", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=-10", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=50-500", 100), Some((50, 99)));
+        assert_eq!(byte_range("bytes=100-", 100), None);
+        assert_eq!(byte_range("bytes=9-0", 100), None);
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), None);
+        assert_eq!(byte_range("items=0-1", 100), None);
+        assert_eq!(byte_range("bytes=-0", 100), None);
+        assert_eq!(byte_range("bytes=x-y", 100), None);
     }
 
     #[test]

@@ -211,6 +211,7 @@ pub async fn serve(
     State(app): State<AppState>,
     ctx: Ctx,
     Path((id, sha)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
     let user = ctx.user()?.clone();
     if !files::is_sha(&sha) {
@@ -232,5 +233,5 @@ pub async fn serve(
         .transpose()?
         .ok_or(AppError::NotFound)?;
     let bytes = app.blobs.get(&sha).await.ok_or(AppError::NotFound)?;
-    Ok(files::respond(bytes, &f.mime, &f.filename))
+    Ok(files::respond(&headers, &sha, bytes, &f.mime, &f.filename))
 }

@@ -153,7 +153,29 @@ async fn files_move_into_the_database_and_a_damaged_one_is_caught() {
         desk.login("tuyentruyen", DEMO_PASSWORD).await;
         let r = desk.get(&format!("/files/{sha}")).await;
         assert_eq!(r.status(), StatusCode::OK, "{}", backend.name());
+        assert_eq!(r.headers()["etag"], format!("\"{sha}\"").as_str());
         assert_eq!(r.bytes().await.unwrap().as_ref(), pdf);
+        // The hash is the ETag: a reader who has the file gets 304; a byte range is 206.
+        let client = reqwest::Client::new();
+        let token_url = s.url(&format!("/files/{sha}"));
+        let get = |h: (&'static str, String)| {
+            client
+                .get(&token_url)
+                .bearer_auth(&token)
+                .header(h.0, h.1)
+                .send()
+        };
+        let r = get(("if-none-match", format!("\"{sha}\""))).await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+        let r = get(("range", "bytes=0-7".to_string())).await.unwrap();
+        assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+        assert_eq!(
+            r.headers()["content-range"],
+            format!("bytes 0-7/{}", pdf.len()).as_str()
+        );
+        assert_eq!(r.bytes().await.unwrap().as_ref(), &pdf[..8]);
+        let r = get(("range", "bytes=5000-".to_string())).await.unwrap();
+        assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
         // A damaged blob is never served and verify names it.
         let conn = s.db.open().await;
         conn.execute(
