@@ -6,34 +6,13 @@
 // its charts. No script errors, no sideways scroll on the phone, axe-core on each page,
 // screenshots under OUT_DIR (target/e2e/, kept by CI).
 //   node e2e/press_desk.mjs http://127.0.0.1:PORT OUT_DIR
-import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { accessible, fail, launch, watch, wide } from './lib.mjs';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const [base, out] = process.argv.slice(2);
-const fail = (msg) => { console.error(`e2e: ${msg}`); process.exit(1); };
-async function accessible(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) {
-    const what = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe-core on ${name}: ${what.join(' | ')}`);
-  }
-  console.log(`e2e: axe-core on ${name}: ${result.violations.length} minor or moderate, none serious`);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 async function person(username, width, height) {
-  const page = await browser.newPage({ viewport: { width, height } });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const page = watch(await browser.newPage({ viewport: { width, height } }), errors);
   await page.goto(`${base}/login`);
   await page.fill('#f-username', username);
   await page.fill('#f-password', 'kengdemo2025');
@@ -41,7 +20,6 @@ async function person(username, width, height) {
   if ((await page.locator('header form[action="/logout"]').count()) === 0) fail(`${username} is not signed in`);
   return page;
 }
-const wide = (page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 const shot = (page, name) => page.screenshot({ path: `${out}/press-${name}.png`, fullPage: true });
 const inMain = async (page, text) => (await page.locator('main').innerText()).includes(text);
 const openSteps = (page) => page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));

@@ -6,38 +6,12 @@
 // leader approves — with no script errors, no sideways scroll on the phone, axe-core on
 // every page looked at, and screenshots under OUT_DIR (target/e2e/, kept by CI).
 //   node e2e/smoke.mjs http://127.0.0.1:PORT OUT_DIR
-import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-// axe-core, run inside each page checked (through the DevTools protocol, so the
-// site's CSP does not block it): no serious or critical violation allowed.
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-async function accessible(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) {
-    const what = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-    fail(`axe-core on ${name}: ${what.join(' | ')}`);
-  }
-  console.log(`e2e: axe-core on ${name}: ${result.violations.length} minor or moderate, none serious`);
-}
+import { accessible, fail, launch, watch as watchInto, wide } from './lib.mjs';
 
 const [base, out] = process.argv.slice(2);
-const fail = (msg) => { console.error(`e2e: ${msg}`); process.exit(1); };
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
-const watch = (page) => {
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return page;
-};
-const wide = (page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+const watch = (page) => watchInto(page, errors);
 
 // A browser of its own (cookies apart) at a given size, in the walk's language, chosen
 // the way a visitor does: the language link in the header.

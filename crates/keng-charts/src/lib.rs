@@ -19,6 +19,16 @@ pub struct Series {
     pub values: Vec<f64>,
 }
 
+impl Series {
+    /// A series named `name` with `values`, one per category.
+    pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = f64>) -> Series {
+        Series {
+            name: name.into(),
+            values: values.into_iter().collect(),
+        }
+    }
+}
+
 /// What a chart shows.
 #[derive(Debug, Clone)]
 pub struct Chart {

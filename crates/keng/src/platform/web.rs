@@ -162,6 +162,30 @@ pub fn field_errors(e: AppError, lang: Lang) -> AppResult<Vec<(String, String)>>
     }
 }
 
+/// A form field as typed, or None when it is blank.
+pub fn blank(s: &str) -> Option<String> {
+    Some(s.to_string()).filter(|s| !s.trim().is_empty())
+}
+
+/// A form's outcome: on success a redirect to `to(value)`; when the input broke a rule,
+/// the page again from `again(messages)` (which answers 422 with them next to the
+/// fields); any other error as it is.
+pub async fn form_outcome<T, Fut>(
+    result: AppResult<T>,
+    lang: Lang,
+    to: impl FnOnce(T) -> String,
+    again: impl FnOnce(Vec<(String, String)>) -> Fut,
+) -> AppResult<Response>
+where
+    Fut: std::future::Future<Output = AppResult<Response>>,
+{
+    match result {
+        Ok(v) => Ok(axum::response::Redirect::to(&to(v)).into_response()),
+        Err(AppError::Invalid(v)) => again(field_errors(AppError::Invalid(v), lang)?).await,
+        Err(e) => Err(e),
+    }
+}
+
 /// Renders a page inside the layout.
 pub fn page(app: &AppState, ctx: &Ctx, name: &str, vars: JValue) -> AppResult<Html<String>> {
     let base = context! {

@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use crate::platform::clock::now_ms;
 use crate::platform::errors::{AppError, AppResult};
 use crate::platform::permissions::{Action, Owner};
 use crate::platform::state::AppState;
-use crate::platform::web::{done_message, field_errors, page};
+use crate::platform::web::{blank, done_message, form_outcome, page};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct ListQuery {
@@ -136,7 +136,6 @@ pub async fn new_form(
 }
 
 fn input_of(f: &CorrectionForm) -> CorrectionInput {
-    let blank = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
     CorrectionInput {
         agency_id: f.agency_id.clone(),
         kind: f.kind.clone(),
@@ -157,18 +156,17 @@ pub async fn create(
     Form(f): Form<CorrectionForm>,
 ) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    match corrections::create(&app.db, &ctx.origin(), &user, &input_of(&f)).await {
-        Ok(c) => Ok(
-            Redirect::to(&format!("/press/corrections/{}?done=correction_sent", c.id))
-                .into_response(),
-        ),
-        Err(AppError::Invalid(v)) => {
-            let errors = field_errors(AppError::Invalid(v), ctx.lang)?;
+    let result = corrections::create(&app.db, &ctx.origin(), &user, &input_of(&f)).await;
+    form_outcome(
+        result,
+        ctx.lang,
+        |c| format!("/press/corrections/{}?done=correction_sent", c.id),
+        |errors| async {
             let html = form_page(&app, &ctx, &f, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 /// One history line: when, who, what.
@@ -274,27 +272,25 @@ pub async fn step(
     Form(f): Form<StepForm>,
 ) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let blank = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
     let input = CorrectionStep {
         note: blank(&f.note),
         corrected_url: blank(&f.corrected_url),
     };
-    match corrections::act(&app.db, &ctx.origin(), &user, &id, &step, &input).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/press/corrections/{id}?done=correction_{step}"))
-                .into_response(),
-        ),
-        Err(AppError::Invalid(v)) => {
-            let errors = field_errors(AppError::Invalid(v), ctx.lang)?;
+    let result = corrections::act(&app.db, &ctx.origin(), &user, &id, &step, &input).await;
+    form_outcome(
+        result,
+        ctx.lang,
+        |_| format!("/press/corrections/{id}?done=correction_{step}"),
+        |errors| async {
             let failed = Failed {
-                step,
+                step: step.clone(),
                 errors,
                 form: f,
             };
             render(&app, &ctx, &id, Some(failed), None).await
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }
 
 /// A correction request with the steps the caller may take now.

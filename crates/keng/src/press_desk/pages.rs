@@ -21,7 +21,7 @@ use crate::platform::clock::now_ms;
 use crate::platform::errors::{AppError, AppResult};
 use crate::platform::permissions::{Action, Owner, Role};
 use crate::platform::state::AppState;
-use crate::platform::web::{done_message, field_errors, page};
+use crate::platform::web::{blank, done_message, field_errors, form_outcome, page};
 
 /// A row of a list: the request, its clock and the names it refers to.
 #[derive(Debug, Serialize)]
@@ -262,7 +262,6 @@ pub async fn create(
     Form(f): Form<RequestForm>,
 ) -> AppResult<Response> {
     let user = journalist(&ctx)?;
-    let blank = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
     let input = RequestInput {
         kind: f.kind.clone(),
         topic: f.topic.clone(),
@@ -495,7 +494,6 @@ pub async fn step(
     if !rules::STEPS.contains(&step.as_str()) {
         return Err(AppError::NotFound);
     }
-    let blank = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
     let input = StepInput {
         unit_id: blank(&f.unit_id),
         assignee_id: blank(&f.assignee_id),
@@ -508,7 +506,7 @@ pub async fn step(
         note: blank(&f.note),
         audience: blank(&f.audience),
     };
-    match store::act(
+    let result = store::act(
         &app.db,
         &app.config,
         &ctx.origin(),
@@ -517,21 +515,20 @@ pub async fn step(
         &step,
         &input,
     )
-    .await
-    {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/press/requests/{id}?done=request_{step}")).into_response())
-        }
-        // Field errors come back on the request page, next to the step, with what was typed.
-        Err(AppError::Invalid(v)) => {
-            let errors = field_errors(AppError::Invalid(v), ctx.lang)?;
+    .await;
+    // Field errors come back on the request page, next to the step, with what was typed.
+    form_outcome(
+        result,
+        ctx.lang,
+        |_| format!("/press/requests/{id}?done=request_{step}"),
+        |errors| async {
             let failed = Failed {
                 step: step.clone(),
                 errors,
                 form: f,
             };
             render_request(&app, &ctx, &id, Some(failed), None).await
-        }
-        Err(e) => Err(e),
-    }
+        },
+    )
+    .await
 }

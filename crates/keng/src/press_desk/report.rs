@@ -240,9 +240,11 @@ fn charts(r: &Report, lang: Lang) -> Vec<Drawn> {
                 series: OPEN
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| Series {
-                        name: tr(lang, &format!("state_{}", s.as_str())),
-                        values: r.open.iter().map(|o| o.counts[i] as f64).collect(),
+                    .map(|(i, s)| {
+                        Series::new(
+                            tr(lang, &format!("state_{}", s.as_str())),
+                            r.open.iter().map(|o| o.counts[i] as f64),
+                        )
                     })
                     .collect(),
                 unit: String::new(),
@@ -261,22 +263,14 @@ fn charts(r: &Report, lang: Lang) -> Vec<Drawn> {
                     .map(|l| month_short(l.month.as_deref().unwrap_or("")))
                     .collect(),
                 series: vec![
-                    Series {
-                        name: tr(lang, "report_median"),
-                        values: r
-                            .by_month
-                            .iter()
-                            .map(|l| l.f.median_hours.unwrap_or(0.0))
-                            .collect(),
-                    },
-                    Series {
-                        name: tr(lang, "report_p90"),
-                        values: r
-                            .by_month
-                            .iter()
-                            .map(|l| l.f.p90_hours.unwrap_or(0.0))
-                            .collect(),
-                    },
+                    Series::new(
+                        tr(lang, "report_median"),
+                        r.by_month.iter().map(|l| l.f.median_hours.unwrap_or(0.0)),
+                    ),
+                    Series::new(
+                        tr(lang, "report_p90"),
+                        r.by_month.iter().map(|l| l.f.p90_hours.unwrap_or(0.0)),
+                    ),
                 ],
                 unit: tr(lang, "report_hours"),
             },
@@ -289,14 +283,10 @@ fn charts(r: &Report, lang: Lang) -> Vec<Drawn> {
                 title: format!("{} {}", tr(lang, "report_on_time_title"), r.year),
                 desc: tr(lang, "report_on_time_desc"),
                 categories: r.by_unit.iter().map(|l| l.unit.clone()).collect(),
-                series: vec![Series {
-                    name: tr(lang, "report_on_time"),
-                    values: r
-                        .by_unit
-                        .iter()
-                        .map(|l| l.f.on_time_pct.unwrap_or(0.0))
-                        .collect(),
-                }],
+                series: vec![Series::new(
+                    tr(lang, "report_on_time"),
+                    r.by_unit.iter().map(|l| l.f.on_time_pct.unwrap_or(0.0)),
+                )],
                 unit: "%".into(),
             },
             hbars,
@@ -312,10 +302,10 @@ fn charts(r: &Report, lang: Lang) -> Vec<Drawn> {
                     .iter()
                     .map(|(g, _)| tr(lang, &format!("ground_{g}")))
                     .collect(),
-                series: vec![Series {
-                    name: tr(lang, "count"),
-                    values: r.refusals.iter().map(|(_, n)| *n as f64).collect(),
-                }],
+                series: vec![Series::new(
+                    tr(lang, "count"),
+                    r.refusals.iter().map(|(_, n)| *n as f64),
+                )],
                 unit: String::new(),
             },
             hbars,

@@ -313,7 +313,8 @@ fn event_of(step: &str) -> &'static str {
 }
 
 /// Takes one step on a request (see `rules::next_steps` for who may take which). This
-/// node's cached views (permits at the gate, the desk's counts) are stale after it.
+/// node's cached views (permits at the gate, the desk's counts) are stale after it,
+/// whichever way it returns.
 pub async fn act(
     db: &Db,
     cfg: &Config,
@@ -323,20 +324,7 @@ pub async fn act(
     step: &str,
     input: &StepInput,
 ) -> AppResult<PressRequest> {
-    let r = take_step(db, cfg, origin, user, id, step, input).await;
-    super::views::bump();
-    r
-}
-
-async fn take_step(
-    db: &Db,
-    cfg: &Config,
-    origin: &Origin,
-    user: &User,
-    id: &str,
-    step: &str,
-    input: &StepInput,
-) -> AppResult<PressRequest> {
+    let _stale = super::views::StaleOnDrop;
     if !rules::STEPS.contains(&step) {
         return Err(AppError::NotFound);
     }

@@ -21,6 +21,15 @@ pub fn bump() {
     GENERATION.fetch_add(1, Ordering::SeqCst);
 }
 
+/// Bumps the generation when dropped: held across a change with several ways out.
+pub struct StaleOnDrop;
+
+impl Drop for StaleOnDrop {
+    fn drop(&mut self) {
+        bump();
+    }
+}
+
 /// The generations a read happens under; read it before the read.
 pub fn generation() -> (u64, u64) {
     (GENERATION.load(Ordering::SeqCst), identity::generation())
