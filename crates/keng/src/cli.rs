@@ -1,4 +1,5 @@
-//! The `keng` command line: serve, migrate, user, token, backup, check.
+//! The `keng` command line: serve, migrate, user, token, backup and restore, check,
+//! reindex, files (verify, migrate).
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -9,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::accounts::model::Status;
 use crate::accounts::store::{self, NewUser};
 use crate::platform::audit::Origin;
-use crate::platform::backup::{self, BackupOutcome};
+use crate::platform::backup;
 use crate::platform::blobs::BlobStore;
 use crate::platform::config::Config;
 use crate::platform::db::{Db, Location};
@@ -76,8 +77,12 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Write a consistent copy of the live database (SQLite) or show how (PostgreSQL).
-    Backup { file: PathBuf },
+    /// Write a backup into a new folder while the server runs: the database (SQLite
+    /// copy or pg_dump), every file, keng.toml and a manifest of hashes.
+    Backup { dir: PathBuf },
+    /// Bring a backup folder back into an empty data directory (SQLite) or an empty
+    /// database (--database-url), files into the configured store.
+    Restore { dir: PathBuf },
     /// Validate the configuration and the database.
     Check,
     /// Rebuild this node's search index from the database.
@@ -98,8 +103,9 @@ pub enum FilesCommand {
         #[arg(long)]
         delete_orphans: bool,
     },
-    /// Copy every file from the configured store to another (local or database),
-    /// checking each hash; safe to run again. Then set `[files] store` to the new one.
+    /// Copy every file from the configured store to another (local, database or s3 —
+    /// the bucket of [files.s3]), checking each hash; safe to run again. Then set
+    /// `[files] store` to the new one.
     Migrate {
         #[arg(long)]
         to: String,
@@ -326,34 +332,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{secret}");
             Ok(())
         }
-        Command::Backup { file } => {
-            let (db, _) = open(&g).await?;
-            match backup::backup(&db, &file).await? {
-                BackupOutcome::Written(n) => println!("wrote {} ({n} bytes)", file.display()),
-                BackupOutcome::UsePgDump(hint) => {
-                    println!("PostgreSQL: take the backup with pg_dump:\n  {hint}")
-                }
-            }
-            Ok(())
-        }
-        Command::Reindex => {
-            let (db, _) = open(&g).await?;
-            let index = crate::newsroom::search::SearchIndex::open(
-                &crate::newsroom::search::SearchIndex::dir_in(&g.data_dir),
-            )?;
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            bar.set_message("reindex");
-            let n = crate::newsroom::search::rebuild(&db, &index, |done, total| {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
+        Command::Backup { dir } => {
+            let (db, config) = open(&g).await?;
+            let location = Location::from_args(&g.data_dir, g.database_url.as_deref())?;
+            let store = BlobStore::configured(&config.files, &db, &g.data_dir)
+                .map_err(anyhow::Error::msg)?;
+            let progress = bar("files", 0);
+            let m = backup::backup(&db, &location, &store, &g.data_dir, &dir, |done, total| {
+                progress.set_length(total as u64);
+                progress.set_position(done as u64);
             })
             .await?;
-            bar.finish_and_clear();
+            progress.finish_and_clear();
+            let bytes: u64 = m.files.iter().map(|f| f.size).sum();
+            println!(
+                "wrote {}: database ({}), {} files ({bytes} bytes){}{}",
+                dir.display(),
+                m.database,
+                m.files.len(),
+                if m.files_in_database {
+                    ", the files of the database store inside the database copy"
+                } else {
+                    ""
+                },
+                if m.config.is_some() {
+                    ", keng.toml"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+        Command::Restore { dir } => restore(&g, &dir).await,
+        Command::Reindex => {
+            let (db, _) = open(&g).await?;
+            let n = reindex(&db, &g.data_dir).await?;
             println!(
                 "indexed {n} bulletins into {}",
                 crate::newsroom::search::SearchIndex::dir_in(&g.data_dir).display()
@@ -362,15 +375,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Files { command } => {
             let (db, config) = open(&g).await?;
-            let store = BlobStore::open(&config.files.store, &db, &g.data_dir)
+            let store = BlobStore::configured(&config.files, &db, &g.data_dir)
                 .map_err(anyhow::Error::msg)?;
             match command {
                 FilesCommand::Verify { delete_orphans } => {
                     files_verify(&db, &store, delete_orphans).await
                 }
                 FilesCommand::Migrate { to } => {
-                    let target =
-                        BlobStore::open(&to, &db, &g.data_dir).map_err(anyhow::Error::msg)?;
+                    let target = BlobStore::open(&to, &config.files, &db, &g.data_dir)
+                        .map_err(anyhow::Error::msg)?;
                     files_migrate(&db, &store, &target).await
                 }
             }
@@ -404,13 +417,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "database: ok ({:?}, schema current, {users} accounts, event log at {head})",
                 db.backend()
             );
-            let blobs = BlobStore::open(&config.files.store, &db, &g.data_dir)
+            let blobs = BlobStore::configured(&config.files, &db, &g.data_dir)
                 .map_err(anyhow::Error::msg)?;
             blobs
                 .check()
                 .await
-                .map_err(|e| anyhow::anyhow!("files: {e}"))?;
-            println!("files: ok ({} store, written and read back)", blobs.name());
+                .map_err(|e| anyhow::anyhow!("files: {}: {e}", blobs.describe()))?;
+            println!("files: ok ({}, written and read back)", blobs.describe());
             warn_local_on_postgres(&db, &blobs);
             check_templates()?;
             Ok(())
@@ -471,11 +484,11 @@ async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyho
     let progress = bar("verify", refs.len());
     let mut bad = Vec::new();
     for sha in &refs {
-        if store.get_own(sha).await.is_none() {
-            let why = if store.exists(sha).await {
+        if store.read_own(sha).await?.is_none() {
+            let why = if store.exists(sha).await? {
                 "does not match its hash"
-            } else if store.get(sha).await.is_some() {
-                "only in this node's data directory (run `keng files migrate --to database`)"
+            } else if store.read(sha).await?.is_some() {
+                "only in this node's data directory (run `keng files migrate --to` the configured store)"
             } else {
                 "missing"
             };
@@ -507,7 +520,7 @@ async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyho
                 println!("kept {o}: referenced now");
             } else if store
                 .stored_at(o)
-                .await
+                .await?
                 .is_some_and(|t| t > started - ORPHAN_GRACE_MS)
             {
                 println!("kept {o}: stored less than an hour ago");
@@ -532,6 +545,56 @@ async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyho
     }
 }
 
+/// Rebuilds this node's search index from the database, with a progress bar; how many
+/// bulletins.
+async fn reindex(db: &Db, data_dir: &std::path::Path) -> anyhow::Result<usize> {
+    let index = crate::newsroom::search::SearchIndex::open(
+        &crate::newsroom::search::SearchIndex::dir_in(data_dir),
+    )?;
+    let progress = bar("reindex", 0);
+    let n = crate::newsroom::search::rebuild(db, &index, |done, total| {
+        progress.set_length(total as u64);
+        progress.set_position(done as u64);
+    })
+    .await?;
+    progress.finish_and_clear();
+    Ok(n)
+}
+
+/// `keng restore DIR`: the database into an empty place, the files into the configured
+/// store, the search index rebuilt.
+async fn restore(g: &Global, dir: &std::path::Path) -> anyhow::Result<()> {
+    let m = backup::open_backup(dir)?;
+    println!(
+        "backup of {} ({} database, {} files), checked against its manifest",
+        m.created_at,
+        m.backend,
+        m.files.len()
+    );
+    std::fs::create_dir_all(&g.data_dir)?;
+    let location = Location::from_args(&g.data_dir, g.database_url.as_deref())?;
+    backup::restore_database(dir, &m, &location).await?;
+    if m.config.is_some() && !g.data_dir.join("keng.toml").exists() {
+        std::fs::copy(dir.join("keng.toml"), g.data_dir.join("keng.toml"))?;
+        println!("keng.toml restored");
+    }
+    let (db, config) = open(g).await?;
+    let store =
+        BlobStore::configured(&config.files, &db, &g.data_dir).map_err(anyhow::Error::msg)?;
+    let progress = bar("files", m.files.len());
+    let n = backup::restore_files(dir, &m, &store, |done, _| {
+        progress.set_position(done as u64)
+    })
+    .await?;
+    progress.finish_and_clear();
+    let indexed = reindex(&db, &g.data_dir).await?;
+    println!(
+        "restored the database, {n} files into the {} and {indexed} bulletins into the search index",
+        store.describe()
+    );
+    Ok(())
+}
+
 /// `keng files migrate --to KIND`: every stored and referenced file copied and checked.
 async fn files_migrate(db: &Db, from: &BlobStore, to: &BlobStore) -> anyhow::Result<()> {
     warn_local_on_postgres(db, to);
@@ -540,11 +603,11 @@ async fn files_migrate(db: &Db, from: &BlobStore, to: &BlobStore) -> anyhow::Res
     let progress = bar("migrate", all.len());
     let (mut copied, mut there, mut missing) = (0, 0, Vec::new());
     for sha in &all {
-        if to.get_own(sha).await.is_some() {
+        if to.read_own(sha).await?.is_some() {
             there += 1;
-        } else if let Some(bytes) = from.get(sha).await {
+        } else if let Some(bytes) = from.read(sha).await? {
             let put = to.put(bytes).await?;
-            if &put != sha || to.get_own(sha).await.is_none() {
+            if &put != sha || to.read_own(sha).await?.is_none() {
                 anyhow::bail!("{sha}: the {} store did not keep it intact", to.name());
             }
             copied += 1;

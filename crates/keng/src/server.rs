@@ -113,7 +113,7 @@ pub async fn serve(
         page_cache: cache.clone(),
         capabilities: local,
         data_dir: data_dir.to_path_buf(),
-        blobs: crate::platform::blobs::BlobStore::open(&config.files.store, &db, data_dir)
+        blobs: crate::platform::blobs::BlobStore::configured(&config.files, &db, data_dir)
             .map_err(anyhow::Error::msg)?,
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

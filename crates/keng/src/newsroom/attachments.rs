@@ -144,7 +144,7 @@ pub struct UploadForm {
 #[utoipa::path(post, path = "/api/v1/bulletins/{id}/attachments", tag = "newsroom",
     params(("id" = String, Path, description = "Bulletin id")),
     request_body(content = UploadForm, content_type = "multipart/form-data", description = "`file` (repeatable; PNG, JPEG, GIF, WebP or PDF, 10 MB each) and an optional `caption`"),
-    responses((status = 201, description = "The bulletin's attachments", body = [Attachment]), (status = 403), (status = 404), (status = 413), (status = 422, description = "Not an accepted type (read from the content)")),
+    responses((status = 201, description = "The bulletin's attachments", body = [Attachment]), (status = 403), (status = 404), (status = 413), (status = 503, description = "The file store cannot be used now: nothing was stored; try again"), (status = 422, description = "Not an accepted type (read from the content)")),
     security(("bearer" = [])))]
 pub async fn upload(
     State(app): State<AppState>,
@@ -186,12 +186,7 @@ pub async fn upload(
     for (bytes, filename, mime, r) in files {
         let size = bytes.len() as i64;
         let dims = r.as_ref().map(|r| (r.width as i64, r.height as i64));
-        let keep = |b: Vec<u8>| async {
-            app.blobs
-                .put(b)
-                .await
-                .map_err(|e| AppError::Internal(format!("storing a file: {e}")))
-        };
+        let keep = |b: Vec<u8>| app.blobs.keep(b);
         let sha = keep(bytes).await?;
         let (thumb, medium) = match r {
             Some(r) => (
@@ -280,7 +275,7 @@ pub async fn serve(
         }
     }
     let a = allowed.ok_or(AppError::NotFound)?;
-    let bytes = app.blobs.get(&sha).await.ok_or(AppError::NotFound)?;
+    let bytes = app.blobs.fetch(&sha).await?;
     let mime = if sha == a.sha256 {
         a.mime.clone()
     } else {

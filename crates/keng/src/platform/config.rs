@@ -53,6 +53,54 @@ pub struct Config {
 #[serde(default)]
 pub struct FilesConfig {
     pub store: String,
+    /// The bucket of `store = "s3"`.
+    pub s3: S3Config,
+}
+
+/// An S3-compatible bucket (`[files.s3]`); credentials may instead come from the usual
+/// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` environment variables.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct S3Config {
+    pub bucket: String,
+    /// "https://s3.example.vn" for MinIO, Garage, Ceph…; empty: AWS itself.
+    pub endpoint: String,
+    pub region: String,
+    /// Key prefix inside the bucket (e.g. "keng/").
+    pub prefix: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Seconds one request may take.
+    pub timeout_secs: u64,
+}
+
+/// The secret key is never written to a log.
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("prefix", &self.prefix)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"…")
+            .field("timeout_secs", &self.timeout_secs)
+            .finish()
+    }
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        S3Config {
+            bucket: String::new(),
+            endpoint: String::new(),
+            region: String::new(),
+            prefix: String::new(),
+            access_key_id: String::new(),
+            secret_access_key: String::new(),
+            timeout_secs: 30,
+        }
+    }
 }
 
 /// A telephone number the public may call.
@@ -354,11 +402,17 @@ impl Config {
         if !matches!(self.smtp.security.as_str(), "none" | "starttls" | "tls") {
             return Err("smtp.security must be none, starttls or tls".into());
         }
-        if !matches!(self.files.store.trim(), "" | "auto" | "local" | "database") {
+        if !matches!(
+            self.files.store.trim(),
+            "" | "auto" | "local" | "database" | "s3"
+        ) {
             return Err(format!(
-                "[files] store = \"{}\": choose local or database (or leave it out)",
+                "[files] store = \"{}\": choose local, database or s3 (or leave it out)",
                 self.files.store
             ));
+        }
+        if self.files.store.trim() == "s3" && self.files.s3.bucket.trim().is_empty() {
+            return Err("[files] store = \"s3\" needs [files.s3] bucket = \"…\"".into());
         }
         if self.max_body_bytes < 1024 {
             return Err("max_body_bytes must be at least 1024".into());

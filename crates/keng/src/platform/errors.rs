@@ -32,6 +32,9 @@ pub enum AppError {
         key: &'static str,
         retry_after_secs: i64,
     },
+    /// A service we depend on (the file store) cannot be used now: 503, try again later.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -56,6 +59,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +73,7 @@ impl AppError {
             AppError::NotFound => "err.not_found",
             AppError::Conflict(k) => k,
             AppError::TooManyRequests { key, .. } => key,
+            AppError::Unavailable(k) => k,
             AppError::Internal(_) => "err.internal",
         }
     }
@@ -115,6 +120,7 @@ impl IntoResponse for AppError {
                 AppError::TooManyRequests {
                     retry_after_secs, ..
                 } => Some(*retry_after_secs),
+                AppError::Unavailable(_) => Some(30),
                 _ => None,
             },
         };

@@ -1,6 +1,7 @@
 //! Operations endpoints: `/healthz` (the process is up), `/readyz` (the database
-//! answers) and `/metrics` (Prometheus text: requests and latencies by route, the
-//! database pool, follower lag), plus the request-metrics middleware.
+//! answers and the file store takes and gives back a file) and `/metrics` (Prometheus
+//! text: requests and latencies by route, the database pool, follower lag), plus the
+//! request-metrics middleware.
 //!
 //! Metrics reveal that things happened (a workflow action on an embargoed item moves a
 //! counter), so they are not public: on the main listener `/metrics` answers 404 unless
@@ -22,13 +23,21 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(app): State<AppState>) -> Response {
-    match app.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready").into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
-        }
+    if let Err(e) = app.db.ping().await {
+        tracing::warn!(error = %e, "readiness check failed");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
     }
+    // A node that cannot keep or give back files is not ready: uploads would fail and
+    // downloads break (a store that is down, full or read-only).
+    if let Err(e) = app.blobs.ready().await {
+        tracing::warn!(error = %e, store = app.blobs.name(), "readiness check failed");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("file store ({}) unusable", app.blobs.name()),
+        )
+            .into_response();
+    }
+    (StatusCode::OK, "ready").into_response()
 }
 
 /// `/metrics` on the main listener: only with the configured bearer token, else 404.

@@ -97,7 +97,7 @@ pub fn may_add(user: &User, r: &PressRequest, owner: &Owner) -> &'static [&'stat
 #[utoipa::path(post, path = "/api/v1/requests/{id}/attachments", operation_id = "press_add_request_files", tag = "press_desk",
     params(("id" = String, Path, description = "Request id")),
     request_body(content = String, content_type = "multipart/form-data", description = "`file` (repeatable; PNG, JPEG, GIF, WebP or PDF, 10 MB each) and `purpose`: letter, press_card or document (the journalist), answer (the police)"),
-    responses((status = 201, body = [RequestFile]), (status = 403), (status = 404), (status = 409, description = "Too many files"), (status = 413), (status = 422)),
+    responses((status = 201, body = [RequestFile]), (status = 403), (status = 404), (status = 409, description = "Too many files"), (status = 413), (status = 503, description = "The file store cannot be used now: nothing was stored; try again"), (status = 422)),
     security(("bearer" = [])))]
 pub async fn upload(
     State(app): State<AppState>,
@@ -135,11 +135,7 @@ pub async fn upload(
     } in got
     {
         let size = bytes.len() as i64;
-        let sha = app
-            .blobs
-            .put(bytes)
-            .await
-            .map_err(|e| AppError::Internal(format!("storing a file: {e}")))?;
+        let sha = app.blobs.keep(bytes).await?;
         stored.push((sha, filename, mime, size));
     }
     let now = now_ms();
@@ -232,6 +228,6 @@ pub async fn serve(
         .map(RequestFile::from_row)
         .transpose()?
         .ok_or(AppError::NotFound)?;
-    let bytes = app.blobs.get(&sha).await.ok_or(AppError::NotFound)?;
+    let bytes = app.blobs.fetch(&sha).await?;
     Ok(files::respond(&headers, &sha, bytes, &f.mime, &f.filename))
 }

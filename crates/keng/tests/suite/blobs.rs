@@ -1,12 +1,14 @@
 //! Files on every node: two `keng serve` nodes on one PostgreSQL serve each other's
-//! uploads (blobs in the database, the default there); `keng files migrate` moves every
-//! file from the data directory into the database and `keng files verify` checks them —
-//! and catches a damaged one, which is then never served.
+//! uploads (blobs in the database, the default there, and in an S3-compatible server);
+//! `keng files migrate` moves every file between the data directory, the database and
+//! S3 and `keng files verify` checks them — and catches a damaged one, which is then
+//! never served; a store that is down or full refuses the upload with a 503 and fails
+//! `/readyz`, leaving no row that names nothing.
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{self, backends, Options, Server, DEMO_PASSWORD};
+use crate::common::{self, backends, Options, S3Server, Server, DEMO_PASSWORD};
 
 /// A draft bulletin of the press officer with one PDF attached: (bulletin, sha256).
 async fn bulletin_with_a_pdf(s: &Server, token: &str, pdf: &[u8]) -> (String, String) {
@@ -37,12 +39,44 @@ async fn bulletin_with_a_pdf(s: &Server, token: &str, pdf: &[u8]) -> (String, St
 
 #[tokio::test]
 async fn a_file_uploaded_through_one_node_is_served_by_the_other() {
+    // Blobs in PostgreSQL (the default there).
     let Some((a, b)) = common::two_postgresql_nodes("the two-node test").await else {
         return;
     };
+    uploads_cross_nodes(&a, &b).await;
+}
+
+#[tokio::test]
+async fn a_file_uploaded_through_one_node_is_served_by_the_other_from_s3() {
+    let s3 = S3Server::start().await;
+    let Some((a, b)) =
+        common::two_postgresql_nodes_with("the two-node test with S3", Some(s3.toml())).await
+    else {
+        return;
+    };
+    uploads_cross_nodes(&a, &b).await;
+    // The bytes are in the bucket, not in the database.
+    let conn = a.db.open().await;
+    let n = conn
+        .fetch_one("SELECT COUNT(*) AS n FROM blobs", &[])
+        .await
+        .unwrap()
+        .i64("n")
+        .unwrap();
+    assert_eq!(n, 0, "no blob in the database with store = s3");
+    let out = a.db.command().args(["files", "verify"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("s3 store: 2 files referenced, 2 stored and intact"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn uploads_cross_nodes(a: &Server, b: &Server) {
     let token = a.token_for("tuyentruyen").await;
     let pdf = b"%PDF-1.4 thong cao bao chi, nut A";
-    let (_, sha) = bulletin_with_a_pdf(&a, &token, pdf).await;
+    let (_, sha) = bulletin_with_a_pdf(a, &token, pdf).await;
     // The press officer reads the draft's file through node B.
     let desk = b.browser();
     desk.login("tuyentruyen", DEMO_PASSWORD).await;
@@ -228,4 +262,239 @@ async fn files_move_into_the_database_and_a_damaged_one_is_caught() {
         let out = run(&["files", "verify"]);
         assert!(out.contains("0 orphans"), "{out}");
     }
+}
+
+#[tokio::test]
+async fn files_move_from_local_to_the_database_to_s3_and_back() {
+    let s3 = S3Server::start().await;
+    for backend in backends() {
+        let s = Server::start_with(
+            &backend,
+            Options {
+                toml: Some("[files]\nstore = \"local\"\n".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let token = s.token_for("tuyentruyen").await;
+        let mut files = Vec::new();
+        for i in 0..3 {
+            let pdf = format!("%PDF-1.4 tep {i} tren {}", backend.name()).into_bytes();
+            let (_, sha) = bulletin_with_a_pdf(&s, &token, &pdf).await;
+            files.push((sha, pdf));
+        }
+        let db = s.stop();
+        // Every node of this test shares the bucket: each backend's run has its prefix.
+        let s3_toml = s3.toml().replace(
+            "prefix = \"keng-test\"",
+            &format!("prefix = \"migrate-{}\"", backend.name()),
+        );
+        let set_store = |store: &str| {
+            let toml = if store == "s3" {
+                s3_toml.clone()
+            } else {
+                // The bucket's settings stay, so `--to s3` finds them.
+                s3_toml.replace("store = \"s3\"", &format!("store = \"{store}\""))
+            };
+            std::fs::write(db.data_dir.join("keng.toml"), toml).unwrap();
+        };
+        let run = |args: &[&str]| {
+            let out = db.command().args(args).output().expect("keng runs");
+            (
+                out.status.success(),
+                String::from_utf8_lossy(&out.stdout).to_string()
+                    + &String::from_utf8_lossy(&out.stderr),
+            )
+        };
+        set_store("local");
+        for (from, to) in [("local", "database"), ("database", "s3"), ("s3", "local")] {
+            let (ok, out) = run(&["files", "migrate", "--to", to]);
+            assert!(ok && out.contains(&format!("{from} → {to}: ")), "{out}");
+            set_store(to);
+            if from == "local" {
+                // The old copies go: from now on the files come from the new store only.
+                std::fs::remove_dir_all(db.data_dir.join("files")).unwrap();
+            }
+            let (ok, out) = run(&["files", "verify"]);
+            assert!(
+                ok && out.contains(&format!(
+                    "{to} store: 3 files referenced, 3 stored and intact, 0 orphans"
+                )),
+                "{} after {from} → {to}: {out}",
+                backend.name()
+            );
+            let (ok, out) = run(&["files", "migrate", "--to", to]);
+            assert!(ok && out.contains("0 copied, 3 already there"), "{out}");
+        }
+        let (ok, out) = run(&["check"]);
+        assert!(ok && out.contains("files: ok (local store"), "{out}");
+        let s = Server::start_on(
+            db,
+            Options {
+                demo: false,
+                ..Default::default()
+            },
+        );
+        let desk = s.browser();
+        desk.login("tuyentruyen", DEMO_PASSWORD).await;
+        for (sha, pdf) in &files {
+            let r = desk.get(&format!("/files/{sha}")).await;
+            assert_eq!(r.status(), StatusCode::OK, "{}", backend.name());
+            assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+        }
+    }
+}
+
+/// Uploads one PDF to a draft through the API: (status, body).
+async fn try_upload(s: &Server, token: &str, bulletin: &str, pdf: Vec<u8>) -> (StatusCode, String) {
+    let r = reqwest::Client::new()
+        .post(s.url(&format!("/api/v1/bulletins/{bulletin}/attachments")))
+        .bearer_auth(token)
+        .header("accept-language", "vi")
+        .multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf).file_name("tai-lieu.pdf"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap_or_default())
+}
+
+async fn attachment_rows(s: &Server) -> i64 {
+    s.db.open()
+        .await
+        .fetch_one("SELECT COUNT(*) AS n FROM attachments", &[])
+        .await
+        .unwrap()
+        .i64("n")
+        .unwrap()
+}
+
+async fn readyz(s: &Server) -> StatusCode {
+    reqwest::get(s.url("/readyz")).await.unwrap().status()
+}
+
+#[tokio::test]
+async fn an_s3_store_that_goes_down_refuses_uploads_and_fails_readiness() {
+    let mut s3 = S3Server::start().await;
+    let backend = backends().remove(0);
+    let s = Server::start_with(
+        &backend,
+        Options {
+            toml: Some(s3.toml()),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(readyz(&s).await, StatusCode::OK);
+    let token = s.token_for("tuyentruyen").await;
+    let pdf = b"%PDF-1.4 truoc khi kho hong".to_vec();
+    let (bulletin, sha) = bulletin_with_a_pdf(&s, &token, &pdf).await;
+    s3.kill();
+    let rows = attachment_rows(&s).await;
+    let (st, body) = try_upload(&s, &token, &bulletin, b"%PDF-1.4 khi kho hong".to_vec()).await;
+    assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(
+        body.contains("Kho lưu tệp"),
+        "a message in Vietnamese: {body}"
+    );
+    assert_eq!(
+        attachment_rows(&s).await,
+        rows,
+        "no row names a file not stored"
+    );
+    assert_eq!(readyz(&s).await, StatusCode::SERVICE_UNAVAILABLE);
+    // Reading a stored file while the store is down is a 503 too, not a 404 or a 500.
+    let desk = s.browser();
+    desk.login("tuyentruyen", DEMO_PASSWORD).await;
+    let r = desk.get(&format!("/files/{sha}")).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().contains_key("retry-after"));
+    // `keng check` says which store is unusable.
+    let out = s.db.command().arg("check").output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("files: s3 store in keng/keng-test:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn a_full_disk_refuses_uploads_and_the_store_recovers_when_space_returns() {
+    // The local store's folder on a 1 MiB tmpfs (the database stays on the real disk).
+    let backend = backends().remove(0);
+    let s = Server::start_with(
+        &backend,
+        Options {
+            toml: Some("[files]\nstore = \"local\"\n".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let files = s.db.data_dir.join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&files)
+        .status()
+        .is_ok_and(|st| st.success());
+    if !mounted {
+        // Mounting needs root; CI runs as root on this machine, so there it must work.
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI must be able to mount a tmpfs for the full-disk test"
+        );
+        eprintln!("skipped: cannot mount a tmpfs here (not root)");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(files.clone());
+    let token = s.token_for("tuyentruyen").await;
+    let (bulletin, _) = bulletin_with_a_pdf(&s, &token, b"%PDF-1.4 nho").await;
+    // Fill the disk.
+    let filler = files.join("filler");
+    let _ = std::fs::write(&filler, vec![0u8; 2 << 20]);
+    let rows = attachment_rows(&s).await;
+    let mut big = b"%PDF-1.4 ".to_vec();
+    big.extend(std::iter::repeat_n(b'x', 300_000));
+    let (st, body) = try_upload(&s, &token, &bulletin, big.clone()).await;
+    assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(
+        attachment_rows(&s).await,
+        rows,
+        "no row names a file not stored"
+    );
+    assert_eq!(readyz(&s).await, StatusCode::SERVICE_UNAVAILABLE);
+    // No half-written file is left behind.
+    let leftovers: Vec<String> = walk(&files)
+        .into_iter()
+        .filter(|p| p.contains(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Space returns: ready again (after the probe's few seconds) and the upload works.
+    std::fs::remove_file(&filler).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5_500)).await;
+    assert_eq!(readyz(&s).await, StatusCode::OK);
+    let (st, body) = try_upload(&s, &token, &bulletin, big).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.display().to_string());
+        }
+    }
+    out
 }

@@ -6,6 +6,7 @@
 mod common;
 
 mod attachments;
+mod backups;
 mod blobs;
 mod browser;
 mod cli_and_ops;

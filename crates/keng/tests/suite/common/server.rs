@@ -42,6 +42,14 @@ pub fn backends() -> Vec<Backend> {
 /// Two nodes on one PostgreSQL database — the first with the demo — or None without
 /// PostgreSQL (a failure under CI=true, where the multi-node tests must run).
 pub async fn two_postgresql_nodes(what: &str) -> Option<(Server, Server)> {
+    two_postgresql_nodes_with(what, None).await
+}
+
+/// [`two_postgresql_nodes`], both with this keng.toml.
+pub async fn two_postgresql_nodes_with(
+    what: &str,
+    toml: Option<String>,
+) -> Option<(Server, Server)> {
     let Some(pg) = backends()
         .into_iter()
         .find(|b| matches!(b, Backend::Postgres(_)))
@@ -51,11 +59,19 @@ pub async fn two_postgresql_nodes(what: &str) -> Option<(Server, Server)> {
         }
         return None;
     };
-    let a = Server::start(&pg).await;
+    let a = Server::start_with(
+        &pg,
+        Options {
+            toml: toml.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
     let b = Server::start_on(
         a.db.sharing(),
         Options {
             demo: false,
+            toml,
             ..Default::default()
         },
     );
