@@ -82,7 +82,13 @@ pub enum Command {
     Backup { dir: PathBuf },
     /// Bring a backup folder back into an empty data directory (SQLite) or an empty
     /// database (--database-url), files into the configured store.
-    Restore { dir: PathBuf },
+    Restore {
+        dir: PathBuf,
+        /// Only the files (after a restore whose database is back but whose files were
+        /// not stored, e.g. the store was down).
+        #[arg(long)]
+        files_only: bool,
+    },
     /// Validate the configuration and the database.
     Check,
     /// Rebuild this node's search index from the database.
@@ -363,7 +369,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Restore { dir } => restore(&g, &dir).await,
+        Command::Restore { dir, files_only } => restore(&g, &dir, files_only).await,
         Command::Reindex => {
             let (db, _) = open(&g).await?;
             let n = reindex(&db, &g.data_dir).await?;
@@ -518,14 +524,10 @@ async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyho
         for o in &orphans {
             if now_refs.contains(o) {
                 println!("kept {o}: referenced now");
-            } else if store
-                .stored_at(o)
-                .await?
-                .is_some_and(|t| t > started - ORPHAN_GRACE_MS)
-            {
-                println!("kept {o}: stored less than an hour ago");
-            } else if store.delete(o).await? {
+            } else if store.delete_if_older(o, started - ORPHAN_GRACE_MS).await? {
                 println!("removed orphan {o}");
+            } else if store.exists(o).await? {
+                println!("kept {o}: stored less than an hour ago");
             } else {
                 println!("orphan {o} was not there to remove");
             }
@@ -561,9 +563,11 @@ async fn reindex(db: &Db, data_dir: &std::path::Path) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-/// `keng restore DIR`: the database into an empty place, the files into the configured
-/// store, the search index rebuilt.
-async fn restore(g: &Global, dir: &std::path::Path) -> anyhow::Result<()> {
+/// `keng restore DIR`: the configuration (when the data directory has none), then —
+/// once the file store answers — the database into an empty place, the files into the
+/// configured store (those a database-store backup holds in its database copy too, when
+/// another store is configured now), the search index rebuilt.
+async fn restore(g: &Global, dir: &std::path::Path, files_only: bool) -> anyhow::Result<()> {
     let m = backup::open_backup(dir)?;
     println!(
         "backup of {} ({} database, {} files), checked against its manifest",
@@ -572,26 +576,72 @@ async fn restore(g: &Global, dir: &std::path::Path) -> anyhow::Result<()> {
         m.files.len()
     );
     std::fs::create_dir_all(&g.data_dir)?;
-    let location = Location::from_args(&g.data_dir, g.database_url.as_deref())?;
-    backup::restore_database(dir, &m, &location).await?;
     if m.config.is_some() && !g.data_dir.join("keng.toml").exists() {
         std::fs::copy(dir.join("keng.toml"), g.data_dir.join("keng.toml"))?;
         println!("keng.toml restored");
     }
-    let (db, config) = open(g).await?;
+    let config = load_config(&g.data_dir).map_err(|e| anyhow::anyhow!("keng.toml: {e}"))?;
+    let location = Location::from_args(&g.data_dir, g.database_url.as_deref())?;
+    if !files_only {
+        // A store that is down would leave a database without its files: check it first
+        // (the database store is checked with the database, below).
+        if let Some(store) =
+            BlobStore::outside_database(&config.files, &g.data_dir).map_err(anyhow::Error::msg)?
+        {
+            store.check().await.map_err(|e| {
+                anyhow::anyhow!("files: {}: {e}; nothing was restored", store.describe())
+            })?;
+        }
+        backup::restore_database(dir, &m, &location).await?;
+    }
+    let (db, _) = open(g).await?;
     let store =
         BlobStore::configured(&config.files, &db, &g.data_dir).map_err(anyhow::Error::msg)?;
     let progress = bar("files", m.files.len());
-    let n = backup::restore_files(dir, &m, &store, |done, _| {
+    let stored = backup::restore_files(dir, &m, &store, |done, _| {
         progress.set_position(done as u64)
     })
-    .await?;
+    .await;
     progress.finish_and_clear();
+    let n = stored.map_err(|e| {
+        anyhow::anyhow!(
+            "{e}\nthe database is restored but not every file: when {} works again, run `keng restore {} --files-only`",
+            store.describe(),
+            dir.display()
+        )
+    })?;
+    // Files a database-store backup carried in its database copy, now to live elsewhere.
+    let mut moved = 0;
+    if m.files_in_database && store.name() != "database" {
+        let inside = BlobStore::open("database", &config.files, &db, &g.data_dir)
+            .map_err(anyhow::Error::msg)?;
+        for sha in inside.list().await? {
+            if store.read_own(&sha).await?.is_none() {
+                if let Some(bytes) = inside.read_own(&sha).await? {
+                    store.put(bytes).await?;
+                    moved += 1;
+                }
+            }
+        }
+    }
     let indexed = reindex(&db, &g.data_dir).await?;
     println!(
-        "restored the database, {n} files into the {} and {indexed} bulletins into the search index",
+        "restored the database, {} files into the {} and {indexed} bulletins into the search index",
+        n + moved,
         store.describe()
     );
+    if store.name() == "s3" {
+        eprintln!(
+            "warning: this copy uses the bucket of keng.toml ({}); if the backup's own site still runs, give this copy another [files.s3] prefix before any `keng files verify --delete-orphans`, which would otherwise count the other site's files as orphans",
+            store.describe()
+        );
+    }
+    if !m.missing.is_empty() {
+        eprintln!(
+            "warning: {} files were already missing or damaged when the backup was taken",
+            m.missing.len()
+        );
+    }
     Ok(())
 }
 

@@ -41,13 +41,19 @@ pub struct Manifest {
     pub keng_version: String,
     /// "sqlite" or "postgresql".
     pub backend: String,
-    /// The database copy's file name in the folder.
+    /// The database copy's file name in the folder, its SHA-256 and size.
     pub database: String,
+    pub database_sha256: String,
+    pub database_size: u64,
     /// The store the files were read from.
     pub files_store: String,
     /// True when the files are inside the database copy (store = "database").
     pub files_in_database: bool,
     pub files: Vec<FileEntry>,
+    /// Referenced files the store did not have intact when the backup was taken (see
+    /// `keng files verify`): not in the backup.
+    #[serde(default)]
+    pub missing: Vec<String>,
     /// "keng.toml" when the configuration was copied.
     pub config: Option<String>,
 }
@@ -73,8 +79,39 @@ fn fresh_folder(dir: &Path) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    std::fs::create_dir_all(dir)?;
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!(
+            "{} is a file; choose a new folder for the backup",
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    // The backup holds the whole database (accounts, keys): for its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
     Ok(())
+}
+
+/// The SHA-256 and size of a file, read in blocks.
+fn hash_file(path: &Path) -> anyhow::Result<(String, u64)> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        h.update(&buf[..n]);
+    }
+    Ok((hex::encode(h.finalize()), size))
 }
 
 /// Writes the database copy into `dir`; its file name.
@@ -127,7 +164,26 @@ pub async fn backup(
     progress: impl Fn(usize, usize),
 ) -> anyhow::Result<Manifest> {
     fresh_folder(dir)?;
+    match write_backup(db, location, blobs, data_dir, dir, progress).await {
+        Ok(m) => Ok(m),
+        Err(e) => {
+            // A folder without a manifest is not a backup: leave none behind.
+            let _ = std::fs::remove_dir_all(dir);
+            Err(e)
+        }
+    }
+}
+
+async fn write_backup(
+    db: &Db,
+    location: &Location,
+    blobs: &BlobStore,
+    data_dir: &Path,
+    dir: &Path,
+    progress: impl Fn(usize, usize),
+) -> anyhow::Result<Manifest> {
     let database = copy_database(db, location, dir).await?;
+    let (database_sha256, database_size) = hash_file(&dir.join(&database))?;
     let config = data_dir.join("keng.toml");
     let config = if config.is_file() {
         std::fs::copy(&config, dir.join("keng.toml"))?;
@@ -140,6 +196,7 @@ pub async fn backup(
     shas.extend(blobs.list().await?);
     let total = shas.len();
     let mut files = Vec::new();
+    let mut missing = Vec::new();
     for (i, sha) in shas.iter().enumerate() {
         progress(i, total);
         // In the database copy already, unless only in this node's data directory.
@@ -147,11 +204,8 @@ pub async fn backup(
             continue;
         }
         let Some(bytes) = blobs.read(sha).await? else {
-            // Missing or damaged: `keng files verify` names it; the backup goes on.
-            tracing::warn!(
-                sha,
-                "a referenced file is missing or damaged: not in the backup"
-            );
+            // Missing or damaged: the manifest and the summary name it; the backup goes on.
+            missing.push(sha.clone());
             continue;
         };
         let target = path_of(dir, sha);
@@ -173,9 +227,12 @@ pub async fn backup(
         keng_version: env!("CARGO_PKG_VERSION").into(),
         backend: backend_name(location).into(),
         database,
+        database_sha256,
+        database_size,
         files_store: blobs.name().into(),
         files_in_database,
         files,
+        missing,
         config,
     };
     let tmp = dir.join(".manifest.json.part");
@@ -202,6 +259,9 @@ pub fn open_backup(dir: &Path) -> anyhow::Result<Manifest> {
     }
     if !matches!(m.database.as_str(), SQLITE_COPY | PG_COPY) || !dir.join(&m.database).is_file() {
         anyhow::bail!("the database copy {} is missing", m.database);
+    }
+    if hash_file(&dir.join(&m.database))? != (m.database_sha256.clone(), m.database_size) {
+        anyhow::bail!("the database copy {} in the backup is damaged", m.database);
     }
     for f in &m.files {
         if !is_sha(&f.sha256) {
@@ -242,6 +302,12 @@ pub async fn restore_database(dir: &Path, m: &Manifest, location: &Location) -> 
             let tmp = target.with_extension("restoring");
             std::fs::copy(&copy, &tmp)?;
             std::fs::File::open(&tmp)?.sync_all()?;
+            // SQLite's own check, on the copy, before it takes the database's place.
+            let check = integrity(&tmp).await;
+            if let Err(e) = check {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
             std::fs::rename(&tmp, target)?;
             Ok(())
         }
@@ -282,6 +348,27 @@ pub async fn restore_database(dir: &Path, m: &Manifest, location: &Location) -> 
             Ok(())
         }
     }
+}
+
+/// `PRAGMA integrity_check` on a SQLite file, opened read-only.
+async fn integrity(path: &Path) -> anyhow::Result<()> {
+    use sqlx::{ConnectOptions, Row};
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await?;
+    let rows = sqlx::query("PRAGMA integrity_check")
+        .fetch_all(&mut conn)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!("the database copy does not pass SQLite's integrity check: {e}")
+        })?;
+    let first: String = rows.first().map(|r| r.get(0)).unwrap_or_default();
+    if first != "ok" {
+        anyhow::bail!("the database copy does not pass SQLite's integrity check: {first}");
+    }
+    Ok(())
 }
 
 /// Stores the backup's files in `blobs`, each checked; how many.

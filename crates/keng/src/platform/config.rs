@@ -265,6 +265,25 @@ impl Default for SmtpConfig {
 }
 
 /// The top-level keys `KENG_*` environment variables may set.
+/// A configuration error quotes the offending line of keng.toml: a secret's value
+/// (tokens, passwords, keys) is never repeated in it, so it cannot reach a log.
+fn redact_secrets(message: &str) -> String {
+    message
+        .lines()
+        .map(|line| {
+            let lower = line.to_ascii_lowercase();
+            let secret = ["secret", "token", "password", "passwd", "key_id", "private"]
+                .iter()
+                .any(|w| lower.contains(w));
+            match line.split_once('=') {
+                Some((name, _)) if secret => format!("{name}= …"),
+                _ => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 const ENV_KEYS: &[&str] = &[
     "site_name",
     "province",
@@ -331,7 +350,7 @@ impl Config {
                 ENV_KEYS.iter().any(|k| k.eq_ignore_ascii_case(top)) || key.as_str().contains('.')
             }))
             .extract()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| redact_secrets(&e.to_string()))?;
         config.public_base_url = config.public_base_url.trim().to_string();
         config.base_url_from_request = config.public_base_url.is_empty();
         config.validate()?;
@@ -411,8 +430,8 @@ impl Config {
                 self.files.store
             ));
         }
-        if self.files.store.trim() == "s3" && self.files.s3.bucket.trim().is_empty() {
-            return Err("[files] store = \"s3\" needs [files.s3] bucket = \"…\"".into());
+        if self.files.store.trim() == "s3" {
+            crate::platform::blobs::s3::S3::open(&self.files.s3)?;
         }
         if self.max_body_bytes < 1024 {
             return Err("max_body_bytes must be at least 1024".into());
@@ -437,5 +456,26 @@ impl Config {
 
     pub fn secure_cookies(&self) -> bool {
         self.public_base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_never_repeats_a_secret() {
+        let dir = std::env::temp_dir().join(format!("keng-config-{}", super::super::ids::new_id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        std::fs::write(
+            dir.join("keng.toml"),
+            "[files]\nstore = \"s3\"\n[files.s3]\nbucket = \"b\"\nsecret_access_key = SuperSecretKeyZZZ123\n",
+        )
+        .unwrap_or_default();
+        let err = Config::load(&dir).err().unwrap_or_default();
+        assert!(!err.is_empty(), "the bad line is an error");
+        assert!(!err.contains("SuperSecretKeyZZZ123"), "{err}");
+        assert!(err.contains("secret_access_key"), "{err}");
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -34,6 +34,21 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// True when the database could not be reached (no connection in time, the
+    /// connection broke): a 503, not a 500.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            DbError::Sqlx(
+                sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+                    | sqlx::Error::WorkerCrashed
+            )
+        )
+    }
+
     /// True when the error is a violated UNIQUE constraint (a duplicate key).
     pub fn is_unique_violation(&self) -> bool {
         match self {

@@ -85,6 +85,10 @@ impl From<DbError> for AppError {
             AppError::Conflict("err.duplicate")
         } else if e.is_foreign_key_violation() {
             AppError::bad("err.reference")
+        } else if e.is_unavailable() {
+            // The database cannot be reached now: try again, not "something went wrong".
+            tracing::error!(error = %e, "the database is unavailable");
+            AppError::Unavailable("err.db_unavailable")
         } else {
             AppError::Internal(e.to_string())
         }

@@ -148,7 +148,13 @@ pub fn respond(
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        // Weak comparison (RFC 9110 § 13.1.2): W/"…" names the same bytes here.
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+            })
+        });
     if matches {
         return (axum::http::StatusCode::NOT_MODIFIED, common).into_response();
     }
@@ -156,9 +162,9 @@ pub fn respond(
     match headers
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
-        .map(|r| byte_range(r, len))
+        .map_or(Wanted::Whole, |r| byte_range(r, len))
     {
-        Some(Some((start, end))) => (
+        Wanted::Part(start, end) => (
             axum::http::StatusCode::PARTIAL_CONTENT,
             common,
             [
@@ -169,13 +175,13 @@ pub fn respond(
             bytes[start..=end].to_vec(),
         )
             .into_response(),
-        Some(None) => (
+        Wanted::Outside => (
             axum::http::StatusCode::RANGE_NOT_SATISFIABLE,
             common,
             [(header::CONTENT_RANGE, format!("bytes */{len}"))],
         )
             .into_response(),
-        None => (
+        Wanted::Whole => (
             common,
             [
                 (header::CONTENT_TYPE, mime.to_string()),
@@ -187,31 +193,61 @@ pub fn respond(
     }
 }
 
-/// One range of `Range: bytes=…` within a body of `len` bytes, as inclusive offsets
-/// (`a-b`, `a-`, `-n`); None when it cannot be served (outside, several, malformed).
-pub fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
-    let spec = header.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') || len == 0 {
-        return None;
-    }
-    let (a, b) = spec.split_once('-')?;
-    let (a, b) = (a.trim(), b.trim());
-    let (start, end) = if a.is_empty() {
-        let n: usize = b.parse().ok()?;
-        if n == 0 {
-            return None;
-        }
-        (len.saturating_sub(n), len - 1)
-    } else {
-        let start: usize = a.parse().ok()?;
-        let end = if b.is_empty() {
-            len - 1
-        } else {
-            b.parse::<usize>().ok()?.min(len - 1)
-        };
-        (start, end)
+/// What a `Range` header asks of a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// The whole body (no range, or one we ignore: malformed, another unit, several
+    /// ranges — RFC 9110 § 14.2 lets a server answer those with the whole).
+    Whole,
+    /// One range, as inclusive offsets.
+    Part(usize, usize),
+    /// A well-formed range wholly outside the body: 416.
+    Outside,
+}
+
+/// One range of `Range: bytes=…` within a body of `len` bytes (`a-b`, `a-`, `-n`; an
+/// end past the body, however large, is the body's end).
+pub fn byte_range(header: &str, len: usize) -> Wanted {
+    let Some(spec) = header
+        .trim()
+        .get(..6)
+        .filter(|u| u.eq_ignore_ascii_case("bytes="))
+        .and_then(|_| header.trim().get(6..))
+    else {
+        return Wanted::Whole;
     };
-    (start <= end && start < len).then_some((start, end))
+    if spec.contains(',') {
+        return Wanted::Whole;
+    }
+    let Some((a, b)) = spec.split_once('-') else {
+        return Wanted::Whole;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    // A number too large for memory is as large as the body.
+    let number = |s: &str| s.parse::<usize>().unwrap_or(usize::MAX);
+    if a.is_empty() {
+        if !digits(b) {
+            return Wanted::Whole;
+        }
+        let n = number(b);
+        if n == 0 || len == 0 {
+            return Wanted::Outside;
+        }
+        return Wanted::Part(len.saturating_sub(n), len - 1);
+    }
+    if !digits(a) || !(b.is_empty() || digits(b)) {
+        return Wanted::Whole;
+    }
+    let start = number(a);
+    let end = if b.is_empty() { usize::MAX } else { number(b) };
+    if end < start {
+        return Wanted::Whole;
+    }
+    if start >= len {
+        return Wanted::Outside;
+    }
+    Wanted::Part(start, end.min(len - 1))
 }
 
 /// The extension a saved copy must have for its type (what the content is, not what the
@@ -278,16 +314,26 @@ mod tests {
 
     #[test]
     fn byte_ranges() {
-        assert_eq!(byte_range("bytes=0-9", 100), Some((0, 9)));
-        assert_eq!(byte_range("bytes=90-", 100), Some((90, 99)));
-        assert_eq!(byte_range("bytes=-10", 100), Some((90, 99)));
-        assert_eq!(byte_range("bytes=50-500", 100), Some((50, 99)));
-        assert_eq!(byte_range("bytes=100-", 100), None);
-        assert_eq!(byte_range("bytes=9-0", 100), None);
-        assert_eq!(byte_range("bytes=0-1,5-6", 100), None);
-        assert_eq!(byte_range("items=0-1", 100), None);
-        assert_eq!(byte_range("bytes=-0", 100), None);
-        assert_eq!(byte_range("bytes=x-y", 100), None);
+        use Wanted::*;
+        assert_eq!(byte_range("bytes=0-9", 100), Part(0, 9));
+        assert_eq!(byte_range("bytes=90-", 100), Part(90, 99));
+        assert_eq!(byte_range("bytes=-10", 100), Part(90, 99));
+        assert_eq!(byte_range("bytes=50-500", 100), Part(50, 99));
+        assert_eq!(byte_range("BYTES=0-1", 100), Part(0, 1));
+        assert_eq!(
+            byte_range("bytes=0-99999999999999999999999", 100),
+            Part(0, 99)
+        );
+        assert_eq!(byte_range("bytes=100-", 100), Outside);
+        assert_eq!(byte_range("bytes=99999999999999999999999-", 100), Outside);
+        assert_eq!(byte_range("bytes=-0", 100), Outside);
+        // Ignored: the whole body.
+        assert_eq!(byte_range("bytes=9-0", 100), Whole);
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), Whole);
+        assert_eq!(byte_range("items=0-1", 100), Whole);
+        assert_eq!(byte_range("bytes=x-y", 100), Whole);
+        assert_eq!(byte_range("bytes=+5-9", 100), Whole);
+        assert_eq!(byte_range("bytes", 100), Whole);
     }
 
     #[test]

@@ -105,7 +105,14 @@ pub enum Action {
     /// Acknowledge, publish or decline a correction request to one's own agency.
     AnswerCorrection,
     // warnings and figures
+    /// Write a warning and submit it.
     DraftWarning,
+    /// Approve a warning someone else wrote (four eyes), update a published one.
+    ApproveWarning,
+    /// Publish an approved warning, cancel a published one.
+    PublishWarning,
+    /// See the warnings desk (drafts, test warnings, every version).
+    ViewWarningsDesk,
     ReportFigures,
     ViewFigures,
     // coverage and the yearly review
@@ -223,6 +230,9 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         DraftWarning => {
             matches!(role, Leader | Spokesperson | PressOfficer) || (role == UnitOfficer && own)
         }
+        ApproveWarning => matches!(role, Leader | Spokesperson),
+        PublishWarning => matches!(role, Leader | Spokesperson | PressOfficer),
+        ViewWarningsDesk => role.is_staff(),
         ReportFigures => matches!(role, Admin | PressOfficer) || (role == UnitOfficer && own),
         ViewFigures => role.is_staff(),
         ManageCoverage => matches!(role, Admin | PressOfficer),
@@ -303,6 +313,18 @@ mod tests {
             (UnitOfficer, DraftBulletin, unit("unit-commune-b"), false),
             (Journalist, DraftBulletin, Owner::None, false),
             (Leader, ApproveBulletin, Owner::None, true),
+            (PressOfficer, DraftWarning, Owner::None, true),
+            (Journalist, DraftWarning, Owner::None, false),
+            (UnitOfficer, DraftWarning, Owner::None, false),
+            (Leader, ApproveWarning, Owner::None, true),
+            (Spokesperson, ApproveWarning, Owner::None, true),
+            (PressOfficer, ApproveWarning, Owner::None, false),
+            (Admin, ApproveWarning, Owner::None, false),
+            (PressOfficer, PublishWarning, Owner::None, true),
+            (UnitOfficer, PublishWarning, Owner::None, false),
+            (Journalist, ViewWarningsDesk, Owner::None, false),
+            (Public, ViewWarningsDesk, Owner::None, false),
+            (UnitOfficer, ViewWarningsDesk, Owner::None, true),
             (Spokesperson, ApproveBulletin, Owner::None, true),
             (PressOfficer, ApproveBulletin, Owner::None, false),
             (Admin, ApproveBulletin, Owner::None, false),

@@ -262,6 +262,8 @@ pub async fn render_errors(
     }
     let info = resp.extensions().get::<ErrorInfo>().cloned();
     let principal = resp.extensions().get::<Principal>().cloned();
+    // A 416 says how long the file is, whatever body the page gets.
+    let content_range = resp.headers().get(header::CONTENT_RANGE).cloned();
     let ours = info.is_some();
     let content_type = resp
         .headers()
@@ -360,6 +362,9 @@ pub async fn render_errors(
         if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
             out.headers_mut().insert(header::RETRY_AFTER, v);
         }
+    }
+    if let Some(v) = content_range {
+        out.headers_mut().insert(header::CONTENT_RANGE, v);
     }
     out
 }

@@ -209,6 +209,7 @@ async fn a_damaged_backup_is_refused_before_anything_is_restored() {
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     let first = manifest["files"][0]["sha256"].as_str().unwrap().to_string();
     let path = dir.join("files").join(&first[..2]).join(&first);
+    let good = std::fs::read(&path).unwrap();
     std::fs::write(&path, b"altered").unwrap();
     let restored = TestDb::new(&backend).await;
     let out = restored
@@ -225,4 +226,85 @@ async fn a_damaged_backup_is_refused_before_anything_is_restored() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!restored.sqlite_file().exists(), "nothing restored");
+    // A damaged database copy is refused too (its hash is in the manifest).
+    std::fs::write(&path, good).unwrap();
+    let db_copy = dir.join("keng.sqlite3");
+    let mut bytes = std::fs::read(&db_copy).unwrap();
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 4096] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&db_copy, bytes).unwrap();
+    let out = restored
+        .command()
+        .arg("restore")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the database copy keng.sqlite3 in the backup is damaged"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!restored.sqlite_file().exists(), "nothing restored");
+}
+
+#[tokio::test]
+async fn a_database_store_backup_restores_into_another_store() {
+    // PostgreSQL keeps the files in its dump; the copy is restored with the local store.
+    let Some(pg) = backends()
+        .into_iter()
+        .find(|b| matches!(b, common::Backend::Postgres(_)))
+    else {
+        return;
+    };
+    let s = Server::start(&pg).await;
+    let token = s.token_for("tuyentruyen").await;
+    let officer = s.api(Some(&token));
+    let leader = s.api(Some(&s.token_for("giamdoc").await));
+    publish_with_files(&s.base, &officer, &leader, &token, 9).await;
+    let dir = common::temp_dir("backup").join("b3");
+    let out = s.db.command().arg("backup").arg(&dir).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(s);
+    let restored = TestDb::new(&pg).await;
+    std::fs::write(
+        restored.data_dir.join("keng.toml"),
+        "[files]\nstore = \"local\"\n",
+    )
+    .unwrap();
+    let out = restored
+        .command()
+        .arg("restore")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = restored
+        .command()
+        .args(["files", "verify"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success()
+            && text.contains("local store: ")
+            && text.contains(" stored and intact"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        restored.data_dir.join("files").exists(),
+        "the files are in the data directory"
+    );
 }

@@ -67,13 +67,49 @@ async fn a_file_uploaded_through_one_node_is_served_by_the_other_from_s3() {
     let out = a.db.command().args(["files", "verify"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        out.status.success() && text.contains("s3 store: 2 files referenced, 2 stored and intact"),
+        out.status.success() && text.contains("s3 store: 4 files referenced, 4 stored and intact"),
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    // A mistyped endpoint is refused with a message, never a crash.
+    let toml = s3.toml().replace(&s3.endpoint, "127.0.0.1:9");
+    std::fs::write(a.db.data_dir.join("keng.toml"), toml).unwrap();
+    let out = a.db.command().arg("check").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && out.status.code() != Some(101),
+        "{text}"
+    );
+    assert!(
+        text.contains("give an http:// or https:// address"),
+        "{text}"
     );
 }
 
 async fn uploads_cross_nodes(a: &Server, b: &Server) {
+    // The same new file uploaded at once through both nodes, three times each: every
+    // upload is kept (the writers of one blob take turns), none is told the store failed.
+    let token_a = a.token_for("tuyentruyen").await;
+    let token_b = b.token_for("tuyentruyen").await;
+    let (bulletin, _) = bulletin_with_a_pdf(a, &token_a, b"%PDF-1.4 truoc").await;
+    let same: Vec<u8> = {
+        let mut v = b"%PDF-1.4 cung mot tep ".to_vec();
+        v.extend(std::iter::repeat_n(b'z', 1_500_000));
+        v
+    };
+    let mut uploads = Vec::new();
+    for i in 0..6 {
+        let (node, token) = if i % 2 == 0 {
+            (a, &token_a)
+        } else {
+            (b, &token_b)
+        };
+        uploads.push(try_upload(node, token, &bulletin, same.clone()));
+    }
+    for (st, body) in futures::future::join_all(uploads).await {
+        assert_eq!(st, StatusCode::CREATED, "{body}");
+    }
+
     let token = a.token_for("tuyentruyen").await;
     let pdf = b"%PDF-1.4 thong cao bao chi, nut A";
     let (_, sha) = bulletin_with_a_pdf(a, &token, pdf).await;
@@ -210,6 +246,18 @@ async fn files_move_into_the_database_and_a_damaged_one_is_caught() {
         assert_eq!(r.bytes().await.unwrap().as_ref(), &pdf[..8]);
         let r = get(("range", "bytes=5000-".to_string())).await.unwrap();
         assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+        assert_eq!(
+            r.headers()["content-range"],
+            format!("bytes */{}", pdf.len()).as_str()
+        );
+        // Several ranges, or a malformed one, get the whole file.
+        let r = get(("range", "bytes=0-1,5-6".to_string())).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), pdf);
+        let r = get(("if-none-match", format!("W/\"{sha}\"")))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "weak comparison");
         // A damaged blob is never served and verify names it.
         let conn = s.db.open().await;
         conn.execute(

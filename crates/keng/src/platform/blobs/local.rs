@@ -65,6 +65,34 @@ pub async fn delete(dir: &Path, sha: &str) -> std::io::Result<bool> {
     }
 }
 
+/// Removes the file unless it was written or touched at `cutoff` or later. It is first
+/// renamed aside, then its time is read again: an upload that touched it before the
+/// rename gets it back; one that comes after finds no file and writes it anew.
+pub async fn delete_if_older(dir: &Path, sha: &str, cutoff: i64) -> std::io::Result<bool> {
+    let path = path_of(dir, sha);
+    if stored_at(dir, sha).await?.is_none_or(|t| t >= cutoff) {
+        return Ok(false);
+    }
+    let aside = path.with_file_name(format!(".{sha}.{}.removing", new_id()));
+    match tokio::fs::rename(&path, &aside).await {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    let touched = tokio::fs::metadata(&aside)
+        .await?
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .is_some_and(|d| d.as_millis() as i64 >= cutoff);
+    if touched && !tokio::fs::try_exists(&path).await.unwrap_or(true) {
+        tokio::fs::rename(&aside, &path).await?;
+        return Ok(false);
+    }
+    tokio::fs::remove_file(&aside).await?;
+    Ok(true)
+}
+
 /// When the file was last written or touched (ms).
 pub async fn stored_at(dir: &Path, sha: &str) -> std::io::Result<Option<i64>> {
     match tokio::fs::metadata(path_of(dir, sha)).await {

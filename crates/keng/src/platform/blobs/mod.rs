@@ -103,6 +103,24 @@ impl BlobStore {
         })
     }
 
+    /// The configured store when it is not the database (`local`, `s3`), so that it can
+    /// be checked before there is a database; None for the database store.
+    pub fn outside_database(
+        files: &FilesConfig,
+        data_dir: &Path,
+    ) -> Result<Option<BlobStore>, String> {
+        let backing = match files.store.trim() {
+            "local" => Backing::Local(data_dir.to_path_buf()),
+            "s3" => Backing::S3(s3::S3::open(&files.s3)?),
+            _ => return Ok(None),
+        };
+        Ok(Some(BlobStore {
+            backing,
+            legacy: data_dir.to_path_buf(),
+            probe: Arc::new(Mutex::new(None)),
+        }))
+    }
+
     /// The configured store (`[files] store`).
     pub fn configured(files: &FilesConfig, db: &Db, data_dir: &Path) -> Result<BlobStore, String> {
         BlobStore::open(&files.store, files, db, data_dir)
@@ -136,18 +154,17 @@ impl BlobStore {
             Backing::S3(s) => s.put(bytes).await,
             Backing::Local(dir) => {
                 if self.read_own(&sha).await?.is_some() {
-                    local::touch(dir, &sha).await?;
-                    return Ok(sha);
+                    match local::touch(dir, &sha).await {
+                        Ok(()) => return Ok(sha),
+                        // Removed meanwhile (an orphan's removal): write it anew.
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(e),
+                    }
                 }
                 local::put(dir, bytes).await
             }
-            Backing::Database(db) => {
-                if self.read_own(&sha).await?.is_some() {
-                    database::touch(db, &sha).await?;
-                    return Ok(sha);
-                }
-                database::put(db, &bytes).await
-            }
+            // Checks, dates and (re)writes under the blob's row, in one transaction.
+            Backing::Database(db) => database::put(db, &bytes).await,
         }
     }
 
@@ -226,6 +243,19 @@ impl BlobStore {
             Backing::Local(dir) => local::delete(dir, sha).await,
             Backing::Database(db) => database::delete(db, sha).await,
             Backing::S3(s) => s.delete(sha).await,
+        }
+    }
+
+    /// Removes an orphan unless it was stored (or stored again) at `cutoff` or later —
+    /// without racing an upload of the same bytes (see each backend).
+    pub async fn delete_if_older(&self, sha: &str, cutoff: i64) -> std::io::Result<bool> {
+        if !is_sha(sha) {
+            return Ok(false);
+        }
+        match &self.backing {
+            Backing::Local(dir) => local::delete_if_older(dir, sha, cutoff).await,
+            Backing::Database(db) => database::delete_if_older(db, sha, cutoff).await,
+            Backing::S3(s) => s.delete_if_older(sha, cutoff).await,
         }
     }
 

@@ -32,7 +32,19 @@ impl S3 {
         if c.bucket.trim().is_empty() {
             return Err("[files] store = \"s3\" needs [files.s3] bucket = \"…\"".into());
         }
-        let plain_http = c.endpoint.trim().starts_with("http://");
+        let endpoint = c.endpoint.trim();
+        if !endpoint.is_empty() {
+            let ok = url::Url::parse(endpoint).is_ok_and(|u| {
+                matches!(u.scheme(), "http" | "https")
+                    && u.host_str().is_some_and(|h| !h.is_empty())
+            });
+            if !ok {
+                return Err(format!(
+                    "[files.s3] endpoint = \"{endpoint}\": give an http:// or https:// address with a host"
+                ));
+            }
+        }
+        let plain_http = endpoint.starts_with("http://");
         let mut b = AmazonS3Builder::from_env()
             .with_bucket_name(c.bucket.trim())
             .with_client_options(
@@ -127,6 +139,17 @@ impl S3 {
 
     pub async fn delete(&self, sha: &str) -> std::io::Result<bool> {
         if !self.exists(sha).await? {
+            return Ok(false);
+        }
+        self.store.delete(&self.path(sha)).await.map_err(io)?;
+        Ok(true)
+    }
+
+    /// Removes the object unless it was written at `cutoff` or later. S3 has no
+    /// conditional delete: an upload of the same bytes between the check and the delete
+    /// (milliseconds) would lose its object — run orphan removal when nobody uploads.
+    pub async fn delete_if_older(&self, sha: &str, cutoff: i64) -> std::io::Result<bool> {
+        if self.stored_at(sha).await?.is_none_or(|t| t >= cutoff) {
             return Ok(false);
         }
         self.store.delete(&self.path(sha)).await.map_err(io)?;
