@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Public read path under load: the home page, a bulletin page and /feeds/bulletins.atom
-# from `keng serve`
+# Public read path under load: the home page, a bulletin page, /feeds/bulletins.atom, a
+# warning's CAP document and the CAP index /feeds/warnings.atom from `keng serve`
 # (SQLite, demo data, page cache on) side by side with nginx serving the same bytes as
 # static files, in the same run on the same machine, with wrk on loopback.
 #   bash bench/public_read.sh [DURATION_SECONDS] [CONNECTIONS]
@@ -22,7 +22,10 @@ target/release/keng --data-dir "$WORK/data" serve --demo --listen 127.0.0.1:1808
 KENG_PID=$!
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
 ID=$(curl -s http://127.0.0.1:18080/tin | grep -o 'href="/tin/[0-9a-f-]*"' | head -1 | sed 's|href="/tin/||; s|"||')
-mkdir -p "$WORK/www/tin" "$WORK/www/feeds"
+WID=$(curl -s http://127.0.0.1:18080/api/v1/warnings | grep -o '"id":"[0-9a-f-]*"' | head -1 | sed 's|"id":"||; s|"||')
+mkdir -p "$WORK/www/tin" "$WORK/www/feeds" "$WORK/www/cap"
+curl -s "http://127.0.0.1:18080/cap/$WID.xml" >"$WORK/www/cap/$WID.xml"
+curl -s "http://127.0.0.1:18080/feeds/warnings.atom" >"$WORK/www/feeds/warnings.atom"
 curl -s "http://127.0.0.1:18080/tin/$ID" >"$WORK/www/tin/$ID"
 curl -s "http://127.0.0.1:18080/feeds/bulletins.atom" >"$WORK/www/feeds/bulletins.atom"
 curl -s "http://127.0.0.1:18080/" >"$WORK/www/index.html"
@@ -37,7 +40,7 @@ events { worker_connections 4096; }
 http {
   access_log off;
   default_type text/html;
-  types { application/atom+xml atom; }
+  types { application/atom+xml atom; application/cap+xml xml; }
   server { listen 127.0.0.1:18081; root $WORK/www; }
 }
 NGX
@@ -77,6 +80,10 @@ mkdir -p bench/results
   run "nginx same page" "http://127.0.0.1:18081/tin/$ID"
   run "keng /feeds/bulletins.atom" "http://127.0.0.1:18080/feeds/bulletins.atom"
   run "nginx same feed" "http://127.0.0.1:18081/feeds/bulletins.atom"
+  run "keng /cap/{id}.xml" "http://127.0.0.1:18080/cap/$WID.xml"
+  run "nginx same CAP" "http://127.0.0.1:18081/cap/$WID.xml"
+  run "keng /feeds/warnings.atom" "http://127.0.0.1:18080/feeds/warnings.atom"
+  run "nginx same CAP index" "http://127.0.0.1:18081/feeds/warnings.atom"
   echo
-  echo "Home $HOME_BYTES bytes, page $PAGE_BYTES bytes, feed $FEED_BYTES bytes."
+  echo "Home $HOME_BYTES bytes, page $PAGE_BYTES bytes, feed $FEED_BYTES bytes, CAP $(wc -c <"$WORK/www/cap/$WID.xml") bytes, CAP index $(wc -c <"$WORK/www/feeds/warnings.atom") bytes."
 } | tee "$OUT"

@@ -12,6 +12,7 @@ pub static ALL: &[&dyn Capability] = &[
     &crate::accounts::Accounts,
     &crate::newsroom::Newsroom,
     &crate::press_desk::PressDesk,
+    &crate::warnings::Warnings,
 ];
 
 /// Every capability.

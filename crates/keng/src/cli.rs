@@ -235,6 +235,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen, demo } => {
             let (db, mut config) = open(&g).await?;
             if demo {
+                // Links the demo writes down (CAP messages) point where it will listen.
+                if config.base_url_from_request {
+                    let host = if listen.ip().is_unspecified() {
+                        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), listen.port())
+                    } else {
+                        listen
+                    };
+                    config.public_base_url = format!("http://{host}");
+                }
                 crate::demo::load(&db, &config).await?;
                 crate::demo::configure(&mut config);
             }

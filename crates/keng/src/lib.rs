@@ -30,6 +30,7 @@ pub mod openapi;
 pub mod platform;
 pub mod press_desk;
 pub mod server;
+pub mod warnings;
 
 #[cfg(test)]
 mod architecture {

@@ -95,6 +95,10 @@ impl Follower for Distribution {
 
     async fn handle(&self, db: &Db, event: &Event) -> anyhow::Result<()> {
         let Some((kind, b, doc)) = press_message(db, &self.config, event).await? else {
+            // Another capability's news for the press (a warning…).
+            if let Some(n) = crate::platform::capability::press_notice(&self.config, event) {
+                return notice(db, event, &n).await;
+            }
             return Ok(());
         };
         let payload = serde_json::json!({ "type": kind, "timestamp": clock::iso(event.created_at), "data": doc });
@@ -136,6 +140,58 @@ impl Follower for Distribution {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Another capability's news on the same channels: every agency endpoint, and instant
+/// email to those who asked for everything (no category chosen) before it happened.
+async fn notice(
+    db: &Db,
+    event: &Event,
+    n: &crate::platform::capability::PressNotice,
+) -> anyhow::Result<()> {
+    let payload = serde_json::json!({ "type": n.kind, "timestamp": clock::iso(event.created_at), "data": n.document });
+    let mut tx = db.begin().await?;
+    for ep in webhooks::active_endpoints(&mut tx)
+        .await?
+        .into_iter()
+        .filter(|ep| ep.created_at <= event.created_at)
+    {
+        webhooks::enqueue(
+            &mut tx,
+            webhooks::NewDelivery {
+                endpoint_id: &ep.id,
+                seq: event.id,
+                dedupe_key: &format!("{}:{}", ep.id, event.event_id),
+                event_type: n.kind,
+                subject_id: Some(&n.subject_id),
+                payload: &payload,
+                restricted: false,
+            },
+        )
+        .await?;
+    }
+    let rows = tx
+        .fetch_all(
+            "SELECT u.id, u.email, s.mode, s.categories, s.unit_ids FROM subscriptions s JOIN users u ON u.id = s.user_id
+             WHERE s.mode = 'instant' AND u.status = 'active' AND u.email IS NOT NULL AND s.updated_at <= $1",
+            args![event.created_at],
+        )
+        .await?;
+    for r in rows {
+        let everything = Subscription::from_row(&r)?.categories.is_empty();
+        if let (true, Some(email)) = (everything, r.opt_str("email")?) {
+            mailer::enqueue(
+                &mut tx,
+                &format!("mail:{}:{}", r.str("id")?, event.event_id),
+                &email,
+                &n.mail_subject,
+                &n.mail_body,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Accredited journalists (and staff) with an email who asked, before `since`, for

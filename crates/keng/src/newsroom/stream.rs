@@ -124,14 +124,23 @@ async fn to_message(db: &Db, config: &Config, e: &Event) -> anyhow::Result<Optio
             end: Some(end),
         }));
     }
-    Ok(press_message(db, config, e)
-        .await?
-        .map(|(kind, _, doc)| Message {
+    if let Some((kind, _, doc)) = press_message(db, config, e).await? {
+        return Ok(Some(Message {
             id: e.id,
             event: kind,
             data: doc.to_string(),
             end: None,
-        }))
+        }));
+    }
+    // Other capabilities' news for the press (warnings…) on the same stream.
+    Ok(
+        crate::platform::capability::press_notice(config, e).map(|n| Message {
+            id: e.id,
+            event: n.kind,
+            data: n.document.to_string(),
+            end: None,
+        }),
+    )
 }
 
 /// This node's stream follows the event log from its head (see `events::tail_local`).

@@ -100,6 +100,17 @@ pub trait Capability: Send + Sync + 'static {
     ) -> BoxFuture<'a, AppResult<Option<HomePanel>>> {
         Box::pin(async { Ok(None) })
     }
+    /// What accredited press hear of an event of this capability on the newsroom's
+    /// channels (live stream, webhooks, instant email), if anything: bulletins are the
+    /// newsroom's own; warnings and later capabilities say here what theirs mean.
+    fn press_notice<'a>(
+        &'a self,
+        _config: &'a Config,
+        _event: &'a super::events::Event,
+    ) -> Option<PressNotice> {
+        None
+    }
+
     /// Called once when the node starts shutting down, before in-flight requests end
     /// (close what never ends by itself, such as live streams).
     fn shutting_down(&self, _app: &AppState) {}
@@ -109,6 +120,25 @@ pub trait Capability: Send + Sync + 'static {
     fn demo<'a>(&'a self, _db: &'a Db, _config: &'a Config) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async { Ok(()) })
     }
+}
+
+/// A message for accredited press about an event (see [`Capability::press_notice`]).
+#[derive(Debug, Clone)]
+pub struct PressNotice {
+    /// Its type on the stream and in webhooks ("warning.published"…).
+    pub kind: &'static str,
+    /// The record it is about.
+    pub subject_id: String,
+    /// The JSON document sent.
+    pub document: serde_json::Value,
+    /// The email's subject and plain-text body (Vietnamese).
+    pub mail_subject: String,
+    pub mail_body: String,
+}
+
+/// The first capability's press notice for `event`, if any.
+pub fn press_notice(config: &Config, event: &super::events::Event) -> Option<PressNotice> {
+    all().iter().find_map(|c| c.press_notice(config, event))
 }
 
 /// A navigation entry of the web shell.

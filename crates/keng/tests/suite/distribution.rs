@@ -16,7 +16,9 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// Reads SSE events (id, type, data) from a streaming response into a channel.
-fn sse(resp: reqwest::Response) -> tokio::sync::mpsc::UnboundedReceiver<(String, String, String)> {
+pub(crate) fn sse(
+    resp: reqwest::Response,
+) -> tokio::sync::mpsc::UnboundedReceiver<(String, String, String)> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
         let mut resp = resp;
@@ -46,7 +48,7 @@ fn sse(resp: reqwest::Response) -> tokio::sync::mpsc::UnboundedReceiver<(String,
     rx
 }
 
-async fn next_event(
+pub(crate) async fn next_event(
     rx: &mut tokio::sync::mpsc::UnboundedReceiver<(String, String, String)>,
     secs: u64,
 ) -> Option<(String, String, String)> {
@@ -56,7 +58,11 @@ async fn next_event(
         .flatten()
 }
 
-async fn open_stream(s: &Server, token: &str, last_id: Option<&str>) -> reqwest::Response {
+pub(crate) async fn open_stream(
+    s: &Server,
+    token: &str,
+    last_id: Option<&str>,
+) -> reqwest::Response {
     let mut req = reqwest::Client::new()
         .get(s.url("/api/v1/stream"))
         .bearer_auth(token);

@@ -19,3 +19,4 @@ mod press_desk_answers;
 mod search;
 mod security;
 mod storage;
+mod warnings;

@@ -674,6 +674,78 @@ fn table() -> Vec<Route> {
             good: F(&[("scope", "x")]),
             bad: F(&[("valid_until", "31/02/2026"), ("email", "not-an-email")]),
         },
+        // warnings ({warning} is a published demo warning, {wstep} the cancel step)
+        Route {
+            method: "POST",
+            pattern: "/warnings",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("headline", "x")]),
+            bad: F(&[
+                ("kind", "nope"),
+                ("valid_until", "31/02/2026"),
+                ("polygons", "1,1 2,2"),
+                ("communes", "../x"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/warnings/{warning}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("headline", "x")]),
+            bad: F(&[("severity", "\u{202e}"), ("bulletins", "not-an-id")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/warnings/{warning}/revise",
+            kind: Form,
+            allowed: "giamdoc",
+            wrong: Some("tuyentruyen"),
+            good: F(&[("headline", "x")]),
+            bad: F(&[
+                ("valid_from", "hôm qua"),
+                ("polygons", "91,181 1,1 2,2 91,181"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/warnings/{warning}/do/{wstep}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[]),
+            bad: F(&[("note", "\u{0}\u{202e}x")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/warnings",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"kind":"scam","headline":"x"}"#),
+            bad: J(r#"{"kind":"scam","signs":5}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/warnings/{warning}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"kind":"scam","headline":"x"}"#),
+            bad: J(r#"{"kind":"scam","valid_until":"31/02/2026"}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/warnings/{warning}/{wstep}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{}"#),
+            bad: J(r#"{"note":[1]}"#),
+        },
         Route {
             method: "POST",
             pattern: "/api/v1/incidents",
@@ -711,6 +783,8 @@ fn no_state_changing_route_escapes_the_table() {
             .replace("{event}", "{id}")
             .replace("{correction}", "{id}")
             .replace("{cstep}", "{step}")
+            .replace("{warning}", "{id}")
+            .replace("{wstep}", "{step}")
     };
 
     let covered: Vec<(String, String)> = table()
@@ -874,6 +948,14 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
             .expect("an open demo correction request")
             .to_string();
 
+        let (_, warnings) = s.api(None).get("/api/v1/warnings").await;
+        let warning = warnings
+            .as_array()
+            .and_then(|a| a.iter().find(|w| w["state"] == "published"))
+            .and_then(|w| w["id"].as_str())
+            .expect("a published demo warning")
+            .to_string();
+
         for r in table() {
             let path = r
                 .pattern
@@ -896,6 +978,8 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 .replace("{code}", &door_code)
                 .replace("{correction}", &correction)
                 .replace("{cstep}", "withdraw")
+                .replace("{warning}", &warning)
+                .replace("{wstep}", "cancel")
                 .replace("{user_id}", &spokesperson);
 
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
@@ -1056,6 +1140,11 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             .as_str()
             .expect("a demo correction request")
             .to_string();
+        let (_, warnings) = api.get("/api/v1/warnings").await;
+        let warning = warnings[0]["id"]
+            .as_str()
+            .expect("a public demo warning")
+            .to_string();
         let (_, events) = api.get("/api/v1/events").await;
         let event = events[0]["events"][0]["id"]
             .as_str()
@@ -1116,6 +1205,25 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/api/v1/corrections".to_string(),
             format!("/api/v1/corrections/{correction}"),
             "/api/v1/corrections/not-an-id".to_string(),
+            "/canh-bao".to_string(),
+            "/canh-bao?loai=scam".to_string(),
+            "/canh-bao?loai=../x".to_string(),
+            format!("/canh-bao/{warning}"),
+            "/canh-bao/not-an-id".to_string(),
+            format!("/cap/{warning}.xml"),
+            "/cap/x".to_string(),
+            "/cap/not-an-id.xml".to_string(),
+            "/feeds/warnings.atom".to_string(),
+            "/warnings".to_string(),
+            "/warnings/new".to_string(),
+            format!("/warnings/{warning}"),
+            format!("/warnings/{warning}/edit"),
+            "/warnings/not-an-id".to_string(),
+            "/api/v1/warnings".to_string(),
+            "/api/v1/warnings?kind=nope".to_string(),
+            format!("/api/v1/warnings/{warning}"),
+            "/api/v1/warnings/not-an-id".to_string(),
+            "/api/v1/desk/warnings".to_string(),
         ];
         pages.extend(press_desk_pages.iter().map(String::as_str));
 
