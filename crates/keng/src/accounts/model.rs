@@ -87,8 +87,13 @@ fn one_line(value: &str) -> String {
 
 /// Bidirectional embedding, override and isolate controls (U+202A–U+202E,
 /// U+2066–U+2069): invisible, they can make a text read differently from what it holds.
+/// Characters that reorder text invisibly (bidi controls), and the noncharacters U+FFFE
+/// and U+FFFF, which XML (feeds, CAP) cannot carry: refused in anything a person types.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}'
+    )
 }
 
 /// The message for a text over `max` characters (each names its limit).

@@ -86,13 +86,14 @@ pub struct Message {
 
 /// A CAP date: seconds, Vietnam time (`+07:00`), as the schema's pattern wants.
 fn cap_date(ms: i64) -> Option<String> {
+    use chrono::Datelike;
     let t = Utc.timestamp_millis_opt(ms).single()?;
     let vn = FixedOffset::east_opt(7 * 3600)?;
-    Some(
-        t.with_timezone(&vn)
-            .format("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string(),
-    )
+    let local = t.with_timezone(&vn);
+    // The schema's pattern has four-digit years.
+    (1000..=9999)
+        .contains(&local.year())
+        .then(|| local.format("%Y-%m-%dT%H:%M:%S%:z").to_string())
 }
 
 type W = Writer<Vec<u8>>;

@@ -127,19 +127,37 @@ fn items(c: &mut Check, field: &str, v: &[String], max: usize, most: usize) -> V
         }
     }
     if out.len() > most {
-        c.fail(field, "err.too_many_items");
+        c.fail(field, too_many(most));
     }
     out
 }
 
+/// 2000-01-01 and 2200-01-01 (UTC): what a warning's validity may span (CAP dates have
+/// four-digit years; a typo of a century is caught here, not by an aggregator).
+const EARLIEST: i64 = 946_684_800_000;
+const LATEST: i64 = 7_258_118_400_000;
+
 fn when(c: &mut Check, field: &str, v: Option<&str>) -> Option<i64> {
     let s = v.map(str::trim).filter(|s| !s.is_empty())?;
     match clock::parse_local_datetime(s) {
-        Some(t) => Some(t),
+        Some(t) if (EARLIEST..LATEST).contains(&t) => Some(t),
+        Some(_) => {
+            c.fail(field, "err.warning_date_range");
+            None
+        }
         None => {
             c.fail(field, "err.datetime");
             None
         }
+    }
+}
+
+/// The message for more than `most` items (each names its limit).
+fn too_many(most: usize) -> &'static str {
+    match most {
+        10 => "err.too_many_items_10",
+        12 => "err.too_many_items_12",
+        _ => "err.too_many_items",
     }
 }
 
@@ -231,14 +249,14 @@ pub async fn check(db: &Db, input: &WarningInput) -> AppResult<Clean> {
         .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|s| !s.is_empty())
     {
-        if p.len() > 20_000 || p.parse::<oasiscap::geo::Polygon>().is_err() {
-            c.fail("polygons", "err.polygon");
-        } else {
-            polygons.push(p);
+        // Kept as CAP writes it: decimal degrees, whatever notation was typed.
+        match p.parse::<oasiscap::geo::Polygon>() {
+            Ok(poly) if p.len() <= 20_000 => polygons.push(poly.to_string()),
+            _ => c.fail("polygons", "err.polygon"),
         }
     }
     if polygons.len() > 10 {
-        c.fail("polygons", "err.too_many_items");
+        c.fail("polygons", too_many(10));
     }
     let valid_from = when(&mut c, "valid_from", input.valid_from.as_deref());
     let valid_until = when(&mut c, "valid_until", input.valid_until.as_deref());

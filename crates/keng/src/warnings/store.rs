@@ -168,6 +168,22 @@ async fn new_version(tx: &mut Tx, id: &str, user: &User, now: i64) -> AppResult<
     Ok(w)
 }
 
+/// Takes the warning's row for this transaction (a no-op write) and reads it: a
+/// concurrent step or edit waits here until this one commits, then sees its result — so
+/// every state and four-eyes check below is made on the state the change applies to.
+async fn lock(tx: &mut Tx, id: &str) -> AppResult<Warning> {
+    let n = tx
+        .execute(
+            "UPDATE warnings SET updated_at = updated_at WHERE id = $1",
+            args![id],
+        )
+        .await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    current(tx, id).await
+}
+
 async fn current(tx: &mut Tx, id: &str) -> AppResult<Warning> {
     let r = tx
         .fetch_optional("SELECT * FROM warnings WHERE id = $1", args![id])
@@ -229,19 +245,20 @@ pub async fn update(
     id: &str,
     input: &WarningInput,
 ) -> AppResult<Warning> {
-    let before = get(db, id).await?.ok_or(AppError::NotFound)?;
+    get(db, id).await?.ok_or(AppError::NotFound)?;
     if !allowed(&user.actor(), Action::DraftWarning, &Owner::None) {
         return Err(AppError::Forbidden("err.forbidden"));
     }
+    let c = check(db, input).await?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let before = lock(&mut tx, id).await?;
     if !matches!(
         before.state,
         State::Draft | State::Submitted | State::Approved
     ) {
         return Err(AppError::Conflict("err.warning_published_use_update"));
     }
-    let c = check(db, input).await?;
-    let now = now_ms();
-    let mut tx = db.begin().await?;
     write_content(&mut tx, id, &c, now).await?;
     tx.execute(
         "UPDATE warnings SET state = 'draft', submitted_by = NULL, approved_by = NULL WHERE id = $1",
@@ -263,9 +280,9 @@ pub async fn update(
     Ok(w)
 }
 
-/// Who wrote a version of it (four eyes: none of them approves it).
-async fn authors(db: &Db, id: &str) -> AppResult<Vec<String>> {
-    Ok(db
+/// Who wrote a version of it (four eyes: none of them approves it), read in `tx`.
+async fn authors(tx: &mut Tx, id: &str) -> AppResult<Vec<String>> {
+    Ok(tx
         .fetch_all(
             "SELECT DISTINCT created_by FROM warning_versions WHERE warning_id = $1",
             args![id],
@@ -312,7 +329,7 @@ pub async fn act(
     step: &str,
     input: &StepInput,
 ) -> AppResult<Warning> {
-    let before = get(db, id).await?.ok_or(AppError::NotFound)?;
+    get(db, id).await?.ok_or(AppError::NotFound)?;
     let actor = user.actor();
     let may = |a: Action| {
         if allowed(&actor, a, &Owner::None) {
@@ -342,6 +359,7 @@ pub async fn act(
         _ => None,
     };
     let mut tx = db.begin().await?;
+    let before = lock(&mut tx, id).await?;
     let event = match step {
         "submit" => {
             need(before.state, &[State::Draft])?;
@@ -354,7 +372,7 @@ pub async fn act(
         }
         "approve" | "request_changes" => {
             need(before.state, &[State::Submitted])?;
-            if authors(db, id).await?.contains(&user.id) {
+            if authors(&mut tx, id).await?.contains(&user.id) {
                 return Err(AppError::Forbidden("err.four_eyes"));
             }
             if step == "approve" {

@@ -1706,3 +1706,36 @@ async fn the_desk_is_readable_through_the_api() {
         assert_eq!(st, StatusCode::UNAUTHORIZED);
     }
 }
+
+#[tokio::test]
+async fn an_edit_racing_a_publication_never_publishes_what_nobody_approved() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let empty = serde_json::json!({});
+        for round in 0..5 {
+            let body = serde_json::json!({"kind": "press_release", "category": "khac", "title": format!("Đã duyệt {round}"), "summary": "s", "body": "b", "audience": "public"});
+            let id = common::publish(&officer, &leader, &body, common::Until::Approved).await;
+            let mut edited = body.clone();
+            edited["title"] = serde_json::json!(format!("Chưa ai duyệt {round}"));
+            let path = format!("/api/v1/bulletins/{id}");
+            let publish_path = format!("{path}/publish");
+            let (put, publish) = tokio::join!(
+                officer.send(reqwest::Method::PUT, &path, &edited),
+                officer.post(&publish_path, &empty)
+            );
+            let mut statuses = [put.0.as_u16(), publish.0.as_u16()];
+            statuses.sort();
+            assert_eq!(statuses, [200, 409], "round {round}: {put:?} {publish:?}");
+            let (_, desk) = leader.get(&format!("/api/v1/desk/bulletins/{id}")).await;
+            let text = desk.to_string();
+            if text.contains("\"published\"") {
+                assert!(
+                    !text.contains("Chưa ai duyệt"),
+                    "published what nobody approved: {text}"
+                );
+            }
+        }
+    }
+}

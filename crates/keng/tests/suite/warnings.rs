@@ -353,6 +353,17 @@ async fn bad_warnings_are_refused_in_the_users_language_and_nothing_is_half_save
                 "Không tìm thấy tin bài",
             ),
             ("severity", json!("Apocalyptic"), "danh sách cho phép"),
+            (
+                "valid_until",
+                json!("9999-12-31T23:59:00-10:00"),
+                "từ năm 2000 đến năm 2200",
+            ),
+            ("headline", json!("Cảnh báo \u{FFFF}"), "ký tự điều khiển"),
+            (
+                "signs",
+                json!((0..13).map(|i| format!("Dấu hiệu {i}")).collect::<Vec<_>>()),
+                "tối đa 12",
+            ),
         ] {
             let mut w = bad(field, value);
             if field == "valid_until" {
@@ -488,5 +499,128 @@ async fn a_test_warning_never_reaches_a_public_surface() {
             .iter()
             .any(|w| w["state"] == "cancelled"));
         assert!(list.as_array().unwrap().len() >= 9, "the demo's patterns");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_steps_take_turns_and_never_skip_the_second_pair_of_eyes() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let spokesperson = s.api(Some(&s.token_for("phatngon").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let anon = s.api(None);
+        let bulletin = published_bulletin(&anon).await;
+        let conn = s.db.open().await;
+        let messages = |id: String| {
+            let conn = &conn;
+            async move {
+                conn.fetch_all(
+                    "SELECT msg_type FROM warning_messages WHERE warning_id = $1 ORDER BY seq",
+                    keng::args![&id],
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.str("msg_type").unwrap())
+                .collect::<Vec<_>>()
+            }
+        };
+        let approved = || async {
+            let (_, w) = officer
+                .post("/api/v1/warnings", &scam_warning(&bulletin))
+                .await;
+            let id = w["id"].as_str().unwrap().to_string();
+            officer
+                .post(&format!("/api/v1/warnings/{id}/submit"), &json!({}))
+                .await;
+            let (st, _) = leader
+                .post(&format!("/api/v1/warnings/{id}/approve"), &json!({}))
+                .await;
+            assert_eq!(st, StatusCode::OK);
+            id
+        };
+        let empty = json!({});
+        for round in 0..4 {
+            // An edit racing the publication: one of them wins, the other is told so.
+            let id = approved().await;
+            let mut edited = scam_warning(&bulletin);
+            edited["headline"] = json!(format!("Chưa được duyệt {round}"));
+            let path = format!("/api/v1/warnings/{id}");
+            let publish_path = format!("{path}/publish");
+            let (put, publish) = tokio::join!(
+                officer.send(reqwest::Method::PUT, &path, &edited),
+                officer.post(&publish_path, &empty)
+            );
+            let mut statuses = [put.0.as_u16(), publish.0.as_u16()];
+            statuses.sort();
+            assert_eq!(statuses, [200, 409], "round {round}: {put:?} {publish:?}");
+            let (_, w) = leader.get(&path).await;
+            if w["state"] == "published" {
+                assert_ne!(
+                    w["headline"], edited["headline"],
+                    "published what nobody approved"
+                );
+                assert!(w["approved_by"].is_string());
+                assert_eq!(messages(id.clone()).await, ["Alert"]);
+            } else {
+                assert_eq!(w["state"], "draft");
+                assert!(
+                    messages(id.clone()).await.is_empty(),
+                    "no Alert for a draft"
+                );
+            }
+            // Two publications at once: one Alert.
+            let id = approved().await;
+            let path = format!("/api/v1/warnings/{id}/publish");
+            let (a, b) = tokio::join!(
+                officer.post(&path, &empty),
+                spokesperson.post(&path, &empty)
+            );
+            let mut statuses = [a.0.as_u16(), b.0.as_u16()];
+            statuses.sort();
+            assert_eq!(statuses, [200, 409]);
+            assert_eq!(messages(id.clone()).await, ["Alert"]);
+            // An update racing a cancellation: never an Update after the Cancel.
+            let mut changed = scam_warning(&bulletin);
+            changed["advice"] = json!(["Không chuyển tiền"]);
+            let base = format!("/api/v1/warnings/{id}");
+            let (update_path, cancel_path) = (format!("{base}/update"), format!("{base}/cancel"));
+            let (update_body, cancel_body) =
+                (json!({"content": changed}), json!({"note": "Hết nguy cơ"}));
+            let (_u, c) = tokio::join!(
+                leader.post(&update_path, &update_body),
+                spokesperson.post(&cancel_path, &cancel_body)
+            );
+            assert_eq!(c.0, StatusCode::OK);
+            let kinds = messages(id.clone()).await;
+            assert_eq!(
+                kinds.last().map(String::as_str),
+                Some("Cancel"),
+                "{kinds:?}"
+            );
+        }
+        // Approving one's own last edit, at the same moment as the edit: refused.
+        let empty = json!({});
+        for _ in 0..4 {
+            let (_, w) = officer
+                .post("/api/v1/warnings", &scam_warning(&bulletin))
+                .await;
+            let id = w["id"].as_str().unwrap().to_string();
+            officer
+                .post(&format!("/api/v1/warnings/{id}/submit"), &json!({}))
+                .await;
+            let path = format!("/api/v1/warnings/{id}");
+            let (content, approve_path) = (scam_warning(&bulletin), format!("{path}/approve"));
+            let (_e, a) = tokio::join!(
+                leader.send(reqwest::Method::PUT, &path, &content),
+                leader.post(&approve_path, &empty)
+            );
+            let (_, w) = leader.get(&path).await;
+            if a.0 == StatusCode::OK {
+                // The approval came first; the edit then sent it back to draft.
+                assert_ne!(w["state"], "approved", "{w}");
+            }
+        }
     }
 }

@@ -290,6 +290,26 @@ pub(super) async fn read<'a>(conn: impl Into<Conn<'a>>, id: &str) -> AppResult<O
 }
 
 /// The bulletin a transaction just wrote.
+/// Takes the bulletin's row for this transaction (a no-op write: a concurrent step, edit
+/// or upload waits until this one commits) and checks that nothing changed it since
+/// `seen` was read — the decision taken on `seen` (its state, four eyes) still holds.
+pub(super) async fn lock_unchanged(tx: &mut Tx, seen: &Bulletin) -> AppResult<()> {
+    let n = tx
+        .execute(
+            "UPDATE bulletins SET updated_at = updated_at WHERE id = $1",
+            args![&seen.id],
+        )
+        .await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    let now = load_tx(tx, &seen.id).await?;
+    if (now.state, now.version, now.updated_at) != (seen.state, seen.version, seen.updated_at) {
+        return Err(AppError::Conflict("err.changed_meanwhile"));
+    }
+    Ok(())
+}
+
 pub(super) async fn load_tx(tx: &mut Tx, id: &str) -> AppResult<Bulletin> {
     read(tx, id).await?.ok_or(AppError::NotFound)
 }
@@ -327,6 +347,7 @@ pub async fn update(
     let version = before.version + 1;
     let state = State::Draft;
     let mut tx = db.begin().await?;
+    lock_unchanged(&mut tx, &before).await?;
     tx.execute(
         "UPDATE bulletins SET kind = $1, category = $2, title = $3, summary = $4, body_html = $5, places = $6, tags = $7, audience = $8,
            embargo_until = $9, incident_id = $10, spokesperson_id = $11, version = $12, state = $13, approved_by = NULL, submitted_by = NULL,

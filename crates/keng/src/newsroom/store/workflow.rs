@@ -45,6 +45,7 @@ pub async fn act(
         return Err(AppError::invalid("note", "err.too_long"));
     }
     let mut tx = db.begin().await?;
+    lock_unchanged(&mut tx, &before).await?;
     let event = match action {
         "submit" => {
             if !may_edit(db, user, &before).await? {
