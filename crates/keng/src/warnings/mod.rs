@@ -44,6 +44,7 @@ impl Capability for Warnings {
             .route("/canh-bao/{id}", get(public::detail))
             .route("/cap/{file}", get(public::cap_xml))
             .route("/feeds/warnings.atom", get(public::feed))
+            .route("/feeds/warnings/{file}", get(public::feed_kind))
             .route("/warnings", get(desk::dashboard).post(desk::create))
             .route("/warnings/new", get(desk::new_form))
             .route("/warnings/{id}", get(desk::view).post(desk::update))
@@ -93,6 +94,7 @@ static DESCRIPTION: Description = Description {
     cache_paths: &[
         CachePath::Prefix("/cap/"),
         CachePath::Exact("/feeds/warnings.atom"),
+        CachePath::Prefix("/feeds/warnings/"),
         CachePath::Exact("/api/v1/warnings"),
     ],
     cache_params: &["loai", "kind"],

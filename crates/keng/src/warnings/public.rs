@@ -1,8 +1,8 @@
 //! The public face of warnings: `/canh-bao` (what is in force now, by kind, then what
 //! ended), `/canh-bao/{id}` (with Open Graph for sharing and the bulletins behind it),
 //! `/cap/{id}.xml` (the latest CAP message exactly as issued) and `/feeds/warnings.atom`
-//! (a CAP index: one Atom entry per warning linking to its CAP document, as alert
-//! aggregators ingest). Every item shown has passed `visibility::public`.
+//! with one per kind at `/feeds/warnings/{kind}.atom` (CAP indexes: one Atom entry per
+//! warning linking to its CAP document, as alert aggregators ingest). Every item shown has passed `visibility::public`.
 
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::extract::{Path, Query, State};
@@ -174,10 +174,32 @@ fn time(ms: i64) -> FixedDateTime {
 
 /// `/feeds/warnings.atom`: one entry per public warning, linking to its CAP document.
 pub async fn feed(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    cap_index(&app, &ctx, None).await
+}
+
+/// `/feeds/warnings/{kind}.atom`: the CAP index of one kind (scam warnings only, say, for
+/// a bank's fraud desk or a relay that carries traffic alone).
+pub async fn feed_kind(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let kind = file.strip_suffix(".atom").ok_or(AppError::NotFound)?;
+    if !KINDS.iter().any(|(k, _)| *k == kind) {
+        return Err(AppError::NotFound);
+    }
+    cap_index(&app, &ctx, Some(kind)).await
+}
+
+async fn cap_index(app: &AppState, ctx: &Ctx, kind: Option<&str>) -> AppResult<Response> {
     let base = ctx.base_url.trim_end_matches('/').to_string();
+    let self_path = match kind {
+        Some(k) => format!("/feeds/warnings/{k}.atom"),
+        None => "/feeds/warnings.atom".to_string(),
+    };
     let mut entries = Vec::new();
     let mut updated = 0;
-    for w in public_list(&app, None, 100).await? {
+    for w in public_list(app, kind, 100).await? {
         let Some((_, issued)) = store::latest_cap(&app.db, &w.id).await? else {
             continue;
         };
@@ -208,13 +230,22 @@ pub async fn feed(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
         ];
         entries.push(e);
     }
-    let feed = Feed {
-        id: format!("{base}/feeds/warnings.atom"),
-        title: Text::plain(format!(
+    let title = match kind {
+        Some(k) => format!(
+            "{} — {}: {}",
+            app.config.site_name,
+            i18n::t(i18n::Lang::Vi, "warnings.feed_title"),
+            i18n::t(i18n::Lang::Vi, &format!("warnings.kind_{k}"))
+        ),
+        None => format!(
             "{} — {}",
             app.config.site_name,
             i18n::t(i18n::Lang::Vi, "warnings.feed_title")
-        )),
+        ),
+    };
+    let feed = Feed {
+        id: format!("{base}{self_path}"),
+        title: Text::plain(title),
         updated: time(updated),
         authors: vec![Person {
             name: app.config.site_name.clone(),
@@ -222,13 +253,16 @@ pub async fn feed(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> 
         }],
         links: vec![
             Link {
-                href: format!("{base}/feeds/warnings.atom"),
+                href: format!("{base}{self_path}"),
                 rel: "self".into(),
                 mime_type: Some("application/atom+xml".into()),
                 ..Default::default()
             },
             Link {
-                href: format!("{base}/canh-bao"),
+                href: match kind {
+                    Some(k) => format!("{base}/canh-bao?loai={k}"),
+                    None => format!("{base}/canh-bao"),
+                },
                 rel: "alternate".into(),
                 mime_type: Some("text/html".into()),
                 ..Default::default()

@@ -1214,6 +1214,8 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/cap/x".to_string(),
             "/cap/not-an-id.xml".to_string(),
             "/feeds/warnings.atom".to_string(),
+            "/feeds/warnings/scam.atom".to_string(),
+            "/feeds/warnings/..%2fx.atom".to_string(),
             "/warnings".to_string(),
             "/warnings/new".to_string(),
             format!("/warnings/{warning}"),

@@ -231,6 +231,35 @@ async fn a_warning_goes_from_draft_to_cap_update_and_cancel() {
             .iter()
             .any(|l| l.mime_type() == Some("application/cap+xml")
                 && l.href().ends_with(&format!("/cap/{id}.xml"))));
+        // The index of one kind has it; another kind's does not; an unknown kind is 404.
+        let scam = reqwest::get(s.url("/feeds/warnings/scam.atom"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let scam = atom_syndication::Feed::read_from(scam.as_bytes()).expect("an Atom feed");
+        assert!(scam
+            .entries()
+            .iter()
+            .any(|e| e.id() == format!("urn:uuid:{id}")));
+        assert!(
+            scam.entries()
+                .iter()
+                .all(|e| !e.title().as_str().contains("Quốc lộ")),
+            "scam only"
+        );
+        let traffic = reqwest::get(s.url("/feeds/warnings/traffic.atom"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!traffic.contains(&id) && traffic.contains("Quốc lộ"));
+        let r = reqwest::get(s.url("/feeds/warnings/nope.atom"))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
         // An update (by a leader) references the Alert.
         let mut changed = scam_warning(&bulletin);
         changed["advice"] = json!(["Không chuyển tiền", "Không cài ứng dụng lạ", "Báo công an"]);
@@ -467,6 +496,7 @@ async fn a_test_warning_never_reaches_a_public_surface() {
         for path in [
             "/canh-bao",
             "/feeds/warnings.atom",
+            "/feeds/warnings/traffic.atom",
             "/canh-bao?loai=other",
             "/sitemap.xml",
         ] {
