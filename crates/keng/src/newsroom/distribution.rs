@@ -104,28 +104,11 @@ impl Follower for Distribution {
         let payload = serde_json::json!({ "type": kind, "timestamp": clock::iso(event.created_at), "data": doc });
         let restricted = super::visibility::restricted(&b, now_ms());
         let mut tx = db.begin().await?;
-        // Endpoints get what happened after they were set up, not the backlog before.
-        for ep in webhooks::active_endpoints(&mut tx)
-            .await?
-            .into_iter()
-            .filter(|ep| ep.created_at <= event.created_at)
-        {
-            webhooks::enqueue(
-                &mut tx,
-                webhooks::NewDelivery {
-                    endpoint_id: &ep.id,
-                    seq: event.id,
-                    dedupe_key: &format!("{}:{}", ep.id, event.event_id),
-                    event_type: kind,
-                    subject_id: Some(&b.id),
-                    payload: &payload,
-                    restricted,
-                },
-            )
-            .await?;
-        }
+        to_endpoints(&mut tx, event, kind, &b.id, &payload, restricted).await?;
         if kind != "bulletin.embargo_lifted" {
-            for (user_id, email) in instant_subscribers(&mut tx, &b, event.created_at).await? {
+            for (user_id, email) in
+                instant_subscribers(&mut tx, event.created_at, |s| s.matches(&b)).await?
+            {
                 let (subject, body) = mail_text(&self.config, kind, &b);
                 mailer::enqueue(
                     &mut tx,
@@ -142,6 +125,38 @@ impl Follower for Distribution {
     }
 }
 
+/// Queues `payload` for every agency endpoint set up before `event` happened (not the
+/// backlog before), in order of the log.
+async fn to_endpoints(
+    tx: &mut Tx,
+    event: &Event,
+    kind: &str,
+    subject_id: &str,
+    payload: &Value,
+    restricted: bool,
+) -> DbResult<()> {
+    for ep in webhooks::active_endpoints(tx)
+        .await?
+        .into_iter()
+        .filter(|ep| ep.created_at <= event.created_at)
+    {
+        webhooks::enqueue(
+            tx,
+            webhooks::NewDelivery {
+                endpoint_id: &ep.id,
+                seq: event.id,
+                dedupe_key: &format!("{}:{}", ep.id, event.event_id),
+                event_type: kind,
+                subject_id: Some(subject_id),
+                payload,
+                restricted,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Another capability's news on the same channels: every agency endpoint, and instant
 /// email to those who asked for everything (no category chosen) before it happened.
 async fn notice(
@@ -151,55 +166,30 @@ async fn notice(
 ) -> anyhow::Result<()> {
     let payload = serde_json::json!({ "type": n.kind, "timestamp": clock::iso(event.created_at), "data": n.document });
     let mut tx = db.begin().await?;
-    for ep in webhooks::active_endpoints(&mut tx)
-        .await?
-        .into_iter()
-        .filter(|ep| ep.created_at <= event.created_at)
+    to_endpoints(&mut tx, event, n.kind, &n.subject_id, &payload, false).await?;
+    // Those who asked for everything (no category chosen).
+    for (user_id, email) in
+        instant_subscribers(&mut tx, event.created_at, |s| s.categories.is_empty()).await?
     {
-        webhooks::enqueue(
+        mailer::enqueue(
             &mut tx,
-            webhooks::NewDelivery {
-                endpoint_id: &ep.id,
-                seq: event.id,
-                dedupe_key: &format!("{}:{}", ep.id, event.event_id),
-                event_type: n.kind,
-                subject_id: Some(&n.subject_id),
-                payload: &payload,
-                restricted: false,
-            },
+            &format!("mail:{user_id}:{}", event.event_id),
+            &email,
+            &n.mail_subject,
+            &n.mail_body,
         )
         .await?;
-    }
-    let rows = tx
-        .fetch_all(
-            "SELECT u.id, u.email, s.mode, s.categories, s.unit_ids FROM subscriptions s JOIN users u ON u.id = s.user_id
-             WHERE s.mode = 'instant' AND u.status = 'active' AND u.email IS NOT NULL AND s.updated_at <= $1",
-            args![event.created_at],
-        )
-        .await?;
-    for r in rows {
-        let everything = Subscription::from_row(&r)?.categories.is_empty();
-        if let (true, Some(email)) = (everything, r.opt_str("email")?) {
-            mailer::enqueue(
-                &mut tx,
-                &format!("mail:{}:{}", r.str("id")?, event.event_id),
-                &email,
-                &n.mail_subject,
-                &n.mail_body,
-            )
-            .await?;
-        }
     }
     tx.commit().await?;
     Ok(())
 }
 
 /// Accredited journalists (and staff) with an email who asked, before `since`, for
-/// instant mail about this bulletin's category.
+/// instant mail, whose subscription `wants` the news (a bulletin's category…).
 async fn instant_subscribers(
     tx: &mut Tx,
-    b: &Bulletin,
     since: i64,
+    wants: impl Fn(&Subscription) -> bool,
 ) -> DbResult<Vec<(String, String)>> {
     let rows = tx
         .fetch_all(
@@ -210,7 +200,7 @@ async fn instant_subscribers(
         .await?;
     let mut out = Vec::new();
     for r in rows {
-        if Subscription::from_row(&r)?.matches(b) {
+        if wants(&Subscription::from_row(&r)?) {
             if let Some(email) = r.opt_str("email")? {
                 out.push((r.str("id")?, email));
             }

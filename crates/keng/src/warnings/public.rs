@@ -199,8 +199,10 @@ async fn cap_index(app: &AppState, ctx: &Ctx, kind: Option<&str>) -> AppResult<R
     };
     let mut entries = Vec::new();
     let mut updated = 0;
+    // When each warning's latest CAP message was issued: one query for the whole feed.
+    let issued_at = store::last_issued(&app.db).await?;
     for w in public_list(app, kind, 100).await? {
-        let Some((_, issued)) = store::latest_cap(&app.db, &w.id).await? else {
+        let Some(&issued) = issued_at.get(&w.id) else {
             continue;
         };
         updated = updated.max(issued);

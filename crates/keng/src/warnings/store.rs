@@ -72,26 +72,26 @@ pub async fn list(
     with_tests: bool,
     limit: i64,
 ) -> AppResult<Vec<Warning>> {
-    let mut out = Vec::new();
-    for r in db
-        .fetch_all(
-            "SELECT * FROM warnings ORDER BY COALESCE(published_at, updated_at) DESC, id DESC",
-            args![],
-        )
-        .await?
-    {
-        let w = Warning::from_row(&r)?;
-        if states.contains(&w.state)
-            && (with_tests || !w.is_test)
-            && kind.is_none_or(|k| k == w.kind)
-        {
-            out.push(w);
-            if out.len() as i64 >= limit {
-                break;
-            }
-        }
+    if states.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    // The states are the code's own names, never input: written into the query as
+    // literals; the kind is bound.
+    let states = states
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT * FROM warnings WHERE state IN ({states}) AND ($1 OR is_test = FALSE)
+           AND ($2 = '' OR kind = $2)
+         ORDER BY COALESCE(published_at, updated_at) DESC, id DESC LIMIT $3"
+    );
+    db.fetch_all(&sql, args![with_tests, kind.unwrap_or(""), limit])
+        .await?
+        .iter()
+        .map(|r| Warning::from_row(r).map_err(AppError::from))
+        .collect()
 }
 
 /// The communes of a warning with their names, for its CAP area.
@@ -245,7 +245,6 @@ pub async fn update(
     id: &str,
     input: &WarningInput,
 ) -> AppResult<Warning> {
-    get(db, id).await?.ok_or(AppError::NotFound)?;
     if !allowed(&user.actor(), Action::DraftWarning, &Owner::None) {
         return Err(AppError::Forbidden("err.forbidden"));
     }
@@ -329,15 +328,6 @@ pub async fn act(
     step: &str,
     input: &StepInput,
 ) -> AppResult<Warning> {
-    get(db, id).await?.ok_or(AppError::NotFound)?;
-    let actor = user.actor();
-    let may = |a: Action| {
-        if allowed(&actor, a, &Owner::None) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden("err.forbidden"))
-        }
-    };
     // Who may take the step is decided before anything else is looked at.
     let needed = match step {
         "submit" => Action::DraftWarning,
@@ -345,7 +335,9 @@ pub async fn act(
         "publish" | "cancel" => Action::PublishWarning,
         _ => return Err(AppError::NotFound),
     };
-    may(needed)?;
+    if !allowed(&user.actor(), needed, &Owner::None) {
+        return Err(AppError::Forbidden("err.forbidden"));
+    }
     let now = now_ms();
     // A note is text a person typed: no control characters (PostgreSQL refuses NUL),
     // 1000 characters at most.
@@ -496,6 +488,21 @@ pub async fn messages(db: &Db, id: &str) -> AppResult<Vec<(i64, String, String, 
             r.str("sent")?,
             r.str("msg_type")?,
         ));
+    }
+    Ok(out)
+}
+
+/// When each warning's latest CAP message was issued, by warning id.
+pub async fn last_issued(db: &Db) -> AppResult<std::collections::HashMap<String, i64>> {
+    let mut out = std::collections::HashMap::new();
+    for r in db
+        .fetch_all(
+            "SELECT warning_id, MAX(created_at) AS issued FROM warning_messages GROUP BY warning_id",
+            args![],
+        )
+        .await?
+    {
+        out.insert(r.str("warning_id")?, r.i64("issued")?);
     }
     Ok(out)
 }

@@ -44,6 +44,21 @@ enum Backing {
     S3(s3::S3),
 }
 
+impl Backing {
+    /// The `local` or `s3` store `kind` names (None for any other kind).
+    fn outside_database(
+        kind: &str,
+        files: &FilesConfig,
+        data_dir: &Path,
+    ) -> Result<Option<Backing>, String> {
+        Ok(match kind {
+            "local" => Some(Backing::Local(data_dir.to_path_buf())),
+            "s3" => Some(Backing::S3(s3::S3::open(&files.s3)?)),
+            _ => None,
+        })
+    }
+}
+
 /// Where blobs live, and this node's last readiness probe of it.
 #[derive(Clone)]
 pub struct BlobStore {
@@ -87,20 +102,20 @@ impl BlobStore {
             k => k,
         };
         let backing = match kind {
-            "local" => Backing::Local(data_dir.to_path_buf()),
             "database" => Backing::Database(db.clone()),
-            "s3" => Backing::S3(s3::S3::open(&files.s3)?),
-            other => {
-                return Err(format!(
-                    "[files] store = \"{other}\": choose local, database or s3"
-                ))
-            }
+            other => Backing::outside_database(other, files, data_dir)?.ok_or_else(|| {
+                format!("[files] store = \"{other}\": choose local, database or s3")
+            })?,
         };
-        Ok(BlobStore {
+        Ok(BlobStore::of(backing, data_dir))
+    }
+
+    fn of(backing: Backing, data_dir: &Path) -> BlobStore {
+        BlobStore {
             backing,
             legacy: data_dir.to_path_buf(),
             probe: Arc::new(Mutex::new(None)),
-        })
+        }
     }
 
     /// The configured store when it is not the database (`local`, `s3`), so that it can
@@ -109,16 +124,10 @@ impl BlobStore {
         files: &FilesConfig,
         data_dir: &Path,
     ) -> Result<Option<BlobStore>, String> {
-        let backing = match files.store.trim() {
-            "local" => Backing::Local(data_dir.to_path_buf()),
-            "s3" => Backing::S3(s3::S3::open(&files.s3)?),
-            _ => return Ok(None),
-        };
-        Ok(Some(BlobStore {
-            backing,
-            legacy: data_dir.to_path_buf(),
-            probe: Arc::new(Mutex::new(None)),
-        }))
+        Ok(
+            Backing::outside_database(files.store.trim(), files, data_dir)?
+                .map(|b| BlobStore::of(b, data_dir)),
+        )
     }
 
     /// The configured store (`[files] store`).
