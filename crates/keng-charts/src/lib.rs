@@ -6,6 +6,8 @@
 //! escaped; a long label is shortened on a character boundary, never inside a letter.
 //! Pure: strings in, a string out.
 
+pub mod sketch;
+
 use std::fmt::Write;
 
 /// Colours of the series, in order: distinguishable in grey print and by people with
