@@ -98,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
             .enumerate()
             .map(|(i, v)| bulletin(v, chunk_no * 10_000 + i))
             .collect();
-        index.apply(&docs, &[], 0)?;
+        index.apply(&docs, &[], &[], 0)?;
     }
     let tantivy_build = t.elapsed().as_secs_f64();
     eprintln!("tantivy: indexed in {tantivy_build:.1} s");

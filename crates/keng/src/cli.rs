@@ -383,7 +383,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (db, _) = open(&g).await?;
             let n = reindex(&db, &g.data_dir).await?;
             println!(
-                "indexed {n} bulletins into {}",
+                "indexed {} bulletins and {} other records into {}",
+                n.bulletins,
+                n.others,
                 crate::newsroom::search::SearchIndex::dir_in(&g.data_dir).display()
             );
             Ok(())
@@ -556,9 +558,12 @@ async fn files_verify(db: &Db, store: &BlobStore, delete_orphans: bool) -> anyho
     }
 }
 
-/// Rebuilds this node's search index from the database, with a progress bar; how many
-/// bulletins.
-async fn reindex(db: &Db, data_dir: &std::path::Path) -> anyhow::Result<usize> {
+/// Rebuilds this node's search index from the database, with a progress bar; what it
+/// indexed.
+async fn reindex(
+    db: &Db,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<crate::newsroom::search::Rebuilt> {
     let index = crate::newsroom::search::SearchIndex::open(
         &crate::newsroom::search::SearchIndex::dir_in(data_dir),
     )?;
@@ -635,9 +640,11 @@ async fn restore(g: &Global, dir: &std::path::Path, files_only: bool) -> anyhow:
     }
     let indexed = reindex(&db, &g.data_dir).await?;
     println!(
-        "restored the database, {} files into the {} and {indexed} bulletins into the search index",
+        "restored the database, {} files into the {} and {} bulletins and {} other records into the search index",
         n + moved,
-        store.describe()
+        store.describe(),
+        indexed.bulletins,
+        indexed.others
     );
     if store.name() == "s3" {
         eprintln!(

@@ -1,4 +1,5 @@
-//! Full-text search over bulletins with tantivy and the Vietnamese analysis of
+//! Full-text search over bulletins (and the records other capabilities offer through
+//! `Capability::search_doc`, such as warnings) with tantivy and the Vietnamese analysis of
 //! `keng-text`: every text is indexed twice, as canonical accented syllables ("hoá") and as
 //! folded keys ("hoa"), so "ma tuy", "ma túy" and "ma tuý" all find "ma tuý" and accented
 //! matches rank first. Snippets mark the matched words in the original text.
@@ -6,7 +7,8 @@
 //! The index is derived data: it lives in the data dir (one per node), follows the event
 //! log (its cursor is the index's commit payload, so it resumes after a restart) and
 //! `keng reindex` rebuilds it from the database. Hits are re-checked against
-//! `visibility::seen` on the current database row, so a stale index can never leak.
+//! `visibility::seen` on the current database row (another capability's through its
+//! `search_hit`), so a stale index can never leak.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -24,6 +26,7 @@ use super::model::{Bulletin, State};
 use super::sanitize;
 use super::store;
 use super::visibility::{seen, Seen, Viewer};
+use crate::platform::capability::{searchables, SearchDoc};
 use crate::platform::clock::now_ms;
 use crate::platform::db::Db;
 use crate::platform::events;
@@ -140,6 +143,8 @@ pub struct Hit {
     pub shown_at: i64,
     pub url: String,
     pub score: f32,
+    /// What it is: "bulletin", or another capability's entity ("warning").
+    pub source: String,
 }
 
 impl SearchIndex {
@@ -214,10 +219,36 @@ impl SearchIndex {
         d
     }
 
-    /// Applies a batch of bulletins (current state) and records the event cursor.
+    /// Another capability's record, keyed "{entity}:{id}"; its category is the entity
+    /// (so a bulletin category filter leaves it out) and it is "published" only when it
+    /// may be public at all.
+    fn other_doc(&self, key: &str, entity: &str, d: &SearchDoc) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, key);
+        doc.add_text(f.accented, &d.title);
+        doc.add_text(f.folded, &d.title);
+        let text = format!("{}\n{}", d.title, d.text);
+        doc.add_text(f.accented, &text);
+        doc.add_text(f.folded, &text);
+        doc.add_text(f.category, entity);
+        doc.add_text(
+            f.state,
+            if d.public {
+                State::Published.as_str()
+            } else {
+                "hidden"
+            },
+        );
+        doc
+    }
+
+    /// Applies a batch of bulletins and other capabilities' records (current state),
+    /// drops the `deleted` keys and records the event cursor.
     pub fn apply(
         &self,
         bulletins: &[Bulletin],
+        others: &[Other],
         deleted: &[String],
         cursor: i64,
     ) -> tantivy::Result<()> {
@@ -232,6 +263,10 @@ impl SearchIndex {
             w.delete_term(Term::from_field_text(self.fields.id, &b.id));
             // Drafts are searchable by staff only; everything else is checked at query time.
             w.add_document(self.doc(b))?;
+        }
+        for o in others {
+            w.delete_term(Term::from_field_text(self.fields.id, &o.key));
+            w.add_document(self.other_doc(&o.key, o.entity, &o.doc))?;
         }
         let mut c = w.prepare_commit()?;
         c.set_payload(&cursor.to_string());
@@ -362,6 +397,30 @@ impl SearchIndex {
         let words: Vec<String> = keng_text::tokens(q).into_iter().map(|t| t.folded).collect();
         let mut hits = Vec::new();
         for (id, score) in candidates {
+            if let Some((entity, other_id)) = id.split_once(':') {
+                // Another capability's record: its own rule decides, on its current row.
+                let Some((_, cap)) = searchables().find(|(e, _)| *e == entity) else {
+                    continue;
+                };
+                if let Some(h) = cap.search_hit(db, other_id).await? {
+                    hits.push(Hit {
+                        snippet: snippet(&format!("{} {}", h.summary, h.text), &words, 30),
+                        url: format!("{}{}", base_url.trim_end_matches('/'), h.path),
+                        id: other_id.to_string(),
+                        title: h.title,
+                        summary: h.summary,
+                        category: h.category,
+                        kind: entity.to_string(),
+                        shown_at: h.shown_at,
+                        score,
+                        source: entity.to_string(),
+                    });
+                }
+                if hits.len() >= limit {
+                    break;
+                }
+                continue;
+            }
             let Some(b) = store::get(db, &id).await? else {
                 continue;
             };
@@ -385,6 +444,7 @@ impl SearchIndex {
                 category: b.category,
                 kind: b.kind,
                 score,
+                source: "bulletin".into(),
             });
             if hits.len() >= limit {
                 break;
@@ -481,10 +541,56 @@ pub async fn catch_up(db: &Db, index: &SearchIndex) -> anyhow::Result<usize> {
             None => gone.push(id),
         }
     }
+    // Other capabilities' records named by the batch, re-read now.
+    let mut keys: Vec<(&'static str, String)> = Vec::new();
+    for e in &batch {
+        if let Some((entity, _)) = searchables().find(|(x, _)| *x == e.entity) {
+            if !keys
+                .iter()
+                .any(|(x, id)| *x == entity && *id == e.entity_id)
+            {
+                keys.push((entity, e.entity_id.clone()));
+            }
+        }
+    }
+    let mut others = Vec::new();
+    for (entity, id) in keys {
+        match other(db, entity, &id).await? {
+            Some(o) => others.push(o),
+            None => gone.push(format!("{entity}:{id}")),
+        }
+    }
     let idx = index.clone();
     let n = batch.len();
-    tokio::task::spawn_blocking(move || idx.apply(&bulletins, &gone, last)).await??;
+    tokio::task::spawn_blocking(move || idx.apply(&bulletins, &others, &gone, last)).await??;
     Ok(n)
+}
+
+/// Another capability's record to index, keyed "{entity}:{id}".
+pub struct Other {
+    key: String,
+    entity: &'static str,
+    doc: SearchDoc,
+}
+
+/// The current document of `entity` `id`, if it has one.
+async fn other(db: &Db, entity: &'static str, id: &str) -> anyhow::Result<Option<Other>> {
+    let Some((_, cap)) = searchables().find(|(e, _)| *e == entity) else {
+        return Ok(None);
+    };
+    Ok(cap.search_doc(db, id).await?.map(|doc| Other {
+        key: format!("{entity}:{id}"),
+        entity,
+        doc,
+    }))
+}
+
+/// What a rebuild put in the index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rebuilt {
+    pub bulletins: usize,
+    /// Other capabilities' records (warnings…).
+    pub others: usize,
 }
 
 /// Rebuilds the index from the database (`keng reindex`).
@@ -492,7 +598,7 @@ pub async fn rebuild(
     db: &Db,
     index: &SearchIndex,
     progress: impl Fn(usize, usize),
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<Rebuilt> {
     let head = events::head(db).await?;
     let idx = index.clone();
     tokio::task::spawn_blocking(move || idx.clear()).await??;
@@ -521,10 +627,25 @@ pub async fn rebuild(
         }
         done += batch.len();
         let idx = index.clone();
-        tokio::task::spawn_blocking(move || idx.apply(&batch, &[], head)).await??;
+        tokio::task::spawn_blocking(move || idx.apply(&batch, &[], &[], head)).await??;
         progress(done, total);
     }
-    Ok(done)
+    let mut others = 0;
+    for (entity, cap) in searchables() {
+        let mut batch = Vec::new();
+        for id in cap.search_ids(db).await? {
+            if let Some(o) = other(db, entity, &id).await? {
+                batch.push(o);
+            }
+        }
+        others += batch.len();
+        let idx = index.clone();
+        tokio::task::spawn_blocking(move || idx.apply(&[], &batch, &[], head)).await??;
+    }
+    Ok(Rebuilt {
+        bulletins: done,
+        others,
+    })
 }
 
 #[cfg(test)]

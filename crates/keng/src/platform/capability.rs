@@ -111,6 +111,37 @@ pub trait Capability: Send + Sync + 'static {
         None
     }
 
+    /// The entity (as named in the event log) whose records this capability puts in the
+    /// shared search index, if any; the index follower re-reads a record through
+    /// [`Capability::search_doc`] on every event about it.
+    fn search_entity(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The text to index for one record now; None when it is gone or never searchable.
+    fn search_doc<'a>(
+        &'a self,
+        _db: &'a Db,
+        _id: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<SearchDoc>>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Every record id it indexes (`keng reindex`).
+    fn search_ids<'a>(&'a self, _db: &'a Db) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
+    /// The record as a search result for the public, checked now against the
+    /// capability's own visibility rule (the index may lag): None when not visible.
+    fn search_hit<'a>(
+        &'a self,
+        _db: &'a Db,
+        _id: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<SearchHit>>> {
+        Box::pin(async { Ok(None) })
+    }
+
     /// Called once when the node starts shutting down, before in-flight requests end
     /// (close what never ends by itself, such as live streams).
     fn shutting_down(&self, _app: &AppState) {}
@@ -134,6 +165,38 @@ pub struct PressNotice {
     /// The email's subject and plain-text body (Vietnamese).
     pub mail_subject: String,
     pub mail_body: String,
+}
+
+/// A record of another capability as the search index holds it.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    pub title: String,
+    /// Everything searchable besides the title, plain text.
+    pub text: String,
+    /// May it appear in public results at all (the hit's check has the last word).
+    pub public: bool,
+}
+
+/// A record of another capability as a search result.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub title: String,
+    pub summary: String,
+    /// The plain text the snippet is cut from.
+    pub text: String,
+    /// Its public page ("/canh-bao/…").
+    pub path: String,
+    /// Its kind within the capability ("scam"); pages label it with the locale key
+    /// "{entity}s.kind_{category}" and the badge "{entity}s.search_kind".
+    pub category: String,
+    pub shown_at: i64,
+}
+
+/// The capabilities that put records in the search index, with their entity names.
+pub fn searchables() -> impl Iterator<Item = (&'static str, &'static dyn Capability)> {
+    all()
+        .iter()
+        .filter_map(|c| c.search_entity().map(|e| (e, *c)))
 }
 
 /// The first capability's press notice for `event`, if any.

@@ -163,6 +163,25 @@ pub fn field_errors(e: AppError, lang: Lang) -> AppResult<Vec<(String, String)>>
 }
 
 /// A form field as typed, or None when it is blank.
+/// The QR code of a URL as an SVG document (black on white, quiet zone included).
+pub fn qr_svg(url: &str) -> AppResult<String> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| AppError::Internal(format!("qr: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build();
+    // Inlined in pages: an XML declaration has no place inside HTML.
+    Ok(
+        match svg.strip_prefix("<?xml").and_then(|s| s.split_once("?>")) {
+            Some((_, rest)) => rest.trim_start().to_string(),
+            None => svg,
+        },
+    )
+}
+
 pub fn blank(s: &str) -> Option<String> {
     Some(s.to_string()).filter(|s| !s.trim().is_empty())
 }

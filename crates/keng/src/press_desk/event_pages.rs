@@ -309,7 +309,7 @@ pub async fn invitation(
         .collect();
     let code = door_code(&app, &e.id, &user.id).await?;
     let url = format!("{}/su-kien/check-in/{code}", ctx.base_url);
-    let qr = permits::qr_svg(&url)?;
+    let qr = crate::platform::web::qr_svg(&url)?;
     Ok(page(
         &app,
         &ctx,

@@ -138,18 +138,6 @@ pub async fn verify(db: &Db, token: &str) -> AppResult<Option<String>> {
         .then(|| id.to_string()))
 }
 
-/// The QR code of a URL as an SVG document (black on white, quiet zone included).
-pub fn qr_svg(url: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| AppError::Internal(format!("qr: {e}")))?;
-    Ok(code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(240, 240)
-        .dark_color(qrcode::render::svg::Color("#000000"))
-        .light_color(qrcode::render::svg::Color("#ffffff"))
-        .build())
-}
-
 /// What the gate and the permit page show of a permit: names, not ids.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PermitView {
@@ -311,7 +299,7 @@ pub async fn permit_page(
     }
     let token = token(&app.db, &v.permit.id).await?;
     let url = format!("{}/xac-minh/{token}", ctx.base_url);
-    let qr = qr_svg(&url)?;
+    let qr = crate::platform::web::qr_svg(&url)?;
     let status = v.permit.status(now_ms(), v.holder_active);
     Ok(page(
         &app,

@@ -52,6 +52,14 @@ pub struct Place {
     pub name: String,
 }
 
+/// Where a message applies beyond its words: the communes (a geocode each) and the black
+/// spots it names (a circle of 0.5 km each).
+#[derive(Default)]
+pub struct Area {
+    pub communes: Vec<Place>,
+    pub spots: Vec<(f64, f64)>,
+}
+
 /// What kind of message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -118,7 +126,7 @@ fn info(
     w: &mut W,
     cfg: &Config,
     warning: &Warning,
-    places: &[Place],
+    places: &Area,
     kind: Kind,
     lang: &str,
     headline: &str,
@@ -175,7 +183,10 @@ fn info(
             for p in &warning.polygons {
                 el(w, "polygon", p)?;
             }
-            for p in places {
+            for (lat, lon) in &places.spots {
+                el(w, "circle", &format!("{lat},{lon} 0.5"))?;
+            }
+            for p in &places.communes {
                 // The administrative code of Vietnam's statistics office.
                 pair(w, "geocode", "VN-ADMIN", &p.code)?;
             }
@@ -192,7 +203,7 @@ fn info(
 pub fn document(
     cfg: &Config,
     w: &Warning,
-    places: &[Place],
+    places: &Area,
     kind: Kind,
     seq: i64,
     sent_ms: i64,
@@ -341,7 +352,7 @@ pub async fn issue(
     tx: &mut Tx,
     cfg: &Config,
     w: &Warning,
-    places: &[Place],
+    places: &Area,
     kind: Kind,
     now: i64,
 ) -> DbResult<Result<Message, String>> {

@@ -2,7 +2,8 @@
 //! are illustrative, not the statistics office's — an administrator loads the real list),
 //! warnings for the common 2024–2025 scam patterns linked to the newsroom's demo
 //! bulletins, two traffic warnings for the Tết peak on QL1A and QL47, one cancelled and
-//! one test warning — each through the real workflow (the press officer writes and
+//! one test warning, and black spots and segments on QL1A, QL45 and QL47 — each through
+//! the real workflow (the press officer writes and
 //! publishes, the spokesperson approves).
 
 use super::input::WarningInput;
@@ -44,7 +45,63 @@ type Demo = (
     Option<&'static str>,
 );
 
-const CALL_113: &str = "Công an xã, phường nơi cư trú hoặc số 113; Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao: 069 2xxx xxx";
+/// Black spots and segments on the Tết peak's key routes (kind, route, name, why,
+/// points). The places are real, the kilometre marks and coordinates illustrative.
+const ROADS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "black_spot",
+        "QL1A",
+        "Km 285+300, cầu Đò Lèn (Hà Trung)",
+        "Đường cong sau cầu, tầm nhìn hạn chế; nhiều vụ va chạm xe khách và xe máy.",
+        "20.0312,105.8431",
+    ),
+    (
+        "black_spot",
+        "QL1A",
+        "Km 305, nút giao Đông Hương (Hạc Thành)",
+        "Nút giao đông xe, xe máy rẽ trái cắt ngang dòng xe tải.",
+        "19.8183,105.7961",
+    ),
+    (
+        "black_spot",
+        "QL1A",
+        "Km 353+200, Nghi Sơn",
+        "Xe container ra vào khu kinh tế; đường dốc.",
+        "19.3911,105.7702",
+    ),
+    (
+        "segment",
+        "QL1A",
+        "Bỉm Sơn – Hà Trung",
+        "Đoạn thẳng dài, xe chạy quá tốc độ, đêm thiếu ánh sáng.",
+        "20.0781,105.8612 20.0544,105.8527 20.0312,105.8431",
+    ),
+    (
+        "segment",
+        "QL47",
+        "TP Thanh Hoá – Sầm Sơn",
+        "Đông xe về Sầm Sơn dịp lễ, Tết; đoạn thi công thu hẹp mặt đường.",
+        "19.8012,105.7843 19.7839,105.8292 19.7711,105.8655 19.7468,105.9021",
+    ),
+    (
+        "black_spot",
+        "QL47",
+        "Km 8, ngã ba Quảng Tâm",
+        "Ngã ba không đèn tín hiệu, xe máy từ đường nhánh ra bất ngờ.",
+        "19.7803,105.8396",
+    ),
+    (
+        "black_spot",
+        "QL45",
+        "Km 62, dốc Cốc (Triệu Sơn)",
+        "Dốc dài, đường cong gấp.",
+        "19.8431,105.5912",
+    ),
+];
+
+const CALL_113: &str = "113 hoặc công an xã, phường nơi cư trú";
+/// Whom to call about a road: the traffic police's hotline (illustrative number).
+const CALL_TRAFFIC: &str = "Cảnh sát giao thông 0237 3 xxx xxx hoặc 113";
 
 const DEMO: &[Demo] = &[
     ("scam", "Cảnh báo cuộc gọi giả danh công an, toà án, viện kiểm sát yêu cầu chuyển tiền",
@@ -140,6 +197,26 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<()> {
             Ok::<(), anyhow::Error>(())
         }
     };
+    // Black spots and segments, recorded as the press office would.
+    let mut roads: Vec<(String, &str)> = Vec::new();
+    for (kind, route, name, note, points) in ROADS {
+        let p = super::roads::create(
+            db,
+            &o,
+            &officer,
+            &super::roads::RoadInput {
+                kind: kind.to_string(),
+                route: route.to_string(),
+                name: name.to_string(),
+                note: note.to_string(),
+                points: points.to_string(),
+                active: Some("on".into()),
+            },
+        )
+        .await
+        .map_err(e)?;
+        roads.push((p.id, route));
+    }
     let tet_end = now + 60 * 86_400_000;
     for d in DEMO {
         let input = WarningInput {
@@ -148,7 +225,12 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<()> {
             happened: d.2.into(),
             signs: d.3.iter().map(|s| s.to_string()).collect(),
             advice: d.4.iter().map(|s| s.to_string()).collect(),
-            contact: CALL_113.into(),
+            contact: if d.0 == "traffic" {
+                CALL_TRAFFIC
+            } else {
+                CALL_113
+            }
+            .into(),
             severity: d.5.into(),
             urgency: d.6.into(),
             certainty: "Observed".into(),
@@ -160,6 +242,12 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<()> {
             routes: d.7.iter().map(|s| s.to_string()).collect(),
             communes: d.8.iter().map(|s| s.to_string()).collect(),
             valid_until: (d.0 == "traffic").then(|| clock::iso(tet_end)),
+            // A traffic warning names the black spots and segments on its routes.
+            road_places: roads
+                .iter()
+                .filter(|(_, r)| d.0 == "traffic" && d.7.contains(r))
+                .map(|(id, _)| id.clone())
+                .collect(),
             bulletins: match d.9 {
                 Some(t) => bulletin(t).await?.into_iter().collect(),
                 None => Vec::new(),
@@ -176,7 +264,7 @@ pub async fn load(db: &Db, config: &Config) -> anyhow::Result<()> {
         happened: "Thông tin ban đầu về sạt lở taluy trên Quốc lộ 45.".into(),
         signs: vec!["Đất đá tràn ra mặt đường".into()],
         advice: vec!["Đi chậm, chú ý biển báo".into()],
-        contact: CALL_113.into(),
+        contact: CALL_TRAFFIC.into(),
         severity: "Moderate".into(),
         urgency: "Immediate".into(),
         certainty: "Possible".into(),

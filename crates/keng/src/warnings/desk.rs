@@ -68,6 +68,8 @@ pub struct WarningForm {
     #[serde(default)]
     polygons: String,
     #[serde(default)]
+    road_places: Vec<String>,
+    #[serde(default)]
     valid_from: String,
     #[serde(default)]
     valid_until: String,
@@ -98,6 +100,7 @@ impl WarningForm {
             communes: self.communes.clone(),
             routes: lines(&self.routes),
             polygons: lines(&self.polygons),
+            road_places: self.road_places.clone(),
             valid_from: blank(&self.valid_from),
             valid_until: blank(&self.valid_until),
             is_test: self.is_test.is_some(),
@@ -124,6 +127,7 @@ impl WarningForm {
             communes: w.communes.clone(),
             routes: w.routes.join("\n"),
             polygons: w.polygons.join("\n"),
+            road_places: w.road_places.clone(),
             valid_from: clock::input_datetime(w.valid_from),
             valid_until: w.valid_until.map(clock::input_datetime).unwrap_or_default(),
             is_test: w.is_test.then(|| "on".to_string()),
@@ -155,6 +159,16 @@ async fn editor(
 ) -> AppResult<Response> {
     let communes = store::communes(&app.db).await?;
     let communes: Vec<(String, String)> = communes.into_iter().map(|p| (p.code, p.name)).collect();
+    // Places in use, and retired ones this warning already names.
+    let road_places: Vec<(String, String)> = super::roads::list(&app.db, true)
+        .await?
+        .into_iter()
+        .filter(|p| p.active || form.road_places.contains(&p.id))
+        .map(|p| {
+            let kind = crate::platform::i18n::t(ctx.lang, &format!("roads.kind_{}", p.kind));
+            (p.id, format!("{} · {kind} · {}", p.route, p.name))
+        })
+        .collect();
     let kinds: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
@@ -168,7 +182,7 @@ async fn editor(
             ctx,
             "warnings/editor.html",
             context! {
-                form => form, errors => errors, action => action, kinds => kinds, communes => communes,
+                form => form, errors => errors, action => action, kinds => kinds, communes => communes, road_places => road_places,
                 severities => SEVERITIES, urgencies => URGENCIES, certainties => CERTAINTIES,
             },
         )?,
@@ -376,13 +390,14 @@ async fn view_page(
     let places = store::places(&app.db, &w.communes).await?;
     let place_names: Vec<String> = places.into_iter().map(|p| p.name).collect();
     let created_by = name_of(&w.created_by);
+    let posts = super::share::posts_of(&w, &app.config, &ctx.base_url);
     let card = super::public::card(w, clock::now_ms());
     Ok(page(
         app,
         ctx,
         "warnings/view.html",
         context! {
-            c => card, versions => versions, messages => messages, steps => steps, may_edit => may_edit,
+            c => card, versions => versions, messages => messages, steps => steps, may_edit => may_edit, posts => posts,
             done => done, errors => errors, place_names => place_names,
             created_by => created_by,
         },

@@ -76,6 +76,10 @@ pub struct WarningInput {
     #[serde(default, deserialize_with = "list")]
     #[schema(value_type = Vec<String>)]
     pub polygons: Vec<String>,
+    /// Ids of the black spots and road segments it names (see `/api/v1/road-places`).
+    #[serde(default, deserialize_with = "list")]
+    #[schema(value_type = Vec<String>)]
+    pub road_places: Vec<String>,
     /// RFC 3339 or Vietnam time "yyyy-mm-ddThh:mm"; empty: from publication.
     pub valid_from: Option<String>,
     /// As `valid_from`; empty: until cancelled.
@@ -109,6 +113,7 @@ pub struct Clean {
     pub communes: Vec<String>,
     pub routes: Vec<String>,
     pub polygons: Vec<String>,
+    pub road_places: Vec<String>,
     pub valid_from: Option<i64>,
     pub valid_until: Option<i64>,
     pub is_test: bool,
@@ -258,6 +263,29 @@ pub async fn check(db: &Db, input: &WarningInput) -> AppResult<Clean> {
     if polygons.len() > 10 {
         c.fail("polygons", too_many(10));
     }
+    // Black spots and segments by id, each known (retired ones too: an update keeps them).
+    let mut road_places = Vec::new();
+    for id in input
+        .road_places
+        .iter()
+        .flat_map(|s| s.split([',', '\n', ' ']))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let known = is_id(id)
+            && db
+                .fetch_optional("SELECT id FROM road_places WHERE id = $1", args![id])
+                .await?
+                .is_some();
+        if !known {
+            c.fail("road_places", "err.unknown_road_place");
+        } else if !road_places.iter().any(|x| x == id) {
+            road_places.push(id.to_string());
+        }
+    }
+    if road_places.len() > 20 {
+        c.fail("road_places", "err.too_many_items");
+    }
     let valid_from = when(&mut c, "valid_from", input.valid_from.as_deref());
     let valid_until = when(&mut c, "valid_until", input.valid_until.as_deref());
     if let (Some(f), Some(u)) = (valid_from, valid_until) {
@@ -310,6 +338,7 @@ pub async fn check(db: &Db, input: &WarningInput) -> AppResult<Clean> {
         communes,
         routes,
         polygons,
+        road_places,
         valid_from,
         valid_until,
         is_test: input.is_test,

@@ -98,6 +98,8 @@ pub struct Warning {
     pub routes: Vec<String>,
     /// Polygons as CAP writes them: "lat,lon lat,lon …", closed.
     pub polygons: Vec<String>,
+    /// Black spots and road segments it names (ids of `road_places`).
+    pub road_places: Vec<String>,
     pub valid_from: i64,
     pub valid_until: Option<i64>,
     pub version: i64,
@@ -149,6 +151,7 @@ impl Warning {
             communes: json_list(&r.str("communes")?),
             routes: json_list(&r.str("routes")?),
             polygons: json_list(&r.str("polygons")?),
+            road_places: json_list(&r.str("road_places")?),
             valid_from: r.i64("valid_from")?,
             valid_until: r.opt_i64("valid_until")?,
             version: r.i64("version")?,

@@ -18,6 +18,7 @@ use super::visibility;
 use crate::newsroom::store as bulletins;
 use crate::newsroom::visibility::{seen, Seen, Viewer};
 use crate::platform::auth::Ctx;
+use crate::platform::capability::{SearchDoc, SearchHit};
 use crate::platform::clock::now_ms;
 use crate::platform::errors::{AppError, AppResult};
 use crate::platform::i18n;
@@ -84,6 +85,17 @@ pub async fn list(
         .map(|w| card(w, now))
         .partition(|c| c.active || c.upcoming);
     let kinds: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+    // Black spots and segments in use, each with the warnings in force that name it.
+    let places = if kind.is_none_or(|k| k == "traffic" || k == "weather_traffic") {
+        super::roads::list(&app.db, false).await?
+    } else {
+        Vec::new()
+    };
+    let (sketch, road_rows) = road_rows(
+        places,
+        current.iter().filter(|c| c.active).map(|c| &c.w),
+        ctx.lang,
+    );
     // Traffic warnings in force, by route (the Tết peak's key routes first to the eye).
     let mut by_route: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for c in current.iter().filter(|c| c.active) {
@@ -98,7 +110,7 @@ pub async fn list(
         &app,
         &ctx,
         "warnings/list.html",
-        context! { current => current, past => past, kinds => kinds, kind => kind, by_route => by_route },
+        context! { current => current, past => past, kinds => kinds, kind => kind, by_route => by_route, sketch => sketch, road_rows => road_rows },
     )?
     .into_response())
 }
@@ -125,6 +137,14 @@ pub async fn detail(
     }
     let places = store::places(&app.db, &w.communes).await?;
     let place_names: Vec<String> = places.into_iter().map(|p| p.name).collect();
+    // Every place the warning names, drawn red.
+    let roads = super::roads::some(&app.db, &w.road_places).await?;
+    let sketch = if roads.is_empty() {
+        String::new()
+    } else {
+        super::roads::sketch(&roads, &w.road_places, ctx.lang)
+    };
+    let road_rows: Vec<RoadRow> = roads.into_iter().map(|p| (p, Vec::new())).collect();
     let base = ctx.base_url.clone();
     let paragraphs: Vec<String> = w
         .happened
@@ -134,18 +154,89 @@ pub async fn detail(
         .map(str::to_string)
         .collect();
     let og_description: String = w.happened.chars().take(200).collect();
+    let posts = super::share::posts_of(&w, &app.config, &base);
     let c = card(w, now);
     let og = c.active || c.upcoming;
+    let base = base.trim_end_matches('/');
     Ok(page(
         &app,
         &ctx,
         "warnings/detail.html",
         context! {
             c => c, sources => sources, place_names => place_names, paragraphs => paragraphs, og_description => og_description,
-            canonical => format!("{base}/canh-bao/{id}"), og => og,
+            canonical => format!("{base}/canh-bao/{id}"), og => og, posts => posts,
+            og_image => format!("{base}/chia-se/canh-bao/{id}/wide.png"), sketch => sketch, road_rows => road_rows,
         },
     )?
     .into_response())
+}
+
+/// What the search index holds of a warning (public only if it may ever be).
+pub async fn search_doc(db: &crate::platform::db::Db, id: &str) -> AppResult<Option<SearchDoc>> {
+    let Some(w) = store::get(db, id).await? else {
+        return Ok(None);
+    };
+    let text = [
+        w.happened.as_str(),
+        &w.signs.join("\n"),
+        &w.advice.join("\n"),
+        &w.area_desc,
+        &w.routes.join(", "),
+    ]
+    .join("\n");
+    Ok(Some(SearchDoc {
+        title: w.headline.clone(),
+        text,
+        public: visibility::public(&w),
+    }))
+}
+
+/// A warning as a search result, if the public may see it now.
+pub async fn search_hit(db: &crate::platform::db::Db, id: &str) -> AppResult<Option<SearchHit>> {
+    let Some(w) = store::get(db, id).await?.filter(visibility::public) else {
+        return Ok(None);
+    };
+    Ok(Some(SearchHit {
+        summary: w.happened.chars().take(240).collect(),
+        text: w.signs.join(" · "),
+        path: format!("/canh-bao/{}", w.id),
+        category: w.kind.clone(),
+        shown_at: w.published_at.unwrap_or(w.valid_from),
+        title: w.headline,
+    }))
+}
+
+/// A place with the warnings (id, headline) among `warnings` that name it.
+type RoadRow = (super::roads::RoadPlace, Vec<(String, String)>);
+
+/// The sketch of `places` (those named by one of `warnings` in red) and its list.
+fn road_rows<'a>(
+    places: Vec<super::roads::RoadPlace>,
+    warnings: impl Iterator<Item = &'a Warning>,
+    lang: i18n::Lang,
+) -> (String, Vec<RoadRow>) {
+    let warnings: Vec<&Warning> = warnings.collect();
+    let rows: Vec<RoadRow> = places
+        .into_iter()
+        .map(|p| {
+            let named = warnings
+                .iter()
+                .filter(|w| w.road_places.contains(&p.id))
+                .map(|w| (w.id.clone(), w.headline.clone()))
+                .collect();
+            (p, named)
+        })
+        .collect();
+    if rows.is_empty() {
+        return (String::new(), rows);
+    }
+    let emphasised: Vec<String> = rows
+        .iter()
+        .filter(|(_, named)| !named.is_empty())
+        .map(|(p, _)| p.id.clone())
+        .collect();
+    let places: Vec<super::roads::RoadPlace> = rows.iter().map(|(p, _)| p.clone()).collect();
+    (super::roads::sketch(&places, &emphasised, lang), rows)
 }
 
 /// The latest CAP message of a public warning, as issued.

@@ -94,6 +94,16 @@ pub async fn list(
         .collect()
 }
 
+/// Every warning's id (for a rebuild of the search index).
+pub async fn ids(db: &Db) -> AppResult<Vec<String>> {
+    Ok(db
+        .fetch_all("SELECT id FROM warnings ORDER BY id", args![])
+        .await?
+        .iter()
+        .filter_map(|r| r.str("id").ok())
+        .collect())
+}
+
 /// The communes of a warning with their names, for its CAP area.
 pub async fn places(db: &Db, codes: &[String]) -> AppResult<Vec<Place>> {
     let mut out = Vec::new();
@@ -131,13 +141,15 @@ async fn write_content(tx: &mut Tx, id: &str, c: &Clean, now: i64) -> DbResult<(
         "UPDATE warnings SET kind = $1, headline = $2, headline_en = $3, happened = $4, happened_en = $5,
            signs = $6, signs_en = $7, advice = $8, advice_en = $9, contact = $10, severity = $11,
            urgency = $12, certainty = $13, area_desc = $14, communes = $15, routes = $16, polygons = $17,
-           valid_from = COALESCE($18, valid_from), valid_until = $19, is_test = $20, updated_at = $21
+           valid_from = COALESCE($18, valid_from), valid_until = $19, is_test = $20, updated_at = $21,
+           road_places = $23
          WHERE id = $22",
         args![&c.kind, &c.headline, c.headline_en.clone(), &c.happened, c.happened_en.clone(),
               &c.signs, c.signs_en.clone(), &c.advice, c.advice_en.clone(), &c.contact, &c.severity,
               &c.urgency, &c.certainty, &c.area_desc, serde_json::to_string(&c.communes).unwrap_or_default(),
               serde_json::to_string(&c.routes).unwrap_or_default(), serde_json::to_string(&c.polygons).unwrap_or_default(),
-              c.valid_from, c.valid_until, c.is_test, now, id],
+              c.valid_from, c.valid_until, c.is_test, now, id,
+              serde_json::to_string(&c.road_places).unwrap_or_default()],
     )
     .await?;
     tx.execute("DELETE FROM warning_links WHERE warning_id = $1", args![id])
@@ -309,8 +321,17 @@ async fn issue(
     kind: Kind,
     now: i64,
 ) -> AppResult<cap::Message> {
-    let places = places(db, &w.communes).await?;
-    cap::issue(tx, cfg, w, &places, kind, now)
+    let spots = super::roads::some(db, &w.road_places)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind == "black_spot")
+        .filter_map(|p| p.points.first().copied())
+        .collect();
+    let area = cap::Area {
+        communes: places(db, &w.communes).await?,
+        spots,
+    };
+    cap::issue(tx, cfg, w, &area, kind, now)
         .await?
         .map_err(|e| {
             tracing::warn!(error = %e, warning = %w.id, "a CAP document was refused");

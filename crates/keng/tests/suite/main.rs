@@ -20,3 +20,4 @@ mod search;
 mod security;
 mod storage;
 mod warnings;
+mod warnings_share;

@@ -746,6 +746,43 @@ fn table() -> Vec<Route> {
             good: J(r#"{}"#),
             bad: J(r#"{"note":[1]}"#),
         },
+        // black spots and road segments ({road} is a demo place)
+        Route {
+            method: "POST",
+            pattern: "/warnings/roads",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("name", "x")]),
+            bad: F(&[("kind", "nope"), ("points", "NaN,1e999 \u{202e}")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/warnings/roads/{road}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("name", "x")]),
+            bad: F(&[("kind", "segment"), ("points", "105.8,19.8 1,2,3")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/road-places",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"kind":"black_spot","name":"x"}"#),
+            bad: J(r#"{"kind":"black_spot","points":[1,2],"active":"maybe"}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/road-places/{road}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"kind":"black_spot","name":"x"}"#),
+            bad: J(r#"{"kind":"segment","points":"20,106","active":7}"#),
+        },
         Route {
             method: "POST",
             pattern: "/api/v1/incidents",
@@ -785,6 +822,7 @@ fn no_state_changing_route_escapes_the_table() {
             .replace("{cstep}", "{step}")
             .replace("{warning}", "{id}")
             .replace("{wstep}", "{step}")
+            .replace("{road}", "{id}")
     };
 
     let covered: Vec<(String, String)> = table()
@@ -955,6 +993,11 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
             .and_then(|w| w["id"].as_str())
             .expect("a published demo warning")
             .to_string();
+        let (_, roads) = s.api(None).get("/api/v1/road-places").await;
+        let road = roads[0]["id"]
+            .as_str()
+            .expect("a demo black spot")
+            .to_string();
 
         for r in table() {
             let path = r
@@ -980,6 +1023,7 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 .replace("{cstep}", "withdraw")
                 .replace("{warning}", &warning)
                 .replace("{wstep}", "cancel")
+                .replace("{road}", &road)
                 .replace("{user_id}", &spokesperson);
 
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
@@ -1145,6 +1189,11 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             .as_str()
             .expect("a public demo warning")
             .to_string();
+        let (_, roads) = api.get("/api/v1/road-places").await;
+        let road = roads[0]["id"]
+            .as_str()
+            .expect("a demo black spot")
+            .to_string();
         let (_, events) = api.get("/api/v1/events").await;
         let event = events[0]["events"][0]["id"]
             .as_str()
@@ -1226,6 +1275,18 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             format!("/api/v1/warnings/{warning}"),
             "/api/v1/warnings/not-an-id".to_string(),
             "/api/v1/desk/warnings".to_string(),
+            format!("/canh-bao/{warning}/in"),
+            "/canh-bao/not-an-id/in".to_string(),
+            format!("/chia-se/canh-bao/{warning}/wide.png"),
+            format!("/chia-se/canh-bao/{warning}/square.png"),
+            format!("/chia-se/canh-bao/{warning}/round.png"),
+            "/chia-se/canh-bao/not-an-id/wide.png".to_string(),
+            format!("/warnings/{warning}/card/wide.png"),
+            format!("/warnings/{warning}/card/..%2f.png"),
+            "/warnings/roads".to_string(),
+            format!("/warnings/roads/{road}"),
+            "/warnings/roads/not-an-id".to_string(),
+            "/api/v1/road-places".to_string(),
         ];
         pages.extend(press_desk_pages.iter().map(String::as_str));
 

@@ -17,7 +17,7 @@ use crate::distribution::{next_event, open_stream, sse};
 const CAP_XSD: &str = include_str!("fixtures/cap-v1.2.xsd");
 
 /// Validates a CAP document against the OASIS schema with xmllint.
-fn assert_valid_cap(xml: &str) {
+pub(crate) fn assert_valid_cap(xml: &str) {
     let dir = crate::common::temp_dir("cap");
     let xsd = dir.join("cap-v1.2.xsd");
     let doc = dir.join("alert.xml");
@@ -50,6 +50,17 @@ fn assert_valid_cap(xml: &str) {
     assert!(alert.addresses.is_none(), "scope Public has no addresses");
 }
 
+/// `s` for a query string.
+pub(crate) fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn text(xml: &str, tag: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = xml;
@@ -64,7 +75,7 @@ fn text(xml: &str, tag: &str) -> Vec<String> {
     out
 }
 
-fn scam_warning(bulletin: &str) -> Value {
+pub(crate) fn scam_warning(bulletin: &str) -> Value {
     json!({
         "kind": "scam",
         "headline": "Cảnh báo cuộc gọi giả danh công an yêu cầu chuyển tiền",
@@ -82,7 +93,7 @@ fn scam_warning(bulletin: &str) -> Value {
     })
 }
 
-async fn published_bulletin(anon: &Api) -> String {
+pub(crate) async fn published_bulletin(anon: &Api) -> String {
     let (st, list) = anon.get("/api/v1/bulletins").await;
     assert_eq!(st, StatusCode::OK);
     list.as_array()
@@ -489,10 +500,61 @@ async fn a_test_warning_never_reaches_a_public_surface() {
             let (_, list) = who.get("/api/v1/warnings").await;
             assert!(!list.to_string().contains(id));
         }
-        for path in [format!("/canh-bao/{id}"), format!("/cap/{id}.xml")] {
+        for path in [
+            format!("/canh-bao/{id}"),
+            format!("/cap/{id}.xml"),
+            format!("/canh-bao/{id}/in"),
+            format!("/chia-se/canh-bao/{id}/wide.png"),
+            format!("/chia-se/canh-bao/{id}/square.png"),
+        ] {
             let r = reqwest::get(s.url(&path)).await.unwrap();
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
         }
+        // Not for journalists either, nor through the desk's card preview.
+        let j = s.browser();
+        j.login("pv.baothanhhoa", DEMO_PASSWORD).await;
+        for path in [
+            format!("/chia-se/canh-bao/{id}/wide.png"),
+            format!("/warnings/{id}/card/wide.png"),
+        ] {
+            let st = j.get(&path).await.status();
+            assert!(
+                st == StatusCode::NOT_FOUND || st == StatusCode::FORBIDDEN,
+                "{path}: {st}"
+            );
+        }
+        // Search finds public warnings, never the test one.
+        let (st, hits) = anon.get("/api/v1/search?q=gia+danh+cong+an").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            hits.as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["source"] == "warning"),
+            "a public warning is found: {hits}"
+        );
+        let words: String = headline
+            .split_whitespace()
+            .take(6)
+            .collect::<Vec<_>>()
+            .join(" ");
+        for who in [&anon, &journalist] {
+            let (st, hits) = who
+                .get(&format!("/api/v1/search?q={}", urlencode(&words)))
+                .await;
+            assert_eq!(st, StatusCode::OK);
+            assert!(!hits.to_string().contains(id), "search: {hits}");
+        }
+        let page = reqwest::get(s.url(&format!("/tim-kiem?q={}", urlencode(&words))))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !page.contains(id) && !page.contains(headline),
+            "search page"
+        );
         for path in [
             "/canh-bao",
             "/feeds/warnings.atom",
