@@ -1,12 +1,16 @@
 //! Writes a sample share card in both shapes (SVG and PNG) and the three posts into a
-//! folder, and says how long each PNG took: `cargo run --release -p keng-share --example
-//! card -- /tmp/cards`.
+//! folder, then draws each shape N more times and prints the render time's median, p99
+//! and slowest: `cargo run --release -p keng-share --example card -- /tmp/cards 50`.
 
 use keng_share::card::{svg, Accent, Card, Section, Shape};
 use keng_share::posts::{text, Length, Post};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "cards".into());
+    let n: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
     std::fs::create_dir_all(&dir)?;
     let card = Card {
         band: "CẢNH BÁO · THỦ ĐOẠN LỪA ĐẢO".into(),
@@ -46,6 +50,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             started.elapsed()
         );
         std::fs::write(format!("{dir}/{}.png", shape.as_str()), png)?;
+        let mut times: Vec<f64> = (0..n.max(1))
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let _ = keng_share::render::png(&svg(&card, shape));
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let at =
+            |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
+        println!(
+            "{}: {} renders (layout + resvg + PNG): p50 {:.1} ms, p99 {:.1} ms, slowest {:.1} ms",
+            shape.as_str(),
+            times.len(),
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
     }
     let post = Post {
         kicker: "CẢNH BÁO LỪA ĐẢO".into(),

@@ -9,11 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue};
 use axum::middleware;
 use axum::routing::get;
 use axum::Router;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::platform::config::Config;
@@ -26,7 +24,6 @@ use crate::platform::{audit_pages, auth, events, ops};
 /// Builds the application router.
 pub fn router(app: AppState) -> Router {
     let body_limit = app.config.max_body_bytes;
-    let https = app.config.public_base_url.starts_with("https://");
     let mut router = Router::new();
     for c in crate::capabilities::all() {
         router = router.merge(c.routes());
@@ -42,30 +39,30 @@ pub fn router(app: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics_with_token))
         .fallback(|| async { AppError::NotFound })
-        .layer(middleware::from_fn_with_state(app.clone(), crate::platform::cache::serve))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::platform::cache::serve,
+        ))
         .layer(middleware::from_fn_with_state(app.clone(), auth::resolve))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(middleware::from_fn_with_state(app.clone(), web::render_errors))
-        .layer(middleware::from_fn(crate::platform::cache::no_store_when_signed_in))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            web::render_errors,
+        ))
+        .layer(middleware::from_fn(
+            crate::platform::cache::no_store_when_signed_in,
+        ))
         .layer(middleware::from_fn(ops::track))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::HeaderName::from_static("permissions-policy"),
-            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::STRICT_TRANSPORT_SECURITY,
-            // Only when the public address is https: browsers ignore it over http anyway,
-            // and a plain-http deployment must not pin itself.
-            https.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            web::add_security_headers,
         ))
         .layer(TraceLayer::new_for_http())
+        // Outermost: a cached public response is served before all of the above.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::platform::cache::fast,
+        ))
         .with_state(app)
 }
 

@@ -176,26 +176,18 @@ fn cacheable(path: &str) -> bool {
     path == "/" || super::capability::cacheable(path)
 }
 
-/// Serves anonymous public GETs from the cache, filling it on a miss.
-pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Response {
+/// The cache key of an anonymous GET the cache may answer, or None (not cacheable, a
+/// timed change is due, an undeclared query parameter).
+fn key_of(app: &AppState, req: &Request) -> Option<String> {
     let path = req.uri().path();
-    if !is_anonymous(req.headers()) {
-        return next.run(req).await;
-    }
     let change_due = super::clock::now_ms() >= NEXT_CHANGE.load(Ordering::SeqCst);
     if req.method() != Method::GET || !cacheable(path) || change_due {
-        return next.run(req).await;
+        return None;
     }
-    // A page that carries a visitor's CSRF token (a form) is theirs alone.
-    let csrf_shown = req
-        .extensions()
-        .get::<crate::platform::auth::Principal>()
-        .map(|p| p.csrf_shown.clone())
-        .unwrap_or_default();
     let lang = Lang::from_request(req.headers(), path.starts_with("/api/"));
     let Some(mut key) = key(lang, path, req.uri().query()) else {
         metrics::counter!("keng_page_cache_total", "result" => "bypass").increment(1);
-        return next.run(req).await;
+        return None;
     };
     if app.config.base_url_from_request {
         // Links are made from the request's Host: one entry per host.
@@ -207,17 +199,55 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
                 .unwrap_or(""),
         );
     }
+    Some(key)
+}
+
+/// The current entry under `key`, if any.
+fn current(app: &AppState, key: &str, generation: u64) -> Option<Arc<Entry>> {
+    app.page_cache.catch_up(generation);
+    app.page_cache
+        .entries
+        .get(key)
+        .filter(|e| e.generation == generation)
+}
+
+/// The fast path, layered outside everything else: an anonymous GET the cache holds is
+/// answered here, before tracing, per-route metrics, sessions and error pages — with
+/// the bytes that stack produced when the entry was filled and the same security
+/// headers (`web::security_headers`). Anything else goes on, to `serve` and the rest.
+pub async fn fast(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    if is_anonymous(req.headers()) {
+        if let Some(key) = key_of(&app, &req) {
+            if let Some(e) = current(&app, &key, generation()) {
+                metrics::counter!("keng_page_cache_total", "result" => "hit").increment(1);
+                let mut r = respond(&e, &Conditional::of(req.headers()));
+                super::web::security_headers(r.headers_mut(), &app.config);
+                return r;
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// Serves anonymous public GETs from the cache, filling it on a miss.
+pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    if !is_anonymous(req.headers()) {
+        return next.run(req).await;
+    }
+    // A page that carries a visitor's CSRF token (a form) is theirs alone.
+    let csrf_shown = req
+        .extensions()
+        .get::<crate::platform::auth::Principal>()
+        .map(|p| p.csrf_shown.clone())
+        .unwrap_or_default();
+    let Some(key) = key_of(&app, &req) else {
+        return next.run(req).await;
+    };
     let conditional = Conditional::of(req.headers());
     // Read the generation before rendering: an entry filled from a render that raced with
     // a commit carries the older generation and is never served.
     let generation = generation();
-    app.page_cache.catch_up(generation);
-    let hit = app
-        .page_cache
-        .entries
-        .get(&key)
-        .filter(|e| e.generation == generation);
-    if let Some(e) = hit {
+    if let Some(e) = current(&app, &key, generation) {
         metrics::counter!("keng_page_cache_total", "result" => "hit").increment(1);
         return respond(&e, &conditional);
     }

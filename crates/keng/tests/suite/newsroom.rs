@@ -1121,8 +1121,38 @@ async fn the_public_cache_is_bounded_and_speaks_http_caching() {
             "{entries} entries after 150 junk query strings"
         );
 
-        // Validators and 304.
+        // A cached answer (served before the rest of the stack) carries the same headers
+        // as the fresh one: type, security headers, validators.
         let client = reqwest::Client::new();
+        for path in ["/", "/tin", "/feeds/bulletins.atom", "/sitemap.xml"] {
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                let r = client.get(s.url(path)).send().await.unwrap();
+                assert_eq!(r.status(), StatusCode::OK, "{path}");
+                for h in [
+                    "content-type",
+                    "content-security-policy",
+                    "x-frame-options",
+                    "x-content-type-options",
+                    "referrer-policy",
+                    "permissions-policy",
+                    "etag",
+                ] {
+                    assert!(r.headers().contains_key(h), "{path}: {h}");
+                }
+                let mut names: Vec<String> = r
+                    .headers()
+                    .keys()
+                    .map(|k| k.as_str().to_string())
+                    .filter(|k| k != "date" && k != "content-length")
+                    .collect();
+                names.sort();
+                seen.push(names);
+            }
+            assert!(seen.windows(2).all(|w| w[0] == w[1]), "{path}: {seen:?}");
+        }
+
+        // Validators and 304.
         let first = client
             .get(s.url("/feeds/bulletins.atom"))
             .send()
