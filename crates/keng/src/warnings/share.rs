@@ -8,8 +8,9 @@
 //! previews the card of any version before it is published. Public surfaces take only
 //! what `visibility::public` lets through.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -167,13 +168,11 @@ fn shape_of(file: &str) -> AppResult<Shape> {
 }
 
 /// Rendered cards by what they show: bounded in bytes, least recently used out first.
-fn cards() -> &'static moka::sync::Cache<String, Arc<Vec<u8>>> {
-    static CARDS: OnceLock<moka::sync::Cache<String, Arc<Vec<u8>>>> = OnceLock::new();
+fn cards() -> &'static moka::sync::Cache<String, Bytes> {
+    static CARDS: OnceLock<moka::sync::Cache<String, Bytes>> = OnceLock::new();
     CARDS.get_or_init(|| {
         moka::sync::Cache::builder()
-            .weigher(|k: &String, v: &Arc<Vec<u8>>| {
-                u32::try_from(k.len() + v.len()).unwrap_or(u32::MAX)
-            })
+            .weigher(|k: &String, v: &Bytes| u32::try_from(k.len() + v.len()).unwrap_or(u32::MAX))
             .max_capacity(48 * 1024 * 1024)
             .build()
     })
@@ -182,7 +181,7 @@ fn cards() -> &'static moka::sync::Cache<String, Arc<Vec<u8>>> {
 /// The card of `w` at `now` as PNG: from the cache, or drawn off the async threads (a
 /// render takes tens of milliseconds); concurrent requests for the same card share one
 /// render. Returns the bytes and their cache key.
-async fn png(app: &AppState, w: &Warning, shape: Shape) -> AppResult<(Arc<Vec<u8>>, String)> {
+async fn png(app: &AppState, w: &Warning, shape: Shape) -> AppResult<(Bytes, String)> {
     let now = now_ms();
     let key = format!(
         "{}:{}:{}:{}:{}:{}",
@@ -197,7 +196,7 @@ async fn png(app: &AppState, w: &Warning, shape: Shape) -> AppResult<(Arc<Vec<u8
     let k = key.clone();
     let bytes = tokio::task::spawn_blocking(move || {
         cards().try_get_with(k, || {
-            keng_share::render::png(&card::svg(&card, shape)).map(Arc::new)
+            keng_share::render::png(&card::svg(&card, shape)).map(Bytes::from)
         })
     })
     .await
@@ -207,7 +206,7 @@ async fn png(app: &AppState, w: &Warning, shape: Shape) -> AppResult<(Arc<Vec<u8
 }
 
 /// The PNG with an ETag from its cache key; a matching If-None-Match gets 304.
-fn png_response(bytes: Arc<Vec<u8>>, key: &str, headers: &HeaderMap, public: bool) -> Response {
+fn png_response(bytes: Bytes, key: &str, headers: &HeaderMap, public: bool) -> Response {
     let etag = format!("\"{}\"", &hex::encode(Sha256::digest(key.as_bytes()))[..24]);
     let cache = if public {
         "public, max-age=300"
@@ -237,7 +236,8 @@ fn png_response(bytes: Arc<Vec<u8>>, key: &str, headers: &HeaderMap, public: boo
             (header::CACHE_CONTROL, cache.to_string()),
             (header::ETAG, etag),
         ],
-        bytes.as_ref().clone(),
+        // Shared with the cache, not copied.
+        bytes,
     )
         .into_response()
 }
