@@ -178,7 +178,7 @@ fn cacheable(path: &str) -> bool {
 
 /// The cache key of an anonymous GET the cache may answer, or None (not cacheable, a
 /// timed change is due, an undeclared query parameter).
-fn key_of(app: &AppState, req: &Request) -> Option<String> {
+fn key_of(app: &AppState, req: &Request, count_bypass: bool) -> Option<String> {
     let path = req.uri().path();
     let change_due = super::clock::now_ms() >= NEXT_CHANGE.load(Ordering::SeqCst);
     if req.method() != Method::GET || !cacheable(path) || change_due {
@@ -186,7 +186,9 @@ fn key_of(app: &AppState, req: &Request) -> Option<String> {
     }
     let lang = Lang::from_request(req.headers(), path.starts_with("/api/"));
     let Some(mut key) = key(lang, path, req.uri().query()) else {
-        metrics::counter!("keng_page_cache_total", "result" => "bypass").increment(1);
+        if count_bypass {
+            metrics::counter!("keng_page_cache_total", "result" => "bypass").increment(1);
+        }
         return None;
     };
     if app.config.base_url_from_request {
@@ -215,19 +217,25 @@ fn current(app: &AppState, key: &str, generation: u64) -> Option<Arc<Entry>> {
 /// answered here, before tracing, per-route metrics, sessions and error pages — with
 /// the bytes that stack produced when the entry was filled and the same security
 /// headers (`web::security_headers`). Anything else goes on, to `serve` and the rest.
-pub async fn fast(State(app): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn fast(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     if is_anonymous(req.headers()) {
-        if let Some(key) = key_of(&app, &req) {
+        if let Some(key) = key_of(&app, &req, false) {
             if let Some(e) = current(&app, &key, generation()) {
                 metrics::counter!("keng_page_cache_total", "result" => "hit").increment(1);
                 let mut r = respond(&e, &Conditional::of(req.headers()));
                 super::web::security_headers(r.headers_mut(), &app.config);
                 return r;
             }
+            // A miss: `serve` fills the entry under the key made here.
+            req.extensions_mut().insert(Key(key));
         }
     }
     next.run(req).await
 }
+
+/// The cache key the fast path made for a request it passed on.
+#[derive(Clone)]
+struct Key(String);
 
 /// Serves anonymous public GETs from the cache, filling it on a miss.
 pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Response {
@@ -240,7 +248,11 @@ pub async fn serve(State(app): State<AppState>, req: Request, next: Next) -> Res
         .get::<crate::platform::auth::Principal>()
         .map(|p| p.csrf_shown.clone())
         .unwrap_or_default();
-    let Some(key) = key_of(&app, &req) else {
+    let key = match req.extensions().get::<Key>() {
+        Some(k) => Some(k.0.clone()),
+        None => key_of(&app, &req, true),
+    };
+    let Some(key) = key else {
         return next.run(req).await;
     };
     let conditional = Conditional::of(req.headers());

@@ -192,6 +192,10 @@ async fn png(app: &AppState, w: &Warning, shape: Shape) -> AppResult<(Bytes, Str
         w.is_expired(now),
         shape.as_str()
     );
+    // A hit is answered here, without a hand-off to the blocking pool.
+    if let Some(bytes) = cards().get(&key) {
+        return Ok((bytes, key));
+    }
     let card = card_of(w, &app.config, now);
     let k = key.clone();
     let bytes = tokio::task::spawn_blocking(move || {
