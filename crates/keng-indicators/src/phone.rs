@@ -100,6 +100,18 @@ pub const RENUMBERED: [(&str, &str); 21] = [
     ("199", "59"),
 ];
 
+/// The digit a character stands for in number context: ASCII and full-width digits,
+/// O/o (Latin, Greek, Cyrillic) as 0, I/l/| as 1.
+pub fn digit_of(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '\u{ff10}'..='\u{ff19}' => char::from_u32(c as u32 - 0xff10 + u32::from(b'0')),
+        'O' | 'o' | 'Ο' | 'о' => Some('0'),
+        'I' | 'l' | '|' | 'Ι' | 'і' => Some('1'),
+        _ => None,
+    }
+}
+
 /// The digits of `text`: separators dropped, full-width digits folded, O/o read as 0 and
 /// I/l/| as 1 when at least half of what remains are real digits (so a word is not
 /// read as a number); a leading '+' kept as a marker.
