@@ -21,37 +21,112 @@ pub struct Bank {
 
 /// The banks of the NAPAS network most often named in scams (BIN, code, name, aliases).
 pub const DEFAULT: &[(&str, &str, &str, &[&str])] = &[
-    ("970436", "VCB", "Vietcombank", &["vietcombank", "ngoai thuong", "vietcom bank"]),
-    ("970415", "CTG", "VietinBank", &["vietinbank", "cong thuong", "icb"]),
+    (
+        "970436",
+        "VCB",
+        "Vietcombank",
+        &["vietcombank", "ngoai thuong", "vietcom bank"],
+    ),
+    (
+        "970415",
+        "CTG",
+        "VietinBank",
+        &["vietinbank", "cong thuong", "icb"],
+    ),
     ("970418", "BIDV", "BIDV", &["bidv", "dau tu va phat trien"]),
     ("970405", "VBA", "Agribank", &["agribank", "nong nghiep"]),
-    ("970407", "TCB", "Techcombank", &["techcombank", "ky thuong"]),
-    ("970422", "MB", "MB Bank", &["mbbank", "mb bank", "quan doi"]),
+    (
+        "970407",
+        "TCB",
+        "Techcombank",
+        &["techcombank", "ky thuong"],
+    ),
+    (
+        "970422",
+        "MB",
+        "MB Bank",
+        &["mbbank", "mb bank", "quan doi"],
+    ),
     ("970416", "ACB", "ACB", &["acb", "a chau"]),
-    ("970432", "VPB", "VPBank", &["vpbank", "viet nam thinh vuong"]),
-    ("970403", "STB", "Sacombank", &["sacombank", "sai gon thuong tin"]),
+    (
+        "970432",
+        "VPB",
+        "VPBank",
+        &["vpbank", "viet nam thinh vuong"],
+    ),
+    (
+        "970403",
+        "STB",
+        "Sacombank",
+        &["sacombank", "sai gon thuong tin"],
+    ),
     ("970423", "TPB", "TPBank", &["tpbank", "tien phong"]),
     ("970443", "SHB", "SHB", &["shb", "sai gon ha noi"]),
     ("970437", "HDB", "HDBank", &["hdbank", "phat trien tp.hcm"]),
     ("970441", "VIB", "VIB", &["vib", "quoc te"]),
-    ("970426", "MSB", "MSB", &["msb", "maritime bank", "hang hai"]),
+    (
+        "970426",
+        "MSB",
+        "MSB",
+        &["msb", "maritime bank", "hang hai"],
+    ),
     ("970448", "OCB", "OCB", &["ocb", "phuong dong"]),
     ("970440", "SEAB", "SeABank", &["seabank", "dong nam a"]),
-    ("970449", "LPB", "LPBank", &["lpbank", "lienvietpostbank", "loc phat"]),
+    (
+        "970449",
+        "LPB",
+        "LPBank",
+        &["lpbank", "lienvietpostbank", "loc phat"],
+    ),
     ("970431", "EIB", "Eximbank", &["eximbank", "xuat nhap khau"]),
     ("970429", "SCB", "SCB", &["scb", "sai gon"]),
-    ("970428", "NAB", "Nam A Bank", &["nam a bank", "namabank", "nam a"]),
-    ("970409", "BAB", "Bac A Bank", &["bac a bank", "bacabank", "bac a"]),
+    (
+        "970428",
+        "NAB",
+        "Nam A Bank",
+        &["nam a bank", "namabank", "nam a"],
+    ),
+    (
+        "970409",
+        "BAB",
+        "Bac A Bank",
+        &["bac a bank", "bacabank", "bac a"],
+    ),
     ("970427", "VAB", "VietABank", &["vietabank", "viet a"]),
     ("970425", "ABB", "ABBank", &["abbank", "an binh"]),
     ("970412", "PVCB", "PVcomBank", &["pvcombank", "dai chung"]),
-    ("970452", "KLB", "Kienlongbank", &["kienlongbank", "kien long"]),
+    (
+        "970452",
+        "KLB",
+        "Kienlongbank",
+        &["kienlongbank", "kien long"],
+    ),
     ("970419", "NCB", "NCB", &["ncb", "quoc dan"]),
-    ("970454", "BVB", "BVBank", &["bvbank", "ban viet", "viet capital"]),
-    ("970438", "BVBank", "BaoViet Bank", &["baoviet bank", "bao viet"]),
-    ("970433", "VBB", "Vietbank", &["vietbank", "viet nam thuong tin"]),
+    (
+        "970454",
+        "BVB",
+        "BVBank",
+        &["bvbank", "ban viet", "viet capital"],
+    ),
+    (
+        "970438",
+        "BVBank",
+        "BaoViet Bank",
+        &["baoviet bank", "bao viet"],
+    ),
+    (
+        "970433",
+        "VBB",
+        "Vietbank",
+        &["vietbank", "viet nam thuong tin"],
+    ),
     ("970408", "GPB", "GPBank", &["gpbank", "dau khi toan cau"]),
-    ("970430", "PGB", "PGBank", &["pgbank", "thinh vuong va phat trien"]),
+    (
+        "970430",
+        "PGB",
+        "PGBank",
+        &["pgbank", "thinh vuong va phat trien"],
+    ),
 ];
 
 /// The default list as banks.
@@ -155,7 +230,10 @@ fn lookalike_ok(chars: &[char], i: usize, c: char) -> bool {
     if c.is_ascii_digit() || ('０'..='９').contains(&c) {
         return true;
     }
-    let near = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|n| n.is_ascii_digit());
+    let near = |j: Option<usize>| {
+        j.and_then(|j| chars.get(j))
+            .is_some_and(|n| n.is_ascii_digit())
+    };
     near(i.checked_sub(1)) || near(Some(i + 1))
 }
 

@@ -176,9 +176,10 @@ pub struct Assessment {
 }
 
 /// The risk of a message from its phrase hits and indicator signs. A pattern counts
-/// with the sum of its phrases' weights, capped at 8 so one pattern's many phrases do
-/// not drown everything; a second pattern adds half its weight (scams mix pretexts:
-/// "police" and "transfer").
+/// with the sum of its phrases' weights, capped at ±8 so one pattern's many phrases do
+/// not drown everything; a second positive pattern adds half its weight (scams mix
+/// pretexts: "police" and "transfer"); patterns whose sum is negative (the advice of
+/// police warnings and bank notices) subtract in full and are not listed.
 pub fn assess(hits: &[Hit], signs: &[IndicatorSign]) -> Assessment {
     let mut per: Vec<(String, f32)> = Vec::new();
     for h in hits {
@@ -188,13 +189,21 @@ pub fn assess(hits: &[Hit], signs: &[IndicatorSign]) -> Assessment {
         }
     }
     for (_, w) in per.iter_mut() {
-        *w = w.min(8.0);
+        *w = w.clamp(-8.0, 8.0);
     }
     per.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut score = 0.0;
-    for (i, (_, w)) in per.iter().enumerate() {
-        score += if i == 0 { *w } else { w * 0.5 };
+    let mut positives = 0;
+    for (_, w) in &per {
+        if *w > 0.0 {
+            score += if positives == 0 { *w } else { w * 0.5 };
+            positives += 1;
+        } else {
+            // Protective language (police and bank advice) counts in full.
+            score += *w;
+        }
     }
+    per.retain(|(_, w)| *w > 0.0);
     let mut seen = Vec::new();
     for s in signs {
         if !seen.contains(s) {
@@ -225,10 +234,26 @@ mod tests {
 
     fn lex() -> Lexicon {
         Lexicon::new(vec![
-            Phrase { pattern: "police".into(), text: "lệnh bắt giam".into(), weight: 3.0 },
-            Phrase { pattern: "police".into(), text: "tài khoản tạm giữ".into(), weight: 3.0 },
-            Phrase { pattern: "transfer".into(), text: "chuyển khoản".into(), weight: 1.0 },
-            Phrase { pattern: "x".into(), text: "   ".into(), weight: 1.0 },
+            Phrase {
+                pattern: "police".into(),
+                text: "lệnh bắt giam".into(),
+                weight: 3.0,
+            },
+            Phrase {
+                pattern: "police".into(),
+                text: "tài khoản tạm giữ".into(),
+                weight: 3.0,
+            },
+            Phrase {
+                pattern: "transfer".into(),
+                text: "chuyển khoản".into(),
+                weight: 1.0,
+            },
+            Phrase {
+                pattern: "x".into(),
+                text: "   ".into(),
+                weight: 1.0,
+            },
         ])
         .expect("lexicon")
     }
@@ -237,16 +262,26 @@ mod tests {
     fn phrases_match_folded_whole_words() {
         let l = lex();
         assert_eq!(l.len(), 3);
-        let h = l.hits(&fold_message("Đã có LENH BAT GIAM, ck ngay vao tai khoan tam giu"));
+        let h = l.hits(&fold_message(
+            "Đã có LENH BAT GIAM, ck ngay vao tai khoan tam giu",
+        ));
         let p: Vec<&str> = h.iter().map(|h| h.phrase.as_str()).collect();
-        assert_eq!(p, vec!["lenh bat giam", "chuyen khoan", "tai khoan tam giu"]);
-        assert!(l.hits(&fold_message("lenh bat giamxyz")).is_empty(), "whole words only");
+        assert_eq!(
+            p,
+            vec!["lenh bat giam", "chuyen khoan", "tai khoan tam giu"]
+        );
+        assert!(
+            l.hits(&fold_message("lenh bat giamxyz")).is_empty(),
+            "whole words only"
+        );
     }
 
     #[test]
     fn risk_from_phrases_and_signs() {
         let l = lex();
-        let h = l.hits(&fold_message("lệnh bắt giam, chuyển khoản vào tài khoản tạm giữ"));
+        let h = l.hits(&fold_message(
+            "lệnh bắt giam, chuyển khoản vào tài khoản tạm giữ",
+        ));
         let a = assess(&h, &[]);
         assert_eq!(a.risk, Risk::High);
         assert_eq!(a.patterns[0].0, "police");

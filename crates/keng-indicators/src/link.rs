@@ -163,7 +163,12 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
     let bytes = unescape_fully(bytes);
     // Scheme.
     let (scheme, rest) = match find(&bytes, b"://") {
-        Some(p) if p > 0 && bytes[..p].iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) => {
+        Some(p)
+            if p > 0
+                && bytes[..p]
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) =>
+        {
             let s = String::from_utf8_lossy(&bytes[..p]).to_ascii_lowercase();
             (s, &bytes[p + 3..])
         }
@@ -353,10 +358,36 @@ fn escape(b: &[u8]) -> String {
 
 /// Link shorteners: the link hides where it goes, a reason for caution in a message.
 pub const SHORTENERS: [&str; 30] = [
-    "bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "t.co", "ow.ly", "is.gd", "v.gd",
-    "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "tiny.cc", "rb.gy", "s.id", "t.ly",
-    "shorte.st", "adf.ly", "bl.ink", "lnkd.in", "tiny.one", "short.io", "urlz.fr",
-    "shorturl.asia", "surl.li", "u.to", "clck.ru", "qr.net", "bom.so", "gg.gg",
+    "bit.ly",
+    "bitly.com",
+    "tinyurl.com",
+    "goo.gl",
+    "t.co",
+    "ow.ly",
+    "is.gd",
+    "v.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "tiny.cc",
+    "rb.gy",
+    "s.id",
+    "t.ly",
+    "shorte.st",
+    "adf.ly",
+    "bl.ink",
+    "lnkd.in",
+    "tiny.one",
+    "short.io",
+    "urlz.fr",
+    "shorturl.asia",
+    "surl.li",
+    "u.to",
+    "clck.ru",
+    "qr.net",
+    "bom.so",
+    "gg.gg",
 ];
 
 /// Is the link's domain a link shortener?
@@ -370,7 +401,9 @@ mod tests {
     use super::*;
 
     fn c(s: &str) -> String {
-        canonicalise(s).map(|l| l.canonical()).unwrap_or_else(|e| format!("ERR {e}"))
+        canonicalise(s)
+            .map(|l| l.canonical())
+            .unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     /// Safe Browsing's published canonicalisation vectors (the one with raw bytes
@@ -451,7 +484,11 @@ mod tests {
         let idn = c("https://vietcơmbank.com/");
         assert!(idn.starts_with("https://xn--"), "{idn}");
         assert_eq!(c(&idn), idn, "the punycode form is already canonical");
-        assert_eq!(c("https://VIETC%C6%A0MBANK.com"), idn, "escaped and upper case");
+        assert_eq!(
+            c("https://VIETC%C6%A0MBANK.com"),
+            idn,
+            "escaped and upper case"
+        );
         assert_eq!(c("javascript:alert(1)"), "http://javascript:alert(1)/");
         assert_eq!(c("ftp://a.b/"), "ftp://a.b/");
         assert_eq!(c("data://x"), "ERR not a web link");
@@ -482,7 +519,10 @@ mod tests {
             .filter(|e| e.ends_with("/1.html"))
             .map(|e| e.trim_end_matches("/1.html").to_string())
             .collect();
-        assert_eq!(hosts, vec!["a.b.c.d.e.f.g", "c.d.e.f.g", "d.e.f.g", "e.f.g", "f.g"]);
+        assert_eq!(
+            hosts,
+            vec!["a.b.c.d.e.f.g", "c.d.e.f.g", "d.e.f.g", "e.f.g", "f.g"]
+        );
         let l = canonicalise("http://1.2.3.4/1/").expect("link");
         assert_eq!(l.expressions(), vec!["1.2.3.4/1/", "1.2.3.4/"]);
         // A ccTLD's second level is a suffix: "com.vn/" alone is never an expression.
@@ -506,6 +546,8 @@ mod tests {
     #[test]
     fn shorteners() {
         assert!(is_shortener(&canonicalise("bit.ly/abc").expect("link")));
-        assert!(!is_shortener(&canonicalise("vnexpress.net/abc").expect("link")));
+        assert!(!is_shortener(
+            &canonicalise("vnexpress.net/abc").expect("link")
+        ));
     }
 }

@@ -22,37 +22,108 @@ pub struct Protected {
 
 /// Banks, the police and government, utilities, post, telecoms, e-wallets.
 pub const PROTECTED: &[Protected] = &[
-    p("Vietcombank", &["vietcombank.com.vn", "vcb.com.vn"], &["vietcombank", "vcb", "vcbdigibank"]),
-    p("VietinBank", &["vietinbank.vn", "vietinbank.com.vn"], &["vietinbank", "ipay"]),
-    p("BIDV", &["bidv.com.vn", "bidv.vn"], &["bidv", "smartbanking"]),
+    p(
+        "Vietcombank",
+        &["vietcombank.com.vn", "vcb.com.vn"],
+        &["vietcombank", "vcb", "vcbdigibank"],
+    ),
+    p(
+        "VietinBank",
+        &["vietinbank.vn", "vietinbank.com.vn"],
+        &["vietinbank", "ipay"],
+    ),
+    p(
+        "BIDV",
+        &["bidv.com.vn", "bidv.vn"],
+        &["bidv", "smartbanking"],
+    ),
     p("Agribank", &["agribank.com.vn"], &["agribank"]),
-    p("Techcombank", &["techcombank.com", "techcombank.com.vn"], &["techcombank", "tcb"]),
+    p(
+        "Techcombank",
+        &["techcombank.com", "techcombank.com.vn"],
+        &["techcombank", "tcb"],
+    ),
     p("MB Bank", &["mbbank.com.vn", "mb.com.vn"], &["mbbank"]),
     p("VPBank", &["vpbank.com.vn", "cake.vn"], &["vpbank"]),
     p("ACB", &["acb.com.vn"], &["acb"]),
-    p("Sacombank", &["sacombank.com.vn", "sacombank.com"], &["sacombank"]),
+    p(
+        "Sacombank",
+        &["sacombank.com.vn", "sacombank.com"],
+        &["sacombank"],
+    ),
     p("TPBank", &["tpb.vn", "tpbank.com.vn"], &["tpbank"]),
     p("SHB", &["shb.com.vn"], &["shb"]),
     p("HDBank", &["hdbank.com.vn"], &["hdbank"]),
     p("VIB", &["vib.com.vn"], &["vib"]),
     p("MSB", &["msb.com.vn"], &["msb", "maritimebank"]),
     p("SeABank", &["seabank.com.vn"], &["seabank"]),
-    p("LPBank", &["lpbank.com.vn", "lienvietpostbank.com.vn"], &["lpbank", "lienvietpostbank"]),
+    p(
+        "LPBank",
+        &["lpbank.com.vn", "lienvietpostbank.com.vn"],
+        &["lpbank", "lienvietpostbank"],
+    ),
     p("Eximbank", &["eximbank.com.vn"], &["eximbank"]),
-    p("Ngân hàng Nhà nước", &["sbv.gov.vn"], &["nganhangnhanuoc", "sbv"]),
-    p("Bộ Công an", &["bocongan.gov.vn", "mps.gov.vn"], &["bocongan", "congan", "canhsat"]),
-    p("VNeID", &["vneid.gov.vn", "dichvucong.bocongan.gov.vn"], &["vneid", "dinhdanh", "dinhdanhdientu"]),
+    p(
+        "Ngân hàng Nhà nước",
+        &["sbv.gov.vn"],
+        &["nganhangnhanuoc", "sbv"],
+    ),
+    p(
+        "Bộ Công an",
+        &["bocongan.gov.vn", "mps.gov.vn"],
+        &["bocongan", "congan", "canhsat"],
+    ),
+    p(
+        "VNeID",
+        &["vneid.gov.vn", "dichvucong.bocongan.gov.vn"],
+        &["vneid", "dinhdanh", "dinhdanhdientu"],
+    ),
     p("Cổng Dịch vụ công", &["dichvucong.gov.vn"], &["dichvucong"]),
     p("Chính phủ", &["chinhphu.vn", "gov.vn"], &["chinhphu"]),
-    p("Tổng cục Thuế", &["gdt.gov.vn"], &["tongcucthue", "thuedientu"]),
-    p("Bảo hiểm xã hội", &["baohiemxahoi.gov.vn", "vss.gov.vn"], &["baohiemxahoi", "bhxh"]),
-    p("EVN", &["evn.com.vn", "evnhanoi.vn", "evnhcmc.vn", "evnnpc.vn", "evncpc.vn", "evnspc.vn"], &["evn", "evnhanoi", "dienluc"]),
+    p(
+        "Tổng cục Thuế",
+        &["gdt.gov.vn"],
+        &["tongcucthue", "thuedientu"],
+    ),
+    p(
+        "Bảo hiểm xã hội",
+        &["baohiemxahoi.gov.vn", "vss.gov.vn"],
+        &["baohiemxahoi", "bhxh"],
+    ),
+    p(
+        "EVN",
+        &[
+            "evn.com.vn",
+            "evnhanoi.vn",
+            "evnhcmc.vn",
+            "evnnpc.vn",
+            "evncpc.vn",
+            "evnspc.vn",
+        ],
+        &["evn", "evnhanoi", "dienluc"],
+    ),
     p("VNPT", &["vnpt.vn", "vnpt.com.vn"], &["vnpt"]),
-    p("Viettel", &["viettel.vn", "viettel.com.vn", "vietteltelecom.vn"], &["viettel", "vietteltelecom"]),
-    p("MobiFone", &["mobifone.vn", "mobifone.com.vn"], &["mobifone"]),
-    p("VinaPhone", &["vinaphone.com.vn", "vinaphone.vn"], &["vinaphone"]),
+    p(
+        "Viettel",
+        &["viettel.vn", "viettel.com.vn", "vietteltelecom.vn"],
+        &["viettel", "vietteltelecom"],
+    ),
+    p(
+        "MobiFone",
+        &["mobifone.vn", "mobifone.com.vn"],
+        &["mobifone"],
+    ),
+    p(
+        "VinaPhone",
+        &["vinaphone.com.vn", "vinaphone.vn"],
+        &["vinaphone"],
+    ),
     p("Vietnam Post", &["vnpost.vn"], &["vnpost", "buudien"]),
-    p("Viettel Post", &["viettelpost.com.vn", "viettelpost.vn"], &["viettelpost"]),
+    p(
+        "Viettel Post",
+        &["viettelpost.com.vn", "viettelpost.vn"],
+        &["viettelpost"],
+    ),
     p("MoMo", &["momo.vn"], &["momo"]),
     p("ZaloPay", &["zalopay.vn"], &["zalopay"]),
     p("Shopee", &["shopee.vn"], &["shopee"]),
@@ -213,7 +284,9 @@ pub fn lookalike(host: &str) -> Option<Lookalike> {
             let skel_host = skeleton_of(&reads_as_host);
             let imitates = PROTECTED.iter().find(|p| {
                 p.domains.iter().any(|d| skeleton_of(d) == skel_host)
-                    || p.tokens.iter().any(|t| t.len() >= 5 && reads_as_host.contains(t))
+                    || p.tokens
+                        .iter()
+                        .any(|t| t.len() >= 5 && reads_as_host.contains(t))
             });
             return Some(Lookalike {
                 imitates,
@@ -245,9 +318,18 @@ pub fn lookalike(host: &str) -> Option<Lookalike> {
 /// The first protected name whose token is in the host's name part (skeleton `skel`,
 /// folded `plain`), and how.
 fn find_token(skel: &str, plain: &str) -> Option<(&'static Protected, How)> {
-    let joined_skel: String = skel.chars().filter(|c| !matches!(c, '.' | '-' | '_')).collect();
-    let joined_plain: String = plain.chars().filter(|c| !matches!(c, '.' | '-' | '_')).collect();
-    let parts: Vec<&str> = plain.split(['.', '-', '_']).filter(|p| !p.is_empty()).collect();
+    let joined_skel: String = skel
+        .chars()
+        .filter(|c| !matches!(c, '.' | '-' | '_'))
+        .collect();
+    let joined_plain: String = plain
+        .chars()
+        .filter(|c| !matches!(c, '.' | '-' | '_'))
+        .collect();
+    let parts: Vec<&str> = plain
+        .split(['.', '-', '_'])
+        .filter(|p| !p.is_empty())
+        .collect();
     // Exact tokens first (a borrowed name), then near misses.
     for p in PROTECTED {
         for t in p.tokens {
@@ -335,12 +417,21 @@ mod tests {
     #[test]
     fn all_latin_lookalikes_are_caught() {
         assert_eq!(who("vietcombamk.com"), Some(("Vietcombank", "misspelt")));
-        assert_eq!(who("vietcornbank.com.vn"), Some(("Vietcombank", "misspelt")));
+        assert_eq!(
+            who("vietcornbank.com.vn"),
+            Some(("Vietcombank", "misspelt"))
+        );
         assert_eq!(who("vcb-hotro.top"), Some(("Vietcombank", "borrowed")));
         assert_eq!(who("vneid-dinhdanh.top"), Some(("VNeID", "borrowed")));
         assert_eq!(who("congan-gov.vn"), Some(("Bộ Công an", "fake_gov")));
-        assert_eq!(who("dichvucong-gov.com"), Some(("Cổng Dịch vụ công", "fake_gov")));
-        assert_eq!(who("techcombank-uudai.online"), Some(("Techcombank", "borrowed")));
+        assert_eq!(
+            who("dichvucong-gov.com"),
+            Some(("Cổng Dịch vụ công", "fake_gov"))
+        );
+        assert_eq!(
+            who("techcombank-uudai.online"),
+            Some(("Techcombank", "borrowed"))
+        );
         assert_eq!(who("agrlbank.vip"), Some(("Agribank", "misspelt")));
         assert_eq!(who("vietel.net"), Some(("Viettel", "misspelt")));
         assert_eq!(who("viettell.net"), Some(("Viettel", "borrowed")));
@@ -350,8 +441,12 @@ mod tests {
     fn letters_that_look_alike() {
         let (who_, how) = who("ạdmin.vn").expect("caught");
         assert_eq!((who_, how), ("-", "letters"));
-        let l = lookalike(&crate::link::canonicalise("vietcơmbank.com.vn").expect("link").host)
-            .expect("caught");
+        let l = lookalike(
+            &crate::link::canonicalise("vietcơmbank.com.vn")
+                .expect("link")
+                .host,
+        )
+        .expect("caught");
         assert_eq!(l.imitates.map(|p| p.name), Some("Vietcombank"));
         // Cyrillic о in a Latin name.
         assert!(who("vietc\u{043e}mbank.com").is_some());

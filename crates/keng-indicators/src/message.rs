@@ -171,7 +171,13 @@ pub fn extract(text: &str, banks: &[Bank]) -> Found {
     let mut found = Found::default();
     let folded = keng_text::fold(&text);
     // Links: words with a scheme or a dotted host under a known suffix.
-    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}')) {
+    for raw in text.split(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}'
+            )
+    }) {
         let w = raw.trim_matches(|c: char| matches!(c, ',' | ';' | '.' | '!' | '?' | ':' | '…'));
         if w.len() < 4 || !looks_like_link(w) {
             continue;
@@ -187,9 +193,16 @@ pub fn extract(text: &str, banks: &[Bank]) -> Found {
         }
     }
     // Numbers: runs of digits with separators between them.
-    let speaks_of_account = ["tai khoan", "stk", "so tk", "ngan hang", "chuyen khoan", "ck "]
-        .iter()
-        .any(|k| folded.contains(k))
+    let speaks_of_account = [
+        "tai khoan",
+        "stk",
+        "so tk",
+        "ngan hang",
+        "chuyen khoan",
+        "ck ",
+    ]
+    .iter()
+    .any(|k| folded.contains(k))
         || bank::find_bank(&text, banks).is_some();
     let named_bank = bank::find_bank(&text, banks);
     let wallet_named = social::WALLETS
@@ -238,10 +251,16 @@ fn looks_like_link(w: &str) -> bool {
         return true;
     }
     let host = w.split(['/', '?', '#']).next().unwrap_or("");
-    if !host.contains('.') || host.starts_with('.') || !host.chars().any(|c| c.is_ascii_alphabetic()) {
+    if !host.contains('.')
+        || host.starts_with('.')
+        || !host.chars().any(|c| c.is_ascii_alphabetic())
+    {
         return false;
     }
-    if host.chars().any(|c| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '@'))) {
+    if host
+        .chars()
+        .any(|c| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '@')))
+    {
         return false;
     }
     let lower = host.to_lowercase();
@@ -262,7 +281,11 @@ fn number_runs(text: &str) -> Vec<Run> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let is_digit = |j: usize| chars.get(j).is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(c));
+        let is_digit = |j: usize| {
+            chars
+                .get(j)
+                .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        };
         let starts = is_digit(i) || chars[i] == '+' && is_digit(i + 1);
         // Not the digits inside a word or a host ("h113.com", "4G").
         let in_word = i > 0 && chars[i - 1].is_alphanumeric();
@@ -276,7 +299,9 @@ fn number_runs(text: &str) -> Vec<Run> {
             let c = chars[end];
             let digitish = is_digit(end)
                 || (phone::digit_of(c).is_some() && (is_digit(end - 1) || is_digit(end + 1)));
-            let sep = matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}') && is_digit(end + 1) && (is_digit(end - 1) || chars[end - 1] == ')');
+            let sep = matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}')
+                && is_digit(end + 1)
+                && (is_digit(end - 1) || chars[end - 1] == ')');
             if digitish || sep {
                 end += 1;
             } else {
@@ -289,9 +314,8 @@ fn number_runs(text: &str) -> Vec<Run> {
         }
         let s: String = chars[start..end].iter().collect();
         let groups: Vec<&str> = s.split(['.', ',']).collect();
-        let grouped = groups.len() >= 2
-            && groups[1..].iter().all(|g| g.len() == 3)
-            && groups[0].len() <= 3;
+        let grouped =
+            groups.len() >= 2 && groups[1..].iter().all(|g| g.len() == 3) && groups[0].len() <= 3;
         out.push(Run {
             text: s,
             grouped_by_thousands: grouped,
@@ -315,7 +339,10 @@ mod tests {
         assert_eq!(fold_message("l0a nhận th@nh c0ng"), "loa nhan thanh cong");
         assert_eq!(fold_message("ck vào stk"), "chuyen khoan vao so tai khoan");
         assert_eq!(fold_message("Vi\u{200B}etcombank"), "vietcombank");
-        assert_eq!(fold_message("\u{0432}\u{0430}nk"), fold_message("\u{0432}ank"));
+        assert_eq!(
+            fold_message("\u{0432}\u{0430}nk"),
+            fold_message("\u{0432}ank")
+        );
         assert_eq!(fold_message("nhận 5.000.000đ"), "nhan 5 000 000d");
     }
 

@@ -87,7 +87,10 @@ fn spoken_dots(s: &str) -> String {
         if is_dot && i + 1 < words.len() {
             let next = words[i + 1];
             let next_is_dot = i + 2 < words.len()
-                && matches!(words[i + 2].to_lowercase().as_str(), "dot" | "cham" | "chấm");
+                && matches!(
+                    words[i + 2].to_lowercase().as_str(),
+                    "dot" | "cham" | "chấm"
+                );
             let prev_ok = out.last().is_some_and(|p| hostish(p));
             let next_ok = hostish(next) && (next_is_dot || is_tld(next));
             if prev_ok && next_ok {
@@ -112,12 +115,40 @@ fn hostish(w: &str) -> bool {
 }
 
 fn is_tld(w: &str) -> bool {
-    let w = w.trim_end_matches(['/', ',', ';', ')']).to_ascii_lowercase();
+    let w = w
+        .trim_end_matches(['/', ',', ';', ')'])
+        .to_ascii_lowercase();
     matches!(
         w.as_str(),
-        "vn" | "com" | "net" | "org" | "info" | "top" | "xyz" | "online" | "site" | "shop"
-            | "club" | "cc" | "me" | "io" | "app" | "link" | "live" | "asia" | "pro" | "store"
-            | "biz" | "co" | "tk" | "ml" | "ga" | "cf" | "gq" | "icu" | "vip" | "work"
+        "vn" | "com"
+            | "net"
+            | "org"
+            | "info"
+            | "top"
+            | "xyz"
+            | "online"
+            | "site"
+            | "shop"
+            | "club"
+            | "cc"
+            | "me"
+            | "io"
+            | "app"
+            | "link"
+            | "live"
+            | "asia"
+            | "pro"
+            | "store"
+            | "biz"
+            | "co"
+            | "tk"
+            | "ml"
+            | "ga"
+            | "cf"
+            | "gq"
+            | "icu"
+            | "vip"
+            | "work"
     )
 }
 
@@ -134,11 +165,11 @@ mod tests {
         assert_eq!(refang("vcb(.)top"), "vcb.top");
         assert_eq!(refang("vcb[dot]top and {.}"), "vcb.top and .");
         assert_eq!(refang("HXXP[:]//a[.]b"), "http://a.b");
-        assert_eq!(refang("vao vcb-hotro dot com ngay"), "vao vcb-hotro.com ngay");
         assert_eq!(
-            refang("vietcombank dot com dot vn"),
-            "vietcombank.com.vn"
+            refang("vao vcb-hotro dot com ngay"),
+            "vao vcb-hotro.com ngay"
         );
+        assert_eq!(refang("vietcombank dot com dot vn"), "vietcombank.com.vn");
         assert_eq!(refang("vcb chấm vn"), "vcb.vn");
         // " dot " in ordinary speech stays.
         assert_eq!(refang("a dot of paint"), "a dot of paint");

@@ -36,15 +36,28 @@ pub fn from_link(host: &str, path: &str, query: Option<&str>) -> Option<Profile>
     match host {
         "facebook.com" | "fb.com" | "fb.me" => {
             if first == "profile.php" {
-                let id = query?
-                    .split('&')
-                    .find_map(|kv| kv.strip_prefix("id="))?;
+                let id = query?.split('&').find_map(|kv| kv.strip_prefix("id="))?;
                 return id.chars().all(|c| c.is_ascii_digit()).then(|| Profile {
                     platform: "facebook",
                     handle: format!("id:{id}"),
                 });
             }
-            let reserved = ["", "groups", "pages", "watch", "share", "sharer.php", "events", "login", "help", "story.php", "permalink.php", "photo.php", "reel", "marketplace"];
+            let reserved = [
+                "",
+                "groups",
+                "pages",
+                "watch",
+                "share",
+                "sharer.php",
+                "events",
+                "login",
+                "help",
+                "story.php",
+                "permalink.php",
+                "photo.php",
+                "reel",
+                "marketplace",
+            ];
             (!reserved.contains(&first) && handle_ok(first)).then(|| Profile {
                 platform: "facebook",
                 handle: first.to_lowercase(),
@@ -80,9 +93,14 @@ pub fn from_link(host: &str, path: &str, query: Option<&str>) -> Option<Profile>
     }
 }
 
-/// "telegram:@name", "fb:name", "zalo:0912…", "tiktok:@name" typed into the check.
+/// "telegram:@name", "fb:name", "zalo:0912…", "Zalo 0912 345 678", "tiktok @name"
+/// typed into the check.
 pub fn from_typed(text: &str) -> Option<Profile> {
-    let (p, h) = text.split_once(':')?;
+    let text = text.trim();
+    let (p, h) = text
+        .split_once(':')
+        .filter(|(p, _)| !p.contains(char::is_whitespace))
+        .or_else(|| text.split_once(char::is_whitespace))?;
     let platform = match p.trim().to_lowercase().as_str() {
         "facebook" | "fb" => "facebook",
         "zalo" => "zalo",
@@ -151,23 +169,38 @@ mod tests {
     fn profiles_from_links() {
         assert_eq!(
             link("https://www.facebook.com/Ho.Tro.Vay.Von/"),
-            Some(Profile { platform: "facebook", handle: "ho.tro.vay.von".into() })
+            Some(Profile {
+                platform: "facebook",
+                handle: "ho.tro.vay.von".into()
+            })
         );
         assert_eq!(
             link("m.facebook.com/profile.php?id=1000123"),
-            Some(Profile { platform: "facebook", handle: "id:1000123".into() })
+            Some(Profile {
+                platform: "facebook",
+                handle: "id:1000123".into()
+            })
         );
         assert_eq!(
             link("zalo.me/0912345678"),
-            Some(Profile { platform: "zalo", handle: "+84912345678".into() })
+            Some(Profile {
+                platform: "zalo",
+                handle: "+84912345678".into()
+            })
         );
         assert_eq!(
             link("https://t.me/hotro_vcb"),
-            Some(Profile { platform: "telegram", handle: "hotro_vcb".into() })
+            Some(Profile {
+                platform: "telegram",
+                handle: "hotro_vcb".into()
+            })
         );
         assert_eq!(
             link("tiktok.com/@kiemtien.online"),
-            Some(Profile { platform: "tiktok", handle: "kiemtien.online".into() })
+            Some(Profile {
+                platform: "tiktok",
+                handle: "kiemtien.online".into()
+            })
         );
         assert_eq!(link("facebook.com/groups/123"), None);
         assert_eq!(link("example.com/abc"), None);
@@ -177,13 +210,38 @@ mod tests {
     fn typed_and_wallets() {
         assert_eq!(
             from_typed("telegram: @Hotro_VCB"),
-            Some(Profile { platform: "telegram", handle: "hotro_vcb".into() })
+            Some(Profile {
+                platform: "telegram",
+                handle: "hotro_vcb".into()
+            })
         );
-        assert_eq!(from_typed("zalo:0912 345 678").map(|p| p.handle), Some("+84912345678".into()));
-        assert_eq!(wallet("ví MoMo 0912.345.678"), Some(("momo", "+84912345678".into())));
+        assert_eq!(
+            from_typed("zalo:0912 345 678").map(|p| p.handle),
+            Some("+84912345678".into())
+        );
+        assert_eq!(
+            from_typed("Zalo 0912 345 678").map(|p| p.handle),
+            Some("+84912345678".into())
+        );
+        assert_eq!(
+            from_typed("Telegram @hotro").map(|p| p.handle),
+            Some("hotro".into())
+        );
+        assert_eq!(from_typed("https://t.me/x"), None);
+        assert_eq!(from_typed("xin chào"), None);
+        assert_eq!(
+            wallet("ví MoMo 0912.345.678"),
+            Some(("momo", "+84912345678".into()))
+        );
         assert!(package_ok("com.vcb.hotro"));
         assert!(!package_ok("vcb"));
-        let l = crate::link::canonicalise("https://play.google.com/store/apps/details?id=com.fake.vneid").expect("link");
-        assert_eq!(package_from_link(&l.host, &l.path, l.query.as_deref()), Some("com.fake.vneid".into()));
+        let l = crate::link::canonicalise(
+            "https://play.google.com/store/apps/details?id=com.fake.vneid",
+        )
+        .expect("link");
+        assert_eq!(
+            package_from_link(&l.host, &l.path, l.query.as_deref()),
+            Some("com.fake.vneid".into())
+        );
     }
 }

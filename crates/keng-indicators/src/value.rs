@@ -152,6 +152,24 @@ pub fn of_link(l: &link::Link) -> Recognised {
     }
 }
 
+/// A host or link from a list (an import): its one form and keys, without the notes
+/// (lookalike, shortener…) a person's check gets — a list says what it is already.
+pub fn of_listed_link(input: &str) -> Option<Recognised> {
+    let l = link::canonicalise(&refang::refang(input.trim())).ok()?;
+    if !(l.ip || l.host.contains('.')) {
+        return None;
+    }
+    let exprs = l.expressions();
+    let normalised = exprs.first()?.clone();
+    Some(Recognised {
+        kind: Kind::Link,
+        display: l.canonical(),
+        keys: vec![format!("url:{normalised}")],
+        normalised,
+        notes: Vec::new(),
+    })
+}
+
 fn of_profile(p: &social::Profile) -> Recognised {
     let n = format!("{}:{}", p.platform, p.handle);
     let mut keys = vec![format!("social:{n}")];
@@ -265,7 +283,12 @@ mod tests {
 
     #[test]
     fn one_number_many_spellings() {
-        for s in ["0912.345.678", "+84 912 345 678", "0084912345678", "O9I2 345 678"] {
+        for s in [
+            "0912.345.678",
+            "+84 912 345 678",
+            "0084912345678",
+            "O9I2 345 678",
+        ] {
             assert_eq!(keys(s)[0], "phone:+84912345678", "{s}");
         }
         assert_eq!(keys("01683 456 789")[0], "phone:+84383456789");
@@ -273,11 +296,20 @@ mod tests {
 
     #[test]
     fn every_kind() {
-        assert_eq!(keys("Vietcombank 0451000387261"), vec!["bank:970436:0451000387261"]);
+        assert_eq!(
+            keys("Vietcombank 0451000387261"),
+            vec!["bank:970436:0451000387261"]
+        );
         assert_eq!(keys("0451000387261"), vec!["account:0451000387261"]);
         assert_eq!(keys("vcb-hotro[.]top"), vec!["url:vcb-hotro.top/"]);
-        assert_eq!(keys("https://VCB-hotro.top/dang-nhap?x=1")[0], "url:vcb-hotro.top/dang-nhap?x=1");
-        assert_eq!(keys("t.me/hotro_vcb"), vec!["social:telegram:hotro_vcb", "url:t.me/hotro_vcb"]);
+        assert_eq!(
+            keys("https://VCB-hotro.top/dang-nhap?x=1")[0],
+            "url:vcb-hotro.top/dang-nhap?x=1"
+        );
+        assert_eq!(
+            keys("t.me/hotro_vcb"),
+            vec!["social:telegram:hotro_vcb", "url:t.me/hotro_vcb"]
+        );
         assert_eq!(keys("app:com.fake.vneid"), vec!["app:com.fake.vneid"]);
         assert_eq!(keys("momo 0912345678"), vec!["wallet:momo:+84912345678"]);
         assert!(keys("xin chào").is_empty());
@@ -287,7 +319,12 @@ mod tests {
     #[test]
     fn link_notes() {
         let r = recognise("https://vietcombamk.com/login", &bank::default_banks());
-        assert!(r[0].notes.iter().any(|n| n.starts_with("lookalike:Vietcombank")), "{r:?}");
+        assert!(
+            r[0].notes
+                .iter()
+                .any(|n| n.starts_with("lookalike:Vietcombank")),
+            "{r:?}"
+        );
         let r = recognise("bit.ly/abc", &bank::default_banks());
         assert!(r[0].notes.contains(&"shortener".to_string()));
     }

@@ -13,6 +13,7 @@ pub static ALL: &[&dyn Capability] = &[
     &crate::newsroom::Newsroom,
     &crate::press_desk::PressDesk,
     &crate::warnings::Warnings,
+    &crate::scamcheck::ScamCheck,
 ];
 
 /// Every capability.

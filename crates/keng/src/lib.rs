@@ -29,6 +29,7 @@ pub mod newsroom;
 pub mod openapi;
 pub mod platform;
 pub mod press_desk;
+pub mod scamcheck;
 pub mod server;
 pub mod warnings;
 

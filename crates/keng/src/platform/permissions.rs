@@ -115,6 +115,13 @@ pub enum Action {
     ViewWarningsDesk,
     ReportFigures,
     ViewFigures,
+    // scam check
+    /// See the scam desk: indicators in every state, reports from the public.
+    ViewScamDesk,
+    /// Add indicators, verify, publish, reject, expire them; triage reports.
+    ModerateScam,
+    /// Keep the scam-pattern lexicon and the bank list.
+    ManageScamRules,
     // coverage and the yearly review
     ManageCoverage,
     SignCommendation,
@@ -235,6 +242,9 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         ViewWarningsDesk => role.is_staff(),
         ReportFigures => matches!(role, Admin | PressOfficer) || (role == UnitOfficer && own),
         ViewFigures => role.is_staff(),
+        ViewScamDesk => role.is_staff(),
+        ModerateScam => matches!(role, Leader | Spokesperson | PressOfficer),
+        ManageScamRules => matches!(role, Admin | PressOfficer),
         ManageCoverage => matches!(role, Admin | PressOfficer),
         SignCommendation => role == Leader,
     }
@@ -393,6 +403,19 @@ mod tests {
             (PressOfficer, ManageCoverage, Owner::None, true),
             (Journalist, ManageCoverage, own_agency, false),
             (Public, SubmitPressRequest, other_agency, false),
+            // scam check: staff see the desk; the press office moderates; admins and
+            // the press office keep the rules
+            (UnitOfficer, ViewScamDesk, Owner::None, true),
+            (Journalist, ViewScamDesk, Owner::None, false),
+            (PressOfficer, ModerateScam, Owner::None, true),
+            (Spokesperson, ModerateScam, Owner::None, true),
+            (Leader, ModerateScam, Owner::None, true),
+            (UnitOfficer, ModerateScam, Owner::None, false),
+            (Admin, ModerateScam, Owner::None, false),
+            (Journalist, ModerateScam, Owner::None, false),
+            (Admin, ManageScamRules, Owner::None, true),
+            (PressOfficer, ManageScamRules, Owner::None, true),
+            (Leader, ManageScamRules, Owner::None, false),
         ];
         // The public may do none of the staff actions, whatever the owner.
         for a in [
@@ -422,6 +445,9 @@ mod tests {
             ViewFigures,
             ManageCoverage,
             SignCommendation,
+            ViewScamDesk,
+            ModerateScam,
+            ManageScamRules,
         ] {
             rows.push((Public, a, Owner::None, false));
         }

@@ -16,6 +16,7 @@ mod journey;
 mod newsroom;
 mod press_desk;
 mod press_desk_answers;
+mod scamcheck;
 mod search;
 mod security;
 mod storage;

@@ -783,6 +783,132 @@ fn table() -> Vec<Route> {
             good: J(r#"{"kind":"black_spot","name":"x"}"#),
             bad: J(r#"{"kind":"segment","points":"20,106","active":7}"#),
         },
+        // scam check ({indicator} is the demo's reported number, {report} its report)
+        Route {
+            method: "POST",
+            pattern: "/kiem-tra/tin-nhan",
+            kind: Form,
+            allowed: "pv.ttxvn",
+            wrong: None,
+            good: F(&[("text", "chuyen khoan ngay")]),
+            bad: F(&[("text", "")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/kiem-tra/to-giac",
+            kind: Form,
+            allowed: "pv.ttxvn",
+            wrong: None,
+            good: F(&[("indicators", "0912345678"), ("story", "x")]),
+            bad: F(&[
+                ("indicators", "xin chào"),
+                ("amount_lost", "nhiều"),
+                ("happened_on", "2999-01-01"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/scamcheck/indicators",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("value", "0388 000 111"), ("status", "verified")]),
+            bad: F(&[
+                ("value", "\u{202e}"),
+                ("status", "maybe"),
+                ("warning_ids", "../x"),
+            ]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/scamcheck/indicators/{indicator}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("evidence", "x")]),
+            bad: F(&[("warning_ids", "not-an-id")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/scamcheck/indicators/{indicator}/do/{istep}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("note", "x")]),
+            bad: Body::NoInput,
+        },
+        Route {
+            method: "POST",
+            pattern: "/scamcheck/reports/{report}/do/{rstep}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("note", "x")]),
+            bad: F(&[("into", "TG-NOPE-NOPE")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/analyze",
+            kind: Json,
+            allowed: "pv.ttxvn",
+            wrong: None,
+            good: J(r#"{"text":"chuyen khoan ngay"}"#),
+            bad: J(r#"{"text":7}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/reports",
+            kind: Json,
+            allowed: "pv.ttxvn",
+            wrong: None,
+            good: J(r#"{"indicators":"0912345678","story":"x"}"#),
+            bad: J(r#"{"indicators":["0912345678"]}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/reports/{report}/{rstep}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: J(r#"{}"#),
+            bad: J(r#"{"into":"TG-NOPE-NOPE"}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/indicators",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: J(r#"{"value":"0388 000 222","status":"verified"}"#),
+            bad: J(r#"{"value":"","status":"published","warning_ids":"x"}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/indicators/{indicator}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: J(r#"{"evidence":"x"}"#),
+            bad: J(r#"{"evidence":["x"]}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/indicators/{indicator}/{istep}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: J(r#"{}"#),
+            bad: J(r#"{"note":{"a":1}}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/banks/{bin}",
+            kind: Json,
+            allowed: "quantri",
+            wrong: Some("giamdoc"),
+            good: J(r#"{"code":"ZZB","name":"Ngân hàng thử"}"#),
+            bad: J(r#"{"code":"","name":""}"#),
+        },
         Route {
             method: "POST",
             pattern: "/api/v1/incidents",
@@ -823,6 +949,10 @@ fn no_state_changing_route_escapes_the_table() {
             .replace("{warning}", "{id}")
             .replace("{wstep}", "{step}")
             .replace("{road}", "{id}")
+            .replace("{indicator}", "{id}")
+            .replace("{report}", "{id}")
+            .replace("{istep}", "{step}")
+            .replace("{rstep}", "{step}")
     };
 
     let covered: Vec<(String, String)> = table()
@@ -998,6 +1128,16 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
             .as_str()
             .expect("a demo black spot")
             .to_string();
+        let (_, reported) = officer.get("/api/v1/indicators?status=reported").await;
+        let indicator = reported[0]["id"]
+            .as_str()
+            .expect("a reported demo indicator")
+            .to_string();
+        let (_, reports) = officer.get("/api/v1/reports?status=received").await;
+        let report = reports[0]["id"]
+            .as_str()
+            .expect("a demo report")
+            .to_string();
 
         for r in table() {
             let path = r
@@ -1024,6 +1164,11 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 .replace("{warning}", &warning)
                 .replace("{wstep}", "cancel")
                 .replace("{road}", &road)
+                .replace("{indicator}", &indicator)
+                .replace("{istep}", "verify")
+                .replace("{report}", &report)
+                .replace("{rstep}", "reject")
+                .replace("{bin}", "970499")
                 .replace("{user_id}", &spokesperson);
 
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());
@@ -1199,6 +1344,18 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             .as_str()
             .expect("a demo event")
             .to_string();
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let (_, reported) = officer.get("/api/v1/indicators?status=reported").await;
+        let indicator = reported[0]["id"]
+            .as_str()
+            .expect("a reported demo indicator")
+            .to_string();
+        let (_, reports) = officer.get("/api/v1/reports").await;
+        let report = reports[0]["id"]
+            .as_str()
+            .expect("a demo report")
+            .to_string();
+        let report_code = reports[0]["code"].as_str().expect("its code").to_string();
         let press_desk_pages = [
             "/press-desk".to_string(),
             "/press-desk?state=refused&kind=information&overdue=1&page=2".to_string(),
@@ -1287,6 +1444,40 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             format!("/warnings/roads/{road}"),
             "/warnings/roads/not-an-id".to_string(),
             "/api/v1/road-places".to_string(),
+            "/kiem-tra".to_string(),
+            "/kiem-tra?value=0912.345.678".to_string(),
+            "/kiem-tra?value=vcb-xacthuc[.]top/login".to_string(),
+            "/kiem-tra?value=%FF%FE%00".to_string(),
+            format!("/kiem-tra?value={}", "%2525".repeat(600)),
+            "/kiem-tra?value=xin%20ch%C3%A0o".to_string(),
+            "/kiem-tra/tin-nhan".to_string(),
+            "/kiem-tra/to-giac".to_string(),
+            "/kiem-tra/to-giac?value=0912345678".to_string(),
+            format!("/kiem-tra/to-giac/{report_code}"),
+            "/kiem-tra/to-giac/TG-0000-0000".to_string(),
+            "/kiem-tra/to-giac/%00".to_string(),
+            "/scamcheck".to_string(),
+            "/scamcheck?status=published&kind=link&q=vcb&page=2".to_string(),
+            "/scamcheck?status=nope&kind=../x&page=-1".to_string(),
+            "/scamcheck/indicators/new".to_string(),
+            format!("/scamcheck/indicators/{indicator}"),
+            "/scamcheck/indicators/not-an-id".to_string(),
+            "/scamcheck/reports".to_string(),
+            "/scamcheck/reports?status=merged".to_string(),
+            "/scamcheck/reports?status=x".to_string(),
+            format!("/scamcheck/reports/{report}"),
+            "/scamcheck/reports/not-an-id".to_string(),
+            "/api/v1/check?value=0912345678".to_string(),
+            "/api/v1/check".to_string(),
+            "/api/v1/check?value=%FF".to_string(),
+            "/api/v1/check/range/abcde".to_string(),
+            "/api/v1/check/range/xyz".to_string(),
+            "/api/v1/indicators".to_string(),
+            format!("/api/v1/indicators/{indicator}"),
+            "/api/v1/reports".to_string(),
+            format!("/api/v1/report-status/{report_code}"),
+            "/api/v1/report-challenge".to_string(),
+            "/api/v1/banks".to_string(),
         ];
         pages.extend(press_desk_pages.iter().map(String::as_str));
 

@@ -1,0 +1,957 @@
+//! Reports from the public (tố giác lừa đảo): the numbers, accounts, links they were
+//! scammed with, what happened, when and where, the money lost, optionally who they
+//! are (the fields the national channel, VNeID's crime report, asks for, so staff can
+//! forward it). A report gets a tracking code to follow it without an account; each
+//! indicator it names counts one report (a new one becomes "reported" at once, so the
+//! check says so). Abuse is held back by a proof-of-work step that needs no outside
+//! service (a signed challenge; the browser finds a nonce whose SHA-256 starts with
+//! enough zero bits; each challenge is good for one report) and a limit per client per
+//! hour counted in the database, so every node sees it. Staff triage in the queue:
+//! verify or publish (the named indicators follow), reject, or merge a duplicate into
+//! the report it repeats.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use axum_extra::extract::Form;
+use hmac::{Hmac, Mac};
+use minijinja::context;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::model::Status;
+use super::store;
+use crate::accounts::model::User;
+use crate::args;
+use crate::platform::audit::{record_change, Origin};
+use crate::platform::auth::Ctx;
+use crate::platform::clock::now_ms;
+use crate::platform::db::{Db, DbResult, Row};
+use crate::platform::errors::{AppError, AppResult};
+use crate::platform::ids::{is_id, new_id, random_secret};
+use crate::platform::permissions::{allowed, Action, Owner};
+use crate::platform::state::AppState;
+use crate::platform::web::page;
+use keng_indicators::value::Recognised;
+
+/// Zero bits the proof of work needs (about 65,000 hashes: a second in a browser).
+pub const DIFFICULTY: u32 = 16;
+/// How long a challenge is good for.
+pub const CHALLENGE_TTL_MS: i64 = 30 * 60_000;
+/// Reports one client may send in an hour.
+pub const PER_HOUR: i64 = 5;
+/// The ways a scam reached the person.
+pub const CHANNELS: [&str; 9] = [
+    "call", "sms", "zalo", "facebook", "telegram", "tiktok", "website", "app", "other",
+];
+/// Where a report stands.
+pub const STATUSES: [&str; 5] = ["received", "verified", "published", "rejected", "merged"];
+
+// ---- proof of work ----
+
+static SECRET: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+
+/// The signing secret, made by the first node that needs it.
+async fn secret(db: &Db) -> AppResult<Vec<u8>> {
+    if let Some(s) = SECRET.get() {
+        return Ok(s.clone());
+    }
+    db.execute(
+        "INSERT INTO scam_secrets (name, value) VALUES ('report-pow', $1) ON CONFLICT (name) DO NOTHING",
+        args![random_secret()],
+    )
+    .await?;
+    let v = db
+        .fetch_one(
+            "SELECT value FROM scam_secrets WHERE name = 'report-pow'",
+            args![],
+        )
+        .await?
+        .str("value")?
+        .into_bytes();
+    Ok(SECRET.get_or_init(|| v).clone())
+}
+
+fn sign(key: &[u8], body: &str) -> AppResult<String> {
+    let mut m =
+        Hmac::<Sha256>::new_from_slice(key).map_err(|_| AppError::Internal("hmac key".into()))?;
+    m.update(b"keng-report-pow-v1:");
+    m.update(body.as_bytes());
+    Ok(hex::encode(&m.finalize().into_bytes()[..16]))
+}
+
+/// A challenge to solve before sending a report.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Challenge {
+    /// "{id}.{expires_ms}.{difficulty}.{signature}": send it back as is.
+    pub challenge: String,
+    /// Find a nonce (decimal) so that SHA-256("{challenge}:{nonce}") starts with this
+    /// many zero bits.
+    pub difficulty: u32,
+}
+
+/// A new signed challenge.
+pub async fn challenge(db: &Db) -> AppResult<Challenge> {
+    let key = secret(db).await?;
+    let id: String = hex::encode(rand::thread_rng().gen::<[u8; 12]>());
+    let body = format!("{id}.{}.{DIFFICULTY}", now_ms() + CHALLENGE_TTL_MS);
+    let sig = sign(&key, &body)?;
+    Ok(Challenge {
+        challenge: format!("{body}.{sig}"),
+        difficulty: DIFFICULTY,
+    })
+}
+
+fn leading_zero_bits(h: &[u8]) -> u32 {
+    let mut n = 0;
+    for b in h {
+        if *b == 0 {
+            n += 8;
+        } else {
+            n += b.leading_zeros();
+            break;
+        }
+    }
+    n
+}
+
+/// The nonce that solves `challenge` (what the browser's script does; tests and
+/// command-line clients use it too).
+pub fn solve(challenge: &str, difficulty: u32) -> u64 {
+    (0u64..)
+        .find(|n| {
+            leading_zero_bits(&Sha256::digest(format!("{challenge}:{n}").as_bytes())) >= difficulty
+        })
+        .unwrap_or(0)
+}
+
+/// Checks a solved challenge; returns its id (each id is good for one report).
+async fn verify_pow(db: &Db, challenge: &str, nonce: &str) -> AppResult<String> {
+    let bad = || AppError::invalid("pow", "err.report_pow");
+    let parts: Vec<&str> = challenge.trim().split('.').collect();
+    let [id, expires, difficulty, sig] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let body = format!("{id}.{expires}.{difficulty}");
+    let key = secret(db).await?;
+    let want = sign(&key, &body)?;
+    if !crate::platform::ids::constant_time_eq(&want, sig) {
+        return Err(bad());
+    }
+    let expires: i64 = expires.parse().map_err(|_| bad())?;
+    if expires < now_ms() {
+        return Err(AppError::invalid("pow", "err.report_pow_expired"));
+    }
+    let difficulty: u32 = difficulty.parse().map_err(|_| bad())?;
+    let nonce = nonce.trim();
+    if nonce.is_empty() || nonce.len() > 20 || !nonce.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let h = Sha256::digest(format!("{}:{nonce}", challenge.trim()).as_bytes());
+    if leading_zero_bits(&h) < difficulty.max(DIFFICULTY) {
+        return Err(bad());
+    }
+    Ok((*id).to_string())
+}
+
+// ---- reports ----
+
+/// A report as the public sends it (form or JSON).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct ReportInput {
+    /// The numbers, accounts, links, profiles — one a line (at most 10).
+    #[serde(default)]
+    pub indicators: String,
+    /// What happened.
+    #[serde(default)]
+    pub story: String,
+    /// When (YYYY-MM-DD).
+    #[serde(default)]
+    pub happened_on: String,
+    /// Money lost, in đồng (digits; dots and spaces allowed).
+    #[serde(default)]
+    pub amount_lost: String,
+    /// How it reached you: call, sms, zalo, facebook, telegram, tiktok, website, app, other.
+    #[serde(default)]
+    pub channel: String,
+    /// Where it happened (commune, district).
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub reporter_name: String,
+    /// A phone number or an email address to be reached at.
+    #[serde(default)]
+    pub reporter_contact: String,
+    /// Citizen identity number (12 digits), as VNeID's report asks.
+    #[serde(default)]
+    pub reporter_id_number: String,
+    #[serde(default)]
+    pub reporter_address: String,
+    /// The challenge given (see `GET /api/v1/report-challenge`).
+    #[serde(default)]
+    pub pow_challenge: String,
+    /// The nonce found.
+    #[serde(default)]
+    pub pow_nonce: String,
+}
+
+/// A report as stored.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Report {
+    pub id: String,
+    pub code: String,
+    /// The indicators named: kind, display, key.
+    pub indicators: Vec<NamedIndicator>,
+    pub story: String,
+    pub happened_on: String,
+    pub amount_lost: i64,
+    pub channel: String,
+    pub place: String,
+    pub reporter_name: String,
+    pub reporter_contact: String,
+    pub reporter_id_number: String,
+    pub reporter_address: String,
+    /// received, verified, published, rejected or merged.
+    pub status: String,
+    /// The code of the report this one repeats.
+    pub merged_into: Option<String>,
+    pub staff_note: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// An indicator a report names.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NamedIndicator {
+    pub kind: String,
+    pub display: String,
+    pub key: String,
+}
+
+impl Report {
+    fn from_row(r: &Row) -> DbResult<Report> {
+        Ok(Report {
+            id: r.str("id")?,
+            code: r.str("code")?,
+            indicators: serde_json::from_str(&r.str("indicators")?).unwrap_or_default(),
+            story: r.str("story")?,
+            happened_on: r.str("happened_on")?,
+            amount_lost: r.i64("amount_lost")?,
+            channel: r.str("channel")?,
+            place: r.str("place")?,
+            reporter_name: r.str("reporter_name")?,
+            reporter_contact: r.str("reporter_contact")?,
+            reporter_id_number: r.str("reporter_id_number")?,
+            reporter_address: r.str("reporter_address")?,
+            status: r.str("status")?,
+            merged_into: r.opt_str("merged_into")?,
+            staff_note: r.str("staff_note")?,
+            created_at: r.i64("created_at")?,
+            updated_at: r.i64("updated_at")?,
+        })
+    }
+}
+
+/// What the public sees when following a report by its code: never who sent it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Tracking {
+    pub code: String,
+    pub status: String,
+    pub indicators: Vec<NamedIndicator>,
+    /// Each named indicator's status now (reported, verified, published, rejected,
+    /// expired).
+    pub indicator_status: Vec<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A tracking code: "TG-" and 8 letters and digits without lookalikes (40 bits).
+fn new_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let s: String = (0..8)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("TG-{}-{}", &s[..4], &s[4..])
+}
+
+/// A code as typed ("tg 7k3m 9qxp") in its one form.
+pub fn normal_code(s: &str) -> String {
+    let c: String = s
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let c = c.strip_prefix("TG").unwrap_or(&c).to_string();
+    if c.len() == 8 {
+        format!("TG-{}-{}", &c[..4], &c[4..])
+    } else {
+        String::new()
+    }
+}
+
+struct Clean {
+    named: Vec<Recognised>,
+    story: String,
+    happened_on: String,
+    amount: i64,
+    channel: String,
+    place: String,
+    name: String,
+    contact: String,
+    id_number: String,
+    address: String,
+}
+
+fn check(input: &ReportInput, banks: &[keng_indicators::bank::Bank]) -> AppResult<Clean> {
+    let mut c = crate::accounts::model::Check::default();
+    let lines: Vec<&str> = input
+        .indicators
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut named: Vec<Recognised> = Vec::new();
+    if lines.is_empty() {
+        c.fail("indicators", "err.report_indicators");
+    } else if lines.len() > 10 {
+        c.fail("indicators", "err.report_too_many");
+    } else {
+        for l in &lines {
+            match store::read_value(l, "", banks) {
+                Some(r) => {
+                    if !named.iter().any(|n| n.keys[0] == r.keys[0]) {
+                        named.push(r);
+                    }
+                }
+                None => {
+                    c.fail("indicators", "err.report_indicator_unrecognised");
+                    break;
+                }
+            }
+        }
+    }
+    let story = input.story.trim().to_string();
+    if story.is_empty() {
+        c.fail("story", "err.required");
+    } else if story.chars().count() > 5000
+        || story
+            .chars()
+            .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+    {
+        c.fail("story", "err.too_long");
+    }
+    let happened_on = input.happened_on.trim().to_string();
+    if !happened_on.is_empty() {
+        match chrono::NaiveDate::parse_from_str(&happened_on, "%Y-%m-%d") {
+            Ok(d)
+                if d <= chrono::Utc::now().date_naive() + chrono::Duration::days(1)
+                    && d.year_ce().1 >= 2000 => {}
+            _ => c.fail("happened_on", "err.report_date"),
+        }
+    }
+    let digits: String = input
+        .amount_lost
+        .chars()
+        .filter(|ch| !matches!(ch, '.' | ',' | ' ' | '\u{a0}'))
+        .collect();
+    let amount = if digits.trim().is_empty() {
+        0
+    } else {
+        match digits.trim().trim_end_matches(['đ', 'd']).parse::<i64>() {
+            Ok(n) if (0..=10_000_000_000_000).contains(&n) => n,
+            _ => {
+                c.fail("amount_lost", "err.report_amount");
+                0
+            }
+        }
+    };
+    let channel = input.channel.trim().to_string();
+    if !channel.is_empty() && !CHANNELS.contains(&channel.as_str()) {
+        c.fail("channel", "err.choose");
+    }
+    let place = c
+        .opt_text("place", Some(&input.place), 200)
+        .unwrap_or_default();
+    let name = c
+        .opt_text("reporter_name", Some(&input.reporter_name), 120)
+        .unwrap_or_default();
+    let contact = c
+        .opt_text("reporter_contact", Some(&input.reporter_contact), 200)
+        .unwrap_or_default();
+    let id_number: String = input
+        .reporter_id_number
+        .chars()
+        .filter(|ch| !ch.is_whitespace())
+        .collect();
+    let id_ok = id_number.len() == 12 && id_number.bytes().all(|b| b.is_ascii_digit());
+    if !id_number.is_empty() && !id_ok {
+        c.fail("reporter_id_number", "err.report_id_number");
+    }
+    let address = c
+        .opt_text("reporter_address", Some(&input.reporter_address), 300)
+        .unwrap_or_default();
+    c.finish()?;
+    Ok(Clean {
+        named,
+        story,
+        happened_on,
+        amount,
+        channel,
+        place,
+        name,
+        contact,
+        id_number,
+        address,
+    })
+}
+
+use chrono::Datelike;
+
+/// Takes a report from the public: checks the proof of work and the hourly limit,
+/// stores it with its code, counts one report on each indicator it names.
+pub async fn submit(
+    db: &Db,
+    origin: &Origin,
+    client: &str,
+    banks: &[keng_indicators::bank::Bank],
+    input: &ReportInput,
+) -> AppResult<Report> {
+    let clean = check(input, banks)?;
+    let pow_id = verify_pow(db, &input.pow_challenge, &input.pow_nonce).await?;
+    let client_key = crate::platform::auth::ratelimit::address_key(client);
+    let hour_ago = now_ms() - 3_600_000;
+    let r = db
+        .fetch_one(
+            "SELECT COUNT(*) AS n, COALESCE(MIN(created_at), 0) AS oldest FROM scam_reports WHERE client_key = $1 AND created_at > $2",
+            args![&client_key, hour_ago],
+        )
+        .await?;
+    if r.i64("n")? >= PER_HOUR {
+        return Err(AppError::TooManyRequests {
+            key: "err.report_too_many_sent",
+            retry_after_secs: ((r.i64("oldest")? + 3_600_000 - now_ms()) / 1000).max(1),
+        });
+    }
+    let named: Vec<NamedIndicator> = clean
+        .named
+        .iter()
+        .map(|r| NamedIndicator {
+            kind: r.kind.as_str().into(),
+            display: r.display.clone(),
+            key: r.keys[0].clone(),
+        })
+        .collect();
+    let id = new_id();
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let mut code = new_code();
+    // A code already given (1 in 10^12) gets another.
+    for _ in 0..5 {
+        if tx
+            .fetch_optional("SELECT id FROM scam_reports WHERE code = $1", args![&code])
+            .await?
+            .is_none()
+        {
+            break;
+        }
+        code = new_code();
+    }
+    tx.execute(
+        "INSERT INTO scam_reports (id, code, indicators, story, happened_on, amount_lost, channel, place, reporter_name, reporter_contact, reporter_id_number, reporter_address, attachments, status, merged_into, staff_note, client_key, pow_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '[]', 'received', NULL, '', $13, $14, $15, $15)",
+        args![&id, &code, serde_json::to_string(&named).unwrap_or_else(|_| "[]".into()), &clean.story, &clean.happened_on, clean.amount, &clean.channel, &clean.place, &clean.name, &clean.contact, &clean.id_number, &clean.address, &client_key, &pow_id, now],
+    )
+    .await
+    .map_err(|e| if e.is_unique_violation() { AppError::invalid("pow", "err.report_pow_used") } else { e.into() })?;
+    for rec in &clean.named {
+        store::count_report(&mut tx, origin, rec, "report", now).await?;
+    }
+    let report = read(&mut tx, &id).await?;
+    // The audit keeps what was reported, not who reported it.
+    record_change(
+        &mut tx,
+        origin,
+        "scam_report.received",
+        "scam_report",
+        &id,
+        None,
+        Some(serde_json::json!({"code": report.code, "indicators": report.indicators, "channel": report.channel})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+async fn read(tx: &mut crate::platform::db::Tx, id: &str) -> AppResult<Report> {
+    let r = tx
+        .fetch_optional("SELECT * FROM scam_reports WHERE id = $1", args![id])
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Report::from_row(&r)?)
+}
+
+/// A report by id (staff).
+pub async fn get(db: &Db, id: &str) -> AppResult<Option<Report>> {
+    if !is_id(id) {
+        return Ok(None);
+    }
+    Ok(db
+        .fetch_optional("SELECT * FROM scam_reports WHERE id = $1", args![id])
+        .await?
+        .map(|r| Report::from_row(&r))
+        .transpose()?)
+}
+
+/// A report by its code.
+pub async fn by_code(db: &Db, code: &str) -> AppResult<Option<Report>> {
+    let code = normal_code(code);
+    if code.is_empty() {
+        return Ok(None);
+    }
+    Ok(db
+        .fetch_optional("SELECT * FROM scam_reports WHERE code = $1", args![&code])
+        .await?
+        .map(|r| Report::from_row(&r))
+        .transpose()?)
+}
+
+/// What the public sees of a report.
+pub async fn tracking(db: &Db, r: &Report) -> AppResult<Tracking> {
+    let mut statuses = Vec::new();
+    for n in &r.indicators {
+        statuses.push(
+            store::by_key(db, &n.key)
+                .await?
+                .map_or_else(|| "reported".to_string(), |i| i.status.as_str().to_string()),
+        );
+    }
+    Ok(Tracking {
+        code: r.code.clone(),
+        status: r.status.clone(),
+        indicators: r.indicators.clone(),
+        indicator_status: statuses,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+}
+
+/// Reports in a status (all when None), newest first.
+pub async fn list(
+    db: &Db,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> AppResult<Vec<Report>> {
+    let rows = match status {
+        Some(s) => {
+            db.fetch_all(
+                "SELECT * FROM scam_reports WHERE status = $1 ORDER BY created_at DESC LIMIT $2 OFFSET $3",
+                args![s, limit, offset],
+            )
+            .await?
+        }
+        None => {
+            db.fetch_all(
+                "SELECT * FROM scam_reports ORDER BY created_at DESC LIMIT $1 OFFSET $2",
+                args![limit, offset],
+            )
+            .await?
+        }
+    };
+    Ok(rows.iter().map(Report::from_row).collect::<DbResult<_>>()?)
+}
+
+/// The steps of a report.
+pub const STEPS: [&str; 4] = ["verify", "publish", "reject", "merge"];
+
+/// A staff decision on a report.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub struct ReportStep {
+    /// Why (kept with the report).
+    #[serde(default)]
+    pub note: String,
+    /// For "merge": the code of the report this one repeats.
+    #[serde(default)]
+    pub into: String,
+}
+
+/// Verify (the named indicators become verified), publish (published), reject, or
+/// merge into the report it repeats.
+pub async fn step(
+    db: &Db,
+    origin: &Origin,
+    user: &User,
+    id: &str,
+    step: &str,
+    input: &ReportStep,
+) -> AppResult<Report> {
+    if !allowed(&user.actor(), Action::ModerateScam, &Owner::None) {
+        return Err(AppError::Forbidden("err.forbidden"));
+    }
+    if !STEPS.contains(&step) || !is_id(id) {
+        return Err(AppError::NotFound);
+    }
+    let note = input.note.trim();
+    if note.chars().count() > 2000 {
+        return Err(AppError::invalid("note", "err.too_long"));
+    }
+    let before = get(db, id).await?.ok_or(AppError::NotFound)?;
+    if matches!(before.status.as_str(), "merged") {
+        return Err(AppError::Conflict("err.report_step"));
+    }
+    let (status, merged_into) = match step {
+        "verify" => ("verified", None),
+        "publish" => ("published", None),
+        "reject" => ("rejected", None),
+        _ => {
+            let target = by_code(db, &input.into)
+                .await?
+                .filter(|t| t.id != before.id)
+                .ok_or_else(|| AppError::invalid("into", "err.report_merge_target"))?;
+            ("merged", Some(target.code))
+        }
+    };
+    // The indicators follow a verification or publication (those already further on
+    // stay where they are).
+    if matches!(step, "verify" | "publish") {
+        let want = if step == "verify" {
+            Status::Verified
+        } else {
+            Status::Published
+        };
+        for n in &before.indicators {
+            if let Some(i) = store::by_key(db, &n.key).await? {
+                let needs = matches!(
+                    (i.status, want),
+                    (Status::Reported, _) | (Status::Verified, Status::Published)
+                );
+                if needs {
+                    let s = if want == Status::Published {
+                        "publish"
+                    } else {
+                        "verify"
+                    };
+                    let note = format!("{} {}", before.code, note);
+                    store::step(db, origin, user, &i.id, s, note.trim()).await?;
+                }
+            }
+        }
+    }
+    let staff_note = if note.is_empty() {
+        before.staff_note.clone()
+    } else if before.staff_note.is_empty() {
+        note.to_string()
+    } else {
+        format!("{}\n{}", before.staff_note, note)
+    };
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "UPDATE scam_reports SET status = $1, merged_into = $2, staff_note = $3, updated_at = $4 WHERE id = $5",
+        args![status, merged_into, &staff_note, now_ms(), id],
+    )
+    .await?;
+    let after = read(&mut tx, id).await?;
+    record_change(
+        &mut tx,
+        origin,
+        &format!("scam_report.{step}"),
+        "scam_report",
+        id,
+        Some(serde_json::json!({"status": before.status})),
+        Some(serde_json::json!({"status": after.status, "merged_into": after.merged_into, "note": note})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---- pages and API ----
+
+async fn form_page(
+    app: &AppState,
+    ctx: &Ctx,
+    form: &ReportInput,
+    errors: Vec<(String, String)>,
+) -> AppResult<Response> {
+    let ch = challenge(&app.db).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        page(
+            app,
+            ctx,
+            "scamcheck/report.html",
+            context! { form => form, errors => errors, challenge => ch, channels => CHANNELS },
+        )?,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct FormParams {
+    #[serde(default)]
+    value: Option<String>,
+}
+
+/// `/kiem-tra/to-giac`: the form (with the value just checked, if any).
+pub async fn form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<FormParams>,
+) -> AppResult<Response> {
+    let form = ReportInput {
+        indicators: p.value.unwrap_or_default().chars().take(300).collect(),
+        ..Default::default()
+    };
+    form_page(&app, &ctx, &form, Vec::new()).await
+}
+
+/// The form sent: the tracking page, or the form again with what to fix.
+pub async fn form_submit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ReportInput>,
+) -> AppResult<Response> {
+    let set = super::check::the_set(&app)?;
+    let banks = set.banks();
+    match submit(
+        &app.db,
+        &ctx.origin(),
+        ctx.ip.as_deref().unwrap_or(""),
+        &banks,
+        &f,
+    )
+    .await
+    {
+        Ok(r) => Ok(
+            axum::response::Redirect::to(&format!("/kiem-tra/to-giac/{}?new=1", r.code))
+                .into_response(),
+        ),
+        Err(AppError::Invalid(v)) => {
+            let errors = crate::platform::web::field_errors(AppError::Invalid(v), ctx.lang)?;
+            form_page(&app, &ctx, &f, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TrackParams {
+    #[serde(default)]
+    new: Option<String>,
+}
+
+/// `/kiem-tra/to-giac/{code}`: where a report stands.
+pub async fn track_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<TrackParams>,
+) -> AppResult<Response> {
+    let r = by_code(&app.db, &code).await?.ok_or(AppError::NotFound)?;
+    let t = tracking(&app.db, &r).await?;
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        page(
+            &app,
+            &ctx,
+            "scamcheck/track.html",
+            context! { tr => t, new => q.new.is_some() },
+        )?,
+    )
+        .into_response())
+}
+
+/// A proof-of-work challenge for the report form.
+#[utoipa::path(get, path = "/api/v1/report-challenge", tag = "scamcheck", operation_id = "report_challenge",
+    responses((status = 200, body = Challenge), (status = 401)))]
+pub async fn api_challenge(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    if ctx.bad_token {
+        return Err(AppError::Unauthorized);
+    }
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(challenge(&app.db).await?),
+    )
+        .into_response())
+}
+
+/// Reports a scam: returns the report with its tracking code.
+#[utoipa::path(post, path = "/api/v1/reports", tag = "scamcheck", operation_id = "submit_report", request_body = ReportInput,
+    responses((status = 201, body = Tracking), (status = 400), (status = 401), (status = 422), (status = 429)))]
+pub async fn api_submit(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(f): Json<ReportInput>,
+) -> AppResult<Response> {
+    if ctx.bad_token {
+        return Err(AppError::Unauthorized);
+    }
+    let banks = super::check::the_set(&app)?.banks();
+    let r = submit(
+        &app.db,
+        &ctx.origin(),
+        ctx.ip.as_deref().unwrap_or(""),
+        &banks,
+        &f,
+    )
+    .await?;
+    let t = tracking(&app.db, &r).await?;
+    Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+/// Where a report stands, by its tracking code.
+#[utoipa::path(get, path = "/api/v1/report-status/{code}", tag = "scamcheck", operation_id = "report_status",
+    params(("code" = String, Path, description = "Tracking code (TG-XXXX-XXXX)")),
+    responses((status = 200, body = Tracking), (status = 401), (status = 404)))]
+pub async fn api_track(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    if ctx.bad_token {
+        return Err(AppError::Unauthorized);
+    }
+    let r = by_code(&app.db, &code).await?.ok_or(AppError::NotFound)?;
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(tracking(&app.db, &r).await?),
+    )
+        .into_response())
+}
+
+fn staff(ctx: &Ctx) -> AppResult<User> {
+    ctx.require(Action::ViewScamDesk, &Owner::None)?;
+    Ok(ctx.user()?.clone())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// received, verified, published, rejected or merged.
+    status: Option<String>,
+}
+
+/// Reports for staff, newest first.
+#[utoipa::path(get, path = "/api/v1/reports", tag = "scamcheck", operation_id = "list_reports", params(ListParams),
+    responses((status = 200, body = [Report]), (status = 400), (status = 401), (status = 403)), security(("bearer" = [])))]
+pub async fn api_list(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<ListParams>,
+) -> AppResult<Json<Vec<Report>>> {
+    staff(&ctx)?;
+    let status = p.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(s) = status {
+        if !STATUSES.contains(&s) {
+            return Err(AppError::bad("err.unknown_status"));
+        }
+    }
+    Ok(Json(list(&app.db, status, 200, 0).await?))
+}
+
+/// Verify, publish, reject or merge a report.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/{step}", tag = "scamcheck", operation_id = "step_report", request_body = ReportStep,
+    params(("id" = String, Path, description = "Report id"), ("step" = String, Path, description = "verify, publish, reject or merge")),
+    responses((status = 200, body = Report), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)), security(("bearer" = [])))]
+pub async fn api_step(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((id, s)): Path<(String, String)>,
+    body: Option<Json<ReportStep>>,
+) -> AppResult<Json<Report>> {
+    let user = staff(&ctx)?;
+    let input = body.map(|Json(b)| b).unwrap_or_default();
+    Ok(Json(
+        step(&app.db, &ctx.origin(), &user, &id, &s, &input).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct QueueParams {
+    status: Option<String>,
+}
+
+/// `/scamcheck/reports`: the queue.
+pub async fn queue(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<QueueParams>,
+) -> AppResult<Response> {
+    staff(&ctx)?;
+    let status = p
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("received");
+    if !STATUSES.contains(&status) {
+        return Err(AppError::bad("err.unknown_status"));
+    }
+    let rows = list(&app.db, Some(status), 200, 0).await?;
+    Ok(page(
+        &app,
+        &ctx,
+        "scamcheck/reports.html",
+        context! { rows => rows, status => status, statuses => STATUSES },
+    )?
+    .into_response())
+}
+
+/// `/scamcheck/reports/{id}`.
+pub async fn view(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    staff(&ctx)?;
+    let r = get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
+    let t = tracking(&app.db, &r).await?;
+    Ok(page(
+        &app,
+        &ctx,
+        "scamcheck/report_view.html",
+        context! { r => r, tr => t, may_moderate => ctx.can(Action::ModerateScam) },
+    )?
+    .into_response())
+}
+
+pub async fn view_step(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((id, s)): Path<(String, String)>,
+    Form(f): Form<ReportStep>,
+) -> AppResult<Response> {
+    let user = staff(&ctx)?;
+    let r = step(&app.db, &ctx.origin(), &user, &id, &s, &f).await?;
+    Ok(axum::response::Redirect::to(&format!("/scamcheck/reports/{}", r.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_read_as_typed() {
+        let c = new_code();
+        assert_eq!(normal_code(&c), c);
+        assert_eq!(normal_code(&c.to_lowercase().replace('-', " ")), c);
+        assert_eq!(normal_code("nonsense"), "");
+    }
+
+    #[test]
+    fn a_solution_has_the_zero_bits() {
+        let n = solve("abc.1.8.sig", 8);
+        let h = Sha256::digest(format!("abc.1.8.sig:{n}").as_bytes());
+        assert!(leading_zero_bits(&h) >= 8);
+        assert_eq!(leading_zero_bits(&[0, 0b0001_0000]), 11);
+    }
+}

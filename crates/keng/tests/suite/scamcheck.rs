@@ -1,0 +1,498 @@
+//! The scam check against the real binary on every backend, as a new user would try
+//! it: a fake-bank message without diacritics and with a lookalike link is "high" with
+//! its reasons and the police warning for the pattern; its phone number written three
+//! ways (dots, +84, the pre-2018 11-digit form) is one verified indicator; the range API
+//! answers without receiving the value; a report gets a tracking code, counts at once as
+//! "reported", and a press officer's verification shows in the check within seconds —
+//! on a second node too. Bad input of every shape gets a 4xx or a normal answer.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::common::{backends, two_postgresql_nodes, Api, Server, DEMO_PASSWORD};
+
+/// Waits until the node's indicator set has loaded (the check stops answering 503).
+async fn ready(api: &Api) {
+    let start = Instant::now();
+    loop {
+        let (st, _) = api.get("/api/v1/check?value=0912345678").await;
+        if st != StatusCode::SERVICE_UNAVAILABLE {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the set never loaded"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn check(api: &Api, value: &str) -> Value {
+    let (st, a) = api
+        .get(&format!("/api/v1/check?value={}", urlencode(value)))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{value}: {a}");
+    a
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Polls the check until `value` answers `verdict` (at most `secs`).
+async fn until_verdict(api: &Api, value: &str, verdict: &str, secs: u64) -> Duration {
+    let start = Instant::now();
+    loop {
+        let a = check(api, value).await;
+        if a["verdict"] == verdict {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "{value} still answers {} after {secs} s",
+            a["verdict"]
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn solved(api: &Api) -> (String, String) {
+    let (st, ch) = api.get("/api/v1/report-challenge").await;
+    assert_eq!(st, StatusCode::OK);
+    let c = ch["challenge"].as_str().unwrap().to_string();
+    let n = keng::scamcheck::report::solve(&c, ch["difficulty"].as_u64().unwrap() as u32);
+    (c, n.to_string())
+}
+
+#[tokio::test]
+async fn a_person_checks_a_message_and_a_number_reports_one_and_staff_verify_it() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let anon = s.api(None);
+        ready(&anon).await;
+
+        // One number, three spellings, one verified record with its warning.
+        let mut seen = Vec::new();
+        for v in ["0386.123.456", "+84 386 123 456", "01686 123 456"] {
+            let a = check(&anon, v).await;
+            assert_eq!(a["verdict"], "verified", "{v}: {a}");
+            let r = &a["recognised"][0];
+            assert_eq!(r["kind"], "phone");
+            assert_eq!(r["normalised"], "+84386123456", "{v}");
+            assert!(r["record"]["warnings"][0]["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("/canh-bao/"));
+            assert!(r["record"].get("reporter").is_none(), "never who reported");
+            seen.push(r["record"]["first_seen"].clone());
+        }
+        assert!(seen.windows(2).all(|w| w[0] == w[1]), "one record");
+        let old = check(&anon, "01686 123 456").await;
+        assert!(old["recognised"][0]["notes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("renumbered")));
+
+        // The whole message: no diacritics, a lookalike link, that number.
+        let message = "Vietcombank thong bao: tai khoan cua quy khach se bi tam khoa do chua cap nhat sinh trac hoc. \
+                       Vui long dang nhap tai vietcombamk-xacthuc[.]com/login de xac minh hoac goi 0386.123.456";
+        let (st, a) = anon
+            .post("/api/v1/analyze", &json!({ "text": message }))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{a}");
+        assert_eq!(a["risk"], "high", "{a}");
+        let codes: Vec<&str> = a["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap())
+            .collect();
+        for c in ["pattern", "lookalike", "verified"] {
+            assert!(codes.contains(&c), "reason {c} in {codes:?}");
+        }
+        let pattern = a["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "pattern")
+            .unwrap();
+        assert_eq!(pattern["pattern"], "fake_bank");
+        assert!(pattern["advice"].as_str().is_some_and(|t| !t.is_empty()));
+        let lookalike = a["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == "lookalike")
+            .unwrap();
+        assert!(lookalike["text"].as_str().unwrap().contains("Vietcombank"));
+        assert!(
+            a["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|w| w["headline"]
+                    .as_str()
+                    .unwrap()
+                    .contains("giả mạo ngân hàng")),
+            "the police warning for the pattern: {}",
+            a["warnings"]
+        );
+        // In English when asked.
+        let r = anon
+            .client
+            .post(s.url("/api/v1/analyze"))
+            .header("accept-language", "en")
+            .json(&json!({ "text": message }))
+            .send()
+            .await
+            .unwrap();
+        let en: Value = r.json().await.unwrap();
+        assert!(en["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["text"].as_str().unwrap().contains("imitates Vietcombank")));
+        // A carrier's promotion with a link is not a scam.
+        let (_, promo) = anon
+            .post(
+                "/api/v1/analyze",
+                &json!({"text": "(KM) Viettel tang 50% gia tri the nap ngay 20/1 cho thue bao tra truoc. Chi tiet LH 198 (mien phi). Tu choi QC soan TC gui 199."}),
+            )
+            .await;
+        assert!(
+            matches!(promo["risk"].as_str(), Some("none" | "low")),
+            "{promo}"
+        );
+
+        // The range API: the first five hex digits out, the suffixes back.
+        let h = hex::encode(Sha256::digest(b"phone:+84386123456"));
+        let (st, range) = anon.get(&format!("/api/v1/check/range/{}", &h[..5])).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            range["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["suffix"] == h[5..32] && m["verdict"] == "verified"),
+            "{range}"
+        );
+        let (st, _) = anon.get("/api/v1/check/range/XYZ12").await;
+        assert_eq!(st, StatusCode::BAD_REQUEST);
+
+        // A report: a code to follow it, the numbers "reported" at once.
+        let (c, n) = solved(&anon).await;
+        let report = json!({
+            "indicators": "0399 888 777\nvcb-hoantien.top",
+            "story": "Có người gọi tự xưng nhân viên ngân hàng, gửi đường link để hoàn tiền.",
+            "amount_lost": "2.000.000",
+            "channel": "call",
+            "pow_challenge": c, "pow_nonce": n,
+        });
+        let (st, t) = anon.post("/api/v1/reports", &report).await;
+        assert_eq!(st, StatusCode::CREATED, "{t}");
+        let code = t["code"].as_str().unwrap().to_string();
+        assert!(code.starts_with("TG-"));
+        assert_eq!(t["status"], "received");
+        assert_eq!(t["indicator_status"], json!(["reported", "reported"]));
+        assert_eq!(check(&anon, "0399888777").await["verdict"], "reported");
+        // The same solved challenge cannot send a second report.
+        let (st, again) = anon.post("/api/v1/reports", &report).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{again}");
+        // Followed by its code, however typed; never who sent it.
+        let (st, tr) = anon
+            .get(&format!(
+                "/api/v1/report-status/{}",
+                code.to_lowercase().replace('-', "")
+            ))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{tr}");
+        assert!(tr.get("reporter_contact").is_none() && tr.get("story").is_none());
+
+        // The press officer verifies it; the check follows within seconds.
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let (_, queue) = officer.get("/api/v1/reports?status=received").await;
+        let id = queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .expect("the report is in the queue")["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let unit = s.api(Some(&s.token_for("capx.hacthanh").await));
+        let (st, _) = unit
+            .post(&format!("/api/v1/reports/{id}/verify"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::FORBIDDEN, "a unit officer does not verify");
+        let (st, r) = officer
+            .post(
+                &format!("/api/v1/reports/{id}/verify"),
+                &json!({"note": "Đã xác minh với ngân hàng"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        let took = until_verdict(&anon, "0399 888 777", "verified", 5).await;
+        eprintln!("verified → check on {}: {took:?}", backend.name());
+        until_verdict(&anon, "https://vcb-hoantien.top/anything", "verified", 5).await;
+        let (_, tr) = anon.get(&format!("/api/v1/report-status/{code}")).await;
+        assert_eq!(tr["status"], "verified");
+        assert_eq!(tr["indicator_status"], json!(["verified", "verified"]));
+
+        // The pages a person uses.
+        let b = s.browser();
+        let (st, html) = b.text("/kiem-tra?value=0386.123.456").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("ĐÃ XÁC MINH LỪA ĐẢO"), "the verdict shows");
+        let (st, html) = b.text("/kiem-tra?value=0399.000.000").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("CHƯA CÓ THÔNG TIN") && !html.to_lowercase().contains("an toàn\""));
+        let resp = b
+            .submit(
+                "/kiem-tra/tin-nhan",
+                "/kiem-tra/tin-nhan",
+                &[("text", message)],
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("RỦI RO CAO"), "the analysis shows");
+        let (st, html) = b.text(&format!("/kiem-tra/to-giac/{code}")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains(&code));
+        // The desk.
+        let desk = s.browser();
+        desk.login("tuyentruyen", DEMO_PASSWORD).await;
+        let (st, html) = desk.text("/scamcheck/reports?status=verified").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains(&code));
+    }
+}
+
+#[tokio::test]
+async fn staff_keep_indicators_through_their_states() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let anon = s.api(None);
+        ready(&anon).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let (st, i) = officer
+            .post(
+                "/api/v1/indicators",
+                &json!({"value": "Techcombank 1903 6682 7701 19", "status": "verified", "evidence": "Tài khoản nhận tiền"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{i}");
+        assert_eq!(i["kind"], "bank_account");
+        assert_eq!(i["lookup_key"], "bank:970407:19036682770119");
+        let id = i["id"].as_str().unwrap().to_string();
+        // The same account again: a conflict, not a second record.
+        let (st, _) = officer
+            .post(
+                "/api/v1/indicators",
+                &json!({"value": "TCB 19036682770119", "status": "reported"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CONFLICT);
+        until_verdict(&anon, "Techcombank 19036682770119", "verified", 5).await;
+        // The number alone matches too, flagged as weaker.
+        let a = check(&anon, "19036682770119").await;
+        assert_eq!(a["verdict"], "verified", "{a}");
+        assert_eq!(a["recognised"][0]["record"]["weaker"], true);
+        // Rejected: no record any more; reopened: reported.
+        let (st, _) = officer
+            .post(
+                &format!("/api/v1/indicators/{id}/reject"),
+                &json!({"note": "Nhầm"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        until_verdict(&anon, "Techcombank 19036682770119", "none", 5).await;
+        let (st, _) = officer
+            .post(&format!("/api/v1/indicators/{id}/expire"), &json!({}))
+            .await;
+        assert_eq!(
+            st,
+            StatusCode::CONFLICT,
+            "a rejected indicator cannot expire"
+        );
+        let (st, back) = officer
+            .post(&format!("/api/v1/indicators/{id}/reopen"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(back["status"], "reported");
+        until_verdict(&anon, "Techcombank 19036682770119", "reported", 5).await;
+        // The audit trail shows each step.
+        let desk = s.browser();
+        desk.login("tuyentruyen", DEMO_PASSWORD).await;
+        let (st, html) = desk.text(&format!("/scamcheck/indicators/{id}")).await;
+        assert_eq!(st, StatusCode::OK);
+        for a in [
+            "Thêm dấu hiệu lừa đảo",
+            "Bác dấu hiệu lừa đảo",
+            "Mở lại dấu hiệu",
+        ] {
+            assert!(html.contains(a), "{a} in the history");
+        }
+        // A journalist sees none of it; the public list of banks is open.
+        let j = s.api(Some(&s.token_for("pv.ttxvn").await));
+        let (st, _) = j.get("/api/v1/indicators").await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (st, banks) = anon.get("/api/v1/banks").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(banks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["bin"] == "970436"));
+        // An admin adds a bank; the check reads its name at once.
+        let admin = s.api(Some(&s.token_for("quantri").await));
+        let (st, e) = admin
+            .send(
+                reqwest::Method::PUT,
+                "/api/v1/banks/970499",
+                &json!({"code": "KNG", "name": "Ngân hàng Kẻng", "aliases": "keng bank"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::NO_CONTENT, "{e}");
+        let start = Instant::now();
+        loop {
+            let a = check(&anon, "Keng Bank 123456789").await;
+            if a["recognised"][0]["kind"] == "bank_account" {
+                assert_eq!(a["recognised"][0]["normalised"], "970499:123456789");
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "{a}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_verification_on_one_node_shows_on_the_other_within_seconds() {
+    let Some((a, b)) = two_postgresql_nodes("the scam check across nodes").await else {
+        return;
+    };
+    let anon_b = b.api(None);
+    ready(&anon_b).await;
+    let officer = a.api(Some(&a.token_for("tuyentruyen").await));
+    let (st, i) = officer
+        .post(
+            "/api/v1/indicators",
+            &json!({"value": "0977 111 222", "status": "reported"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{i}");
+    until_verdict(&anon_b, "0977.111.222", "reported", 5).await;
+    let id = i["id"].as_str().unwrap();
+    officer
+        .post(&format!("/api/v1/indicators/{id}/verify"), &json!({}))
+        .await;
+    let took = until_verdict(&anon_b, "+84 977 111 222", "verified", 5).await;
+    eprintln!("verified on node A → check on node B: {took:?}");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_answer_never_a_500() {
+    let backend = backends().remove(0);
+    let s = Server::start(&backend).await;
+    let anon = s.api(None);
+    ready(&anon).await;
+    let get = |p: String| {
+        let c = anon.client.clone();
+        let url = s.url(&p);
+        async move {
+            match c.get(url).send().await {
+                Ok(r) => r.status(),
+                Err(e) => panic!("{}…: {e:?}", &p[..p.len().min(60)]),
+            }
+        }
+    };
+    // Empty, invalid UTF-8, control characters, a thousand levels of escaping.
+    assert_eq!(
+        get("/api/v1/check?value=".into()).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(get("/api/v1/check".into()).await, StatusCode::BAD_REQUEST);
+    assert!(get("/api/v1/check?value=%FF%FE".into())
+        .await
+        .is_client_error());
+    assert!(get("/api/v1/check?value=%00%01%1B".into())
+        .await
+        .is_client_error());
+    let deep = format!("/api/v1/check?value=http://h.com/{}41", "%25".repeat(1000));
+    let st = get(deep).await;
+    assert!(st == StatusCode::OK || st.is_client_error(), "{st}");
+    let long = format!("/api/v1/check?value={}", "9".repeat(60_000));
+    assert!(get(long).await.is_client_error());
+    let st = get(format!("/kiem-tra?value={}", "%E2%80%AE".repeat(3000))).await;
+    assert!(st.as_u16() < 500, "{st}");
+    // The analyzer: empty, a megabyte, many links, not text.
+    let (st, e) = anon.post("/api/v1/analyze", &json!({"text": ""})).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(e["detail"].as_str().is_some() || e["title"].as_str().is_some());
+    let (st, _) = anon
+        .post("/api/v1/analyze", &json!({"text": "a".repeat(1_000_000)}))
+        .await;
+    assert!(st.is_client_error(), "{st}");
+    let links: String = (0..10_000).map(|i| format!("http://x{i}.vn ")).collect();
+    let (st, _) = anon
+        .post("/api/v1/analyze", &json!({ "text": links }))
+        .await;
+    assert!(st.is_client_error(), "{st}");
+    let links: String = (0..600).map(|i| format!("h{i}.vn ")).collect();
+    let (st, a) = anon
+        .post("/api/v1/analyze", &json!({ "text": links }))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    assert_eq!(a["indicators"].as_array().unwrap().len(), 50);
+    assert_eq!(a["more_indicators"], 550);
+    let (st, _) = anon.post("/api/v1/analyze", &json!({"text": ["x"]})).await;
+    assert!(st.is_client_error());
+    let (st, _) = anon
+        .post(
+            "/api/v1/analyze",
+            &json!({"text": "\u{0}\u{1}\u{202e}\u{200b}"}),
+        )
+        .await;
+    assert!(st == StatusCode::OK || st.is_client_error(), "{st}");
+    // The report: no proof of work, a forged one, a stale field set.
+    let (st, e) = anon
+        .post(
+            "/api/v1/reports",
+            &json!({"indicators": "0912345678", "story": "x"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (st, _) = anon
+        .post(
+            "/api/v1/reports",
+            &json!({"indicators": "0912345678", "story": "x", "pow_challenge": "a.9999999999999.0.b", "pow_nonce": "1"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (c, n) = solved(&anon).await;
+    let (st, e) = anon
+        .post(
+            "/api/v1/reports",
+            &json!({"indicators": (0..11).map(|i| format!("09123456{i:02}")).collect::<Vec<_>>().join("\n"), "story": "x", "pow_challenge": c, "pow_nonce": n}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    // Five reports an hour from one client, then 429 with Retry-After.
+    let mut last = StatusCode::OK;
+    for i in 0..6 {
+        let (c, n) = solved(&anon).await;
+        let (st, _) = anon
+            .post(
+                "/api/v1/reports",
+                &json!({"indicators": format!("03991234{i:02}"), "story": "Lừa đảo", "pow_challenge": c, "pow_nonce": n}),
+            )
+            .await;
+        last = st;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
