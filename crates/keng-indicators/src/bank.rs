@@ -239,6 +239,20 @@ fn lookalike_ok(chars: &[char], i: usize, c: char) -> bool {
 
 /// A bank account in `text`: the number and, if named, the bank.
 pub fn parse(text: &str, banks: &[Bank]) -> Option<Account> {
+    // The one form itself: "970436:0451000387261".
+    if let Some((bin, n)) = text.trim().split_once(':') {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if digits(bin)
+            && digits(n)
+            && (6..=19).contains(&n.len())
+            && banks.iter().any(|b| b.bin == bin)
+        {
+            return Some(Account {
+                bin: Some(bin.to_string()),
+                number: n.to_string(),
+            });
+        }
+    }
     let number = find_number(text)?;
     let bin = find_bank(text, banks)
         .filter(|b| b.bin != number)
@@ -271,6 +285,10 @@ mod tests {
         assert_eq!(a.number, "1023456789");
         assert_eq!(a.bin, None);
         assert_eq!(parse("12345", &banks), None);
+        assert_eq!(
+            parse("970436:0451000387261", &banks).map(|a| a.to_string()),
+            Some("970436:0451000387261".into())
+        );
         assert_eq!(parse("111111111, 222222222", &banks), None, "two numbers");
     }
 }

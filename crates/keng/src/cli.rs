@@ -1,5 +1,5 @@
 //! The `keng` command line: serve, migrate, user, token, backup and restore, check,
-//! reindex, files (verify, migrate).
+//! reindex, files (verify, migrate), import and export (scam indicators).
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -97,6 +97,53 @@ pub enum Command {
     Files {
         #[command(subcommand)]
         command: FilesCommand,
+    },
+    /// Import records in bulk (all or nothing; the same file twice adds nothing).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export records in bulk to standard output or a file.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Scam indicators from a CSV (value, kind, status), a host list, a STIX 2.1 bundle,
+    /// a MISP event or PhishTank JSON. Every unusable line is reported and nothing is
+    /// written unless the whole file is clean.
+    Indicators {
+        file: PathBuf,
+        /// The file's format (by default from its name and content).
+        #[arg(long, value_enum)]
+        format: Option<crate::scamcheck::bulk::Format>,
+        /// The status of rows that do not give one: reported, verified or published.
+        #[arg(long, default_value = "published")]
+        status: String,
+        /// Where the list comes from (kept on every record), e.g. "chongluadao".
+        #[arg(long)]
+        source: Option<String>,
+        /// The file's text encoding when it is not UTF-8: windows-1258.
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Scam indicators (published ones; --verified adds the verified).
+    Indicators {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: crate::scamcheck::bulk::Format,
+        /// Also the verified indicators not yet published.
+        #[arg(long)]
+        verified: bool,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -405,6 +452,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Import {
+            command:
+                ImportCommand::Indicators {
+                    file,
+                    format,
+                    status,
+                    source,
+                    encoding,
+                },
+        } => import_indicators(&g, &file, format, &status, source, encoding).await,
+        Command::Export {
+            command:
+                ExportCommand::Indicators {
+                    format,
+                    verified,
+                    output,
+                },
+        } => {
+            let (db, _) = open(&g).await?;
+            use crate::scamcheck::model::Status;
+            let statuses: &[Status] = if verified {
+                &[Status::Published, Status::Verified]
+            } else {
+                &[Status::Published]
+            };
+            let n = match &output {
+                Some(p) => {
+                    let mut f = std::io::BufWriter::new(std::fs::File::create(p)?);
+                    crate::scamcheck::bulk::export(&db, statuses, format, &mut f).await?
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut lock = stdout.lock();
+                    crate::scamcheck::bulk::export(&db, statuses, format, &mut lock).await?
+                }
+            };
+            eprintln!("exported {n} indicators");
+            Ok(())
+        }
         Command::Check => {
             std::fs::create_dir_all(&g.data_dir)?;
             let config =
@@ -467,6 +553,71 @@ fn metrics_summary(config: &Config) -> String {
 fn check_templates() -> anyhow::Result<()> {
     crate::platform::web::Templates::load().map_err(anyhow::Error::msg)?;
     println!("templates: ok");
+    Ok(())
+}
+
+/// `keng import indicators`: read and check the whole file, report every unusable
+/// line, and write only a clean file, in one transaction, with a progress bar.
+async fn import_indicators(
+    g: &Global,
+    file: &std::path::Path,
+    format: Option<crate::scamcheck::bulk::Format>,
+    status: &str,
+    source: Option<String>,
+    encoding: Option<String>,
+) -> anyhow::Result<()> {
+    use crate::scamcheck::{bulk, model::Status};
+    let default = match Status::parse(status) {
+        Some(s @ (Status::Reported | Status::Verified | Status::Published)) => s,
+        _ => anyhow::bail!("--status must be reported, verified or published"),
+    };
+    let windows_1258 = match encoding.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("utf-8" | "utf8") => false,
+        Some("windows-1258" | "cp1258") => true,
+        Some(other) => anyhow::bail!("unknown encoding {other}: the file must be UTF-8, UTF-16 with a byte order mark, or windows-1258"),
+    };
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let text = bulk::decode(&bytes, windows_1258)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; nothing imported", file.display()))?;
+    drop(bytes);
+    let format = format.unwrap_or_else(|| bulk::Format::guess(file, &text));
+    let (db, _) = open(g).await?;
+    let banks = crate::scamcheck::store::banks(&db).await?;
+    eprintln!("reading {} as {format:?}…", file.display());
+    let parsed = bulk::parse(&text, format, default, &banks);
+    drop(text);
+    if !parsed.errors.is_empty() {
+        for e in parsed.errors.iter().take(50) {
+            eprintln!("line {}: {}", e.line, e.why);
+        }
+        if parsed.errors.len() > 50 {
+            eprintln!("… and {} more lines", parsed.errors.len() - 50);
+        }
+        anyhow::bail!(
+            "{} of {} lines cannot be used; nothing imported (fix them, or remove them, and run again)",
+            parsed.errors.len(),
+            parsed.errors.len() + parsed.rows.len()
+        );
+    }
+    let source = format!(
+        "import:{}",
+        source.unwrap_or_else(|| file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("file")
+            .to_string())
+    );
+    let pb = bar("importing", parsed.rows.len());
+    let counts = bulk::write(&db, &Origin::system("cli"), &parsed, &source, |n| {
+        pb.set_position(n as u64)
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}; nothing imported"))?;
+    pb.finish_and_clear();
+    println!(
+        "imported {} new indicators ({} already known, left as they were; {} lines skipped)",
+        counts.added, counts.unchanged, parsed.skipped
+    );
     Ok(())
 }
 

@@ -108,7 +108,7 @@ pub async fn load(db: &Db, _config: &Config) -> anyhow::Result<()> {
         .filter_map(keng_indicators::value::of_listed_link)
         .map(|r| (r, Status::Published))
         .collect();
-    store::import(db, &o, &rows, "import:chongluadao", |_| {})
+    store::import(db, &o, &rows, "import:chongluadao")
         .await
         .map_err(e)?;
     Ok(())

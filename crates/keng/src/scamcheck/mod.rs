@@ -11,6 +11,7 @@
 //! `warnings::visibility::public` (the warnings an indicator or a pattern links to).
 
 pub mod analyze;
+pub mod bulk;
 pub mod check;
 pub mod defaults;
 pub mod demo;

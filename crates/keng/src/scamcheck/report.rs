@@ -944,7 +944,8 @@ mod tests {
         let c = new_code();
         assert_eq!(normal_code(&c), c);
         assert_eq!(normal_code(&c.to_lowercase().replace('-', " ")), c);
-        assert_eq!(normal_code("nonsense"), "");
+        assert_eq!(normal_code("abc"), "");
+        assert_eq!(normal_code("TG-1234-567"), "");
     }
 
     #[test]

@@ -565,79 +565,94 @@ pub struct ImportCounts {
     pub unchanged: usize,
 }
 
-/// Imports indicators in one transaction (all or nothing): new keys are added with the
-/// status given, known keys are left as they are, so an import run twice changes
-/// nothing the second time. One audit row and one event for the whole import.
+/// An import in progress: one transaction (all or nothing) fed in chunks, so a file of
+/// millions of rows never sits in memory. New keys are added with the status given,
+/// known keys are left as they are (an import run twice changes nothing the second
+/// time). One audit row and one event for the whole import ([`Import::finish`]).
+pub struct Import {
+    tx: Tx,
+    now: i64,
+    source: String,
+    pub counts: ImportCounts,
+}
+
+impl Import {
+    pub async fn begin(db: &Db, source: &str) -> AppResult<Import> {
+        Ok(Import {
+            tx: db.begin().await?,
+            now: now_ms(),
+            source: source.to_string(),
+            counts: ImportCounts::default(),
+        })
+    }
+
+    /// Adds rows, 500 a statement (one round trip each, well under both backends'
+    /// limits on parameters; a key twice in one statement counts once).
+    pub async fn add(&mut self, rows: &[(Recognised, Status)]) -> AppResult<()> {
+        for chunk in rows.chunks(500) {
+            let mut sql = String::from(
+                "INSERT INTO scam_indicators (id, kind, lookup_key, display, status, report_count, first_seen, last_seen, evidence, warning_ids, incident, source, version, created_at, updated_at) VALUES ",
+            );
+            let mut params: Vec<crate::platform::db::Value> = Vec::with_capacity(chunk.len() * 7);
+            for (n, (rec, status)) in chunk.iter().enumerate() {
+                let b = params.len();
+                if n > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, '', '[]', '', ${}, 1, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 6,
+                    b + 7,
+                    b + 6,
+                    b + 6
+                ));
+                params.push(new_id().into());
+                params.push(rec.kind.as_str().into());
+                params.push(rec.keys[0].clone().into());
+                params.push(rec.display.clone().into());
+                params.push(status.as_str().into());
+                params.push(self.now.into());
+                params.push(self.source.clone().into());
+            }
+            sql.push_str(" ON CONFLICT (lookup_key) DO NOTHING");
+            let added = self.tx.execute(&sql, &params).await? as usize;
+            self.counts.added += added;
+            self.counts.unchanged += chunk.len() - added;
+        }
+        Ok(())
+    }
+
+    /// Commits the import with its audit row and event (every node's set reloads).
+    pub async fn finish(mut self, origin: &Origin, rows: usize) -> AppResult<ImportCounts> {
+        record_change(
+            &mut self.tx,
+            origin,
+            IMPORTED,
+            ENTITY,
+            &self.source,
+            None,
+            Some(serde_json::json!({"source": self.source, "rows": rows, "added": self.counts.added, "unchanged": self.counts.unchanged})),
+        )
+        .await?;
+        self.tx.commit().await?;
+        Ok(self.counts)
+    }
+}
+
+/// Imports `rows` in one transaction (see [`Import`]).
 pub async fn import(
     db: &Db,
     origin: &Origin,
     rows: &[(Recognised, Status)],
     source: &str,
-    mut progress: impl FnMut(usize),
 ) -> AppResult<ImportCounts> {
-    let now = now_ms();
-    let mut counts = ImportCounts::default();
-    let mut tx = db.begin().await?;
-    // 500 rows a statement: one round trip each, well under both backends' limits on
-    // parameters. A key twice in one file counts once.
-    let mut done = 0;
-    let mut seen = std::collections::HashSet::new();
-    for chunk in rows.chunks(500) {
-        let mut sql = String::from(
-            "INSERT INTO scam_indicators (id, kind, lookup_key, display, status, report_count, first_seen, last_seen, evidence, warning_ids, incident, source, version, created_at, updated_at) VALUES ",
-        );
-        let mut params: Vec<crate::platform::db::Value> = Vec::with_capacity(chunk.len() * 6);
-        let mut n = 0;
-        for (rec, status) in chunk {
-            if !seen.insert(rec.keys[0].clone()) {
-                counts.unchanged += 1;
-                continue;
-            }
-            let b = params.len();
-            if n > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, '', '[]', '', ${}, 1, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 6,
-                b + 7,
-                b + 6,
-                b + 6
-            ));
-            params.push(new_id().into());
-            params.push(rec.kind.as_str().into());
-            params.push(rec.keys[0].clone().into());
-            params.push(rec.display.clone().into());
-            params.push(status.as_str().into());
-            params.push(now.into());
-            params.push(source.into());
-            n += 1;
-        }
-        if n > 0 {
-            sql.push_str(" ON CONFLICT (lookup_key) DO NOTHING");
-            let added = tx.execute(&sql, &params).await? as usize;
-            counts.added += added;
-            counts.unchanged += n - added;
-        }
-        done += chunk.len();
-        progress(done);
-    }
-    record_change(
-        &mut tx,
-        origin,
-        IMPORTED,
-        ENTITY,
-        source,
-        None,
-        Some(serde_json::json!({"source": source, "rows": rows.len(), "added": counts.added, "unchanged": counts.unchanged})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(counts)
+    let mut i = Import::begin(db, source).await?;
+    i.add(rows).await?;
+    i.finish(origin, rows.len()).await
 }

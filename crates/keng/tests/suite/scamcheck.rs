@@ -496,3 +496,101 @@ async fn bad_input_gets_a_clear_answer_never_a_500() {
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
 }
+
+fn run(t: &crate::common::TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = t.command().args(args).output().expect("run keng");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn indicators_import_whole_or_not_at_all_and_export_in_every_format() {
+    for backend in backends() {
+        let t = crate::common::TestDb::new(&backend).await;
+        assert!(run(&t, &["migrate"]).0);
+        let dir = &t.data_dir;
+        let hosts = dir.join("list.txt");
+        std::fs::write(&hosts, "# a list\n0.0.0.0 vcb-hotro.top\nhttps://tcb-huygiaodich.xyz/login\nmb-doidiem.vip\n\n").unwrap();
+        let (ok, out, err) = run(&t, &["import", "indicators", hosts.to_str().unwrap()]);
+        assert!(ok, "{err}");
+        assert!(out.contains("imported 3 new"), "{out}");
+        // The same file again adds nothing.
+        let (ok, out, _) = run(&t, &["import", "indicators", hosts.to_str().unwrap()]);
+        assert!(ok);
+        assert!(
+            out.contains("imported 0 new") && out.contains("3 already known"),
+            "{out}"
+        );
+        // A CSV with one bad line: every bad line named, nothing written.
+        let csv = dir.join("bad.csv");
+        std::fs::write(
+            &csv,
+            "value,kind,status\n0912 000 111,phone,verified\nxin chào,,\n0912 000 222,,maybe\n",
+        )
+        .unwrap();
+        let (ok, _, err) = run(&t, &["import", "indicators", csv.to_str().unwrap()]);
+        assert!(!ok);
+        assert!(
+            err.contains("line 3") && err.contains("line 4") && err.contains("nothing imported"),
+            "{err}"
+        );
+        // UTF-16 with its byte order mark is read; Windows-1258 only when asked.
+        let utf16 = dir.join("u16.csv");
+        let text = "value,kind,status\r\n0912 000 111,phone,verified\r\n\"Vietcombank 0451 000 387 261\",,published\r\n";
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        std::fs::write(&utf16, bytes).unwrap();
+        let (ok, out, err) = run(
+            &t,
+            &[
+                "import",
+                "indicators",
+                utf16.to_str().unwrap(),
+                "--source",
+                "test",
+            ],
+        );
+        assert!(ok, "{err}");
+        assert!(out.contains("imported 2 new"), "{out}");
+        let cp = dir.join("cp1258.txt");
+        std::fs::write(&cp, [b'h', b'o', b'a', 0xEC, b'.', b'v', b'n', b'\n']).unwrap();
+        let (ok, _, err) = run(&t, &["import", "indicators", cp.to_str().unwrap()]);
+        assert!(!ok && err.contains("windows-1258"), "{err}");
+        // Export in every format; the STIX bundle imports again into an empty database.
+        for (format, needle) in [
+            ("csv", "vcb-hotro.top"),
+            ("hosts", "mb-doidiem.vip"),
+            ("stix", "[domain-name:value = 'vcb-hotro.top']"),
+            ("misp", "\"bank-account-nr\""),
+            ("phishtank", "tcb-huygiaodich.xyz"),
+        ] {
+            let (ok, out, err) = run(&t, &["export", "indicators", "--format", format]);
+            assert!(ok, "{format}: {err}");
+            assert!(out.contains(needle), "{format}: {out}");
+        }
+        let bundle = dir.join("bundle.json");
+        let (ok, _, err) = run(
+            &t,
+            &[
+                "export",
+                "indicators",
+                "--format",
+                "stix",
+                "--verified",
+                "--output",
+                bundle.to_str().unwrap(),
+            ],
+        );
+        assert!(ok, "{err}");
+        let other = crate::common::TestDb::new(&backend).await;
+        assert!(run(&other, &["migrate"]).0);
+        let (ok, out, err) = run(&other, &["import", "indicators", bundle.to_str().unwrap()]);
+        assert!(ok, "{err}");
+        assert!(out.contains("imported 5 new"), "{out}");
+    }
+}
