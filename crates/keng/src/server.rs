@@ -160,6 +160,10 @@ pub async fn serve(
                 .await;
         }));
     }
+    // Node-local caches the answers need are filled before the node says it listens.
+    for c in caps {
+        c.warm_up(&app).await;
+    }
     // Tests and scripts read this line to learn the port when listening on :0.
     println!("keng listening on http://{addr}");
     tracing::info!(%addr, backend = ?db.backend(), "listening");

@@ -76,6 +76,13 @@ pub trait Capability: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// What must be done before the node says it is listening: a node-local cache its
+    /// answers need (the scam check's indicator set). Failures are its own to log; its
+    /// background task retries.
+    fn warm_up<'a>(&'a self, _app: &'a AppState) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
+
     /// Its background loops (timers, digests, index followers).
     fn tasks(&self, _app: &AppState, _stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
         Vec::new()

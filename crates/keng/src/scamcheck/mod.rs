@@ -105,20 +105,27 @@ impl Capability for ScamCheck {
         ApiDoc::openapi()
     }
 
-    /// The node's indicator set: seeded rules on a new install, a first load, then the
-    /// event log.
+    /// The default rules on a new installation, and the node's indicator set loaded
+    /// before it answers a check.
+    fn warm_up<'a>(&'a self, app: &'a AppState) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if let Err(e) = defaults::seed(&app.db).await {
+                tracing::warn!(error = %e, "scam check: default rules not seeded");
+            }
+            if let Some(s) = app.capability::<Arc<set::Set>>() {
+                if let Err(e) = set::first_load(&app.db, s).await {
+                    tracing::warn!(error = %e, "scam check: indicator set not loaded yet");
+                }
+            }
+        })
+    }
+
+    /// The node's indicator set kept current from the event log.
     fn tasks(&self, app: &AppState, stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
         let Some(s) = app.capability::<Arc<set::Set>>().cloned() else {
             return Vec::new();
         };
-        let db = app.db.clone();
-        let stop = stop.clone();
-        vec![Box::pin(async move {
-            if let Err(e) = defaults::seed(&db).await {
-                tracing::warn!(error = %e, "scam check: default rules not seeded");
-            }
-            set::follow(db, s, stop).await;
-        })]
+        vec![Box::pin(set::follow(app.db.clone(), s, stop.clone()))]
     }
 
     fn demo<'a>(&'a self, db: &'a Db, config: &'a Config) -> BoxFuture<'a, anyhow::Result<()>> {

@@ -6,11 +6,12 @@
 //! an indicator, a bank, a pattern or phrase, or a linked warning re-reads that record,
 //! so a verification on any node shows on every node within the log's wake-up time.
 //!
-//! Memory per indicator: a 16-byte key and a 24-byte entry in a B-tree (ordered, so
-//! the range API reads a prefix without a scan); linked warning lists are interned.
+//! Memory per indicator: a 16-byte key and a 20-byte entry in a B-tree (ordered, so
+//! the range API reads a prefix without a scan); linked warning lists are interned
+//! (bench/scamcheck.sh measures it at 10 million).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -85,9 +86,8 @@ pub struct Rules {
 
 #[derive(Default)]
 struct Inner {
+    /// An indicator's key never changes, so its hash is where it stays.
     map: BTreeMap<u128, Entry>,
-    /// Which indicator id holds which key (to drop the old entry when it changes).
-    ids: HashMap<u128, u128>,
     /// hash("account:N") → the bank-account keys with that number.
     accounts: HashMap<u128, Vec<u128>>,
     lists: Vec<Arc<[String]>>,
@@ -101,6 +101,8 @@ pub struct Set {
     banks: RwLock<Arc<Vec<Bank>>>,
     rules: RwLock<Arc<Rules>>,
     ready: AtomicBool,
+    /// The event log's head read before the first load (where following resumes).
+    loaded_at: AtomicI64,
 }
 
 impl Default for Set {
@@ -116,6 +118,7 @@ impl Default for Set {
                 patterns: HashMap::new(),
             })),
             ready: AtomicBool::new(false),
+            loaded_at: AtomicI64::new(0),
         }
     }
 }
@@ -143,6 +146,11 @@ impl Set {
     /// Has the first load finished?
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::Acquire)
+    }
+
+    /// Marks a set filled by hand (benchmarks, tests) as ready to answer.
+    pub fn mark_ready(&self) {
+        self.ready.store(true, Ordering::Release);
     }
 
     pub fn len(&self) -> usize {
@@ -221,16 +229,10 @@ impl Set {
 
     /// Puts `i` in (or takes it out, when its status does not answer).
     pub fn apply(&self, i: &Indicator) {
-        let Ok(id) = uuid::Uuid::parse_str(&i.id).map(|u| u.as_u128()) else {
-            return;
-        };
         let h = key_hash(&i.lookup_key);
         let Ok(mut inner) = self.inner.write() else {
             return;
         };
-        if let Some(old) = inner.ids.remove(&id) {
-            inner.map.remove(&old);
-        }
         let answers = matches!(
             i.status,
             Status::Reported | Status::Verified | Status::Published
@@ -241,6 +243,7 @@ impl Set {
             .and_then(|r| r.split_once(':'))
             .map(|(_, n)| key_hash(&format!("account:{n}")));
         if !answers {
+            inner.map.remove(&h);
             if let Some(a) = account {
                 if let Some(v) = inner.accounts.get_mut(&a) {
                     v.retain(|k| *k != h);
@@ -276,23 +279,10 @@ impl Set {
                 warnings,
             },
         );
-        inner.ids.insert(id, h);
         if let Some(a) = account {
             let v = inner.accounts.entry(a).or_default();
             if !v.contains(&h) {
                 v.push(h);
-            }
-        }
-    }
-
-    /// Takes the indicator with this id out (it was deleted or no longer answers).
-    fn remove_id(&self, id: &str) {
-        let Ok(id) = uuid::Uuid::parse_str(id).map(|u| u.as_u128()) else {
-            return;
-        };
-        if let Ok(mut inner) = self.inner.write() {
-            if let Some(old) = inner.ids.remove(&id) {
-                inner.map.remove(&old);
             }
         }
     }
@@ -412,24 +402,30 @@ async fn refresh_warnings(db: &Db, set: &Set, only: Option<&str>) -> anyhow::Res
     Ok(())
 }
 
-/// Keeps `set` current: a first load, then every event after the position read before
-/// it (an event seen twice only re-reads a record).
+/// The first load, with the event log's head read before it (where following resumes:
+/// an event seen twice only re-reads a record).
+pub async fn first_load(db: &Db, set: &Set) -> anyhow::Result<()> {
+    let head = events::head(db).await?;
+    load(db, set).await?;
+    set.loaded_at.store(head, Ordering::Release);
+    Ok(())
+}
+
+/// Keeps `set` current: the first load (unless the node's warm-up did it), then every
+/// event after it.
 pub async fn follow(db: Db, set: Arc<Set>, mut stop: tokio::sync::watch::Receiver<bool>) {
     let notify = events::register_waker();
-    let mut pos = loop {
-        let head = events::head(&db).await;
-        match head {
-            Ok(h) => match load(&db, &set).await {
-                Ok(()) => break h,
-                Err(e) => tracing::warn!(error = %e, "scam indicator set: load failed"),
-            },
-            Err(e) => tracing::warn!(error = %e, "scam indicator set: event log unreadable"),
+    while !set.is_ready() {
+        match first_load(&db, &set).await {
+            Ok(()) => break,
+            Err(e) => tracing::warn!(error = %e, "scam indicator set: load failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}
             _ = stop.changed() => return,
         }
-    };
+    }
+    let mut pos = set.loaded_at.load(Ordering::Acquire);
     loop {
         match events::read_after(&db, pos, 500).await {
             Ok(batch) => {
@@ -470,7 +466,8 @@ async fn handle(db: &Db, set: &Set, e: &events::Event) -> anyhow::Result<()> {
                     refresh_warnings(db, set, Some(&w)).await?;
                 }
             }
-            None => set.remove_id(&e.entity_id),
+            // Indicators are never deleted (rejected and expired ones stay).
+            None => {}
         },
         "scam_bank" => {
             let banks = store::banks(db).await?;

@@ -396,6 +396,9 @@ async fn the_interface_in_english_has_no_vietnamese_left() {
                 format!("/newsroom/b/{bulletin}/edit"),
                 "/accreditation".into(),
                 "/newsroom/deliveries".into(),
+                "/scamcheck".into(),
+                "/scamcheck/reports".into(),
+                "/scamcheck/indicators/new".into(),
             ],
         ),
         (
@@ -405,6 +408,9 @@ async fn the_interface_in_english_has_no_vietnamese_left() {
                 "/press".into(),
                 "/tin".into(),
                 format!("/tin/{released}"),
+                "/kiem-tra".into(),
+                "/kiem-tra/tin-nhan".into(),
+                "/kiem-tra/to-giac".into(),
             ],
         ),
     ] {

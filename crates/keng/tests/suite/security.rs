@@ -871,7 +871,7 @@ fn table() -> Vec<Route> {
             allowed: "tuyentruyen",
             wrong: Some("capx.hacthanh"),
             good: J(r#"{}"#),
-            bad: J(r#"{"into":"TG-NOPE-NOPE"}"#),
+            bad: J(r#"{"note":["x"]}"#),
         },
         Route {
             method: "POST",
