@@ -253,7 +253,14 @@ pub fn parse(text: &str, banks: &[Bank]) -> Option<Account> {
             });
         }
     }
-    let number = find_number(text)?;
+    // A BIN written before the number ("970436 0451000387261") is the bank, not digits
+    // of the account.
+    let without_bin: String = text
+        .split_whitespace()
+        .filter(|w| !banks.iter().any(|b| b.bin == *w))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let number = find_number(&without_bin)?;
     let bin = find_bank(text, banks)
         .filter(|b| b.bin != number)
         .map(|b| b.bin.clone());
@@ -285,6 +292,10 @@ mod tests {
         assert_eq!(a.number, "1023456789");
         assert_eq!(a.bin, None);
         assert_eq!(parse("12345", &banks), None);
+        assert_eq!(
+            parse("970436 0451000387261", &banks).map(|a| a.to_string()),
+            Some("970436:0451000387261".into())
+        );
         assert_eq!(
             parse("970436:0451000387261", &banks).map(|a| a.to_string()),
             Some("970436:0451000387261".into())

@@ -112,6 +112,8 @@ pub enum IndicatorSign {
     Shortener,
     /// A link to a bare IP address.
     IpHost,
+    /// A link written "known-name@real-host".
+    Userinfo,
     /// A link to a protected body's own domain (legitimate senders link there).
     Official,
 }
@@ -124,6 +126,7 @@ impl IndicatorSign {
             IndicatorSign::Apk => 4.0,
             IndicatorSign::Reported => 3.0,
             IndicatorSign::IpHost => 2.0,
+            IndicatorSign::Userinfo => 5.0,
             IndicatorSign::Shortener => 1.5,
             IndicatorSign::Official => -2.0,
         }
@@ -137,6 +140,7 @@ impl IndicatorSign {
             IndicatorSign::Apk => "apk",
             IndicatorSign::Shortener => "shortener",
             IndicatorSign::IpHost => "ip_host",
+            IndicatorSign::Userinfo => "userinfo",
             IndicatorSign::Official => "official",
         }
     }
@@ -162,6 +166,9 @@ impl Risk {
     }
 }
 
+/// The most protective language can take off a score.
+pub const PROTECTIVE_CAP: f32 = 3.0;
+
 /// Where the score's thresholds lie.
 pub const HIGH: f32 = 6.0;
 pub const MEDIUM: f32 = 3.0;
@@ -179,7 +186,8 @@ pub struct Assessment {
 /// with the sum of its phrases' weights, capped at ±8 so one pattern's many phrases do
 /// not drown everything; a second positive pattern adds half its weight (scams mix
 /// pretexts: "police" and "transfer"); patterns whose sum is negative (the advice of
-/// police warnings and bank notices) subtract in full and are not listed.
+/// police warnings and bank notices) subtract at most [`PROTECTIVE_CAP`] and are not
+/// listed.
 pub fn assess(hits: &[Hit], signs: &[IndicatorSign]) -> Assessment {
     let mut per: Vec<(String, f32)> = Vec::new();
     for h in hits {
@@ -194,15 +202,18 @@ pub fn assess(hits: &[Hit], signs: &[IndicatorSign]) -> Assessment {
     per.sort_by(|a, b| b.1.total_cmp(&a.1));
     let mut score = 0.0;
     let mut positives = 0;
+    let mut protective = 0.0f32;
     for (_, w) in &per {
         if *w > 0.0 {
             score += if positives == 0 { *w } else { w * 0.5 };
             positives += 1;
         } else {
-            // Protective language (police and bank advice) counts in full.
-            score += *w;
+            protective += *w;
         }
     }
+    // Protective language (police and bank advice) lowers the score, by at most
+    // PROTECTIVE_CAP: a scam that adds "never share your OTP" stays a scam.
+    score += protective.max(-PROTECTIVE_CAP);
     per.retain(|(_, w)| *w > 0.0);
     let mut seen = Vec::new();
     for s in signs {

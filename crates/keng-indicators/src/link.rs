@@ -35,6 +35,9 @@ pub struct Link {
     pub query: Option<String>,
     /// The host is an IPv4 address.
     pub ip: bool,
+    /// The link was written with a user part before an '@' ("https://bank.vn@evil.top/"):
+    /// what a person reads first is not where it goes.
+    pub had_userinfo: bool,
 }
 
 impl Link {
@@ -48,6 +51,25 @@ impl Link {
             Some(q) => format!("{}{}?{}", self.host, self.path, q),
             None => format!("{}{}", self.host, self.path),
         }
+    }
+
+    /// Is the host a name a browser would resolve (letters, digits, '-', '_' and dots,
+    /// or punycode; the last label not all digits), or an IPv4 address? Safe Browsing's
+    /// canonicalisation keeps anything; a check and a list accept only these.
+    pub fn plausible(&self) -> bool {
+        if self.ip {
+            return true;
+        }
+        let ok_chars = self
+            .host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        let last_digits = self
+            .host
+            .rsplit('.')
+            .next()
+            .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()));
+        ok_chars && self.host.contains('.') && !last_digits && !self.host.starts_with('-')
     }
 
     /// The registrable domain by the Public Suffix List ("vietcombank.com.vn" for
@@ -153,9 +175,11 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
     if trimmed.chars().count() > MAX_LEN {
         return Err(Error::TooLong);
     }
+    // Browsers read a backslash as a slash in web links.
     let mut bytes: Vec<u8> = trimmed
         .bytes()
         .filter(|b| !matches!(b, b'\t' | b'\r' | b'\n'))
+        .map(|b| if b == b'\\' { b'/' } else { b })
         .collect();
     if let Some(p) = bytes.iter().position(|b| *b == b'#') {
         bytes.truncate(p);
@@ -183,6 +207,7 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
         .unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     // Userinfo goes: the host is after the last '@'.
+    let had_userinfo = authority.contains(&b'@');
     let authority = match authority.iter().rposition(|b| *b == b'@') {
         Some(p) => &authority[p + 1..],
         None => authority,
@@ -208,6 +233,7 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
         path,
         query,
         ip,
+        had_userinfo,
     })
 }
 
@@ -492,6 +518,28 @@ mod tests {
         assert_eq!(c("javascript:alert(1)"), "http://javascript:alert(1)/");
         assert_eq!(c("ftp://a.b/"), "ftp://a.b/");
         assert_eq!(c("data://x"), "ERR not a web link");
+        assert_eq!(c("http://a\\b.top"), "http://a/b.top");
+        let plausible = |s: &str| canonicalise(s).map(|l| l.plausible()).unwrap_or(false);
+        assert!(
+            plausible("vcb-hotro.top")
+                && plausible("1.2.3.4")
+                && plausible("xn--vietcmbank-5bb.com")
+        );
+        for bad in [
+            "http://<script>.top",
+            "http://a\"b.top",
+            "*.top",
+            "http://a.123",
+            "http://a{b}.top",
+            "localhost",
+        ] {
+            assert!(!plausible(bad), "{bad}");
+        }
+        assert!(
+            canonicalise("https://bocongan.gov.vn@evil.top/")
+                .expect("link")
+                .had_userinfo
+        );
         assert_eq!(c("   "), "ERR empty");
         assert_eq!(c("http:///path"), "ERR no host");
     }

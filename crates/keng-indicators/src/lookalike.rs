@@ -176,6 +176,64 @@ pub struct Lookalike {
     pub how: How,
 }
 
+/// Platforms whose hosts serve everyone's pages (social networks, app stores, video,
+/// marketplaces, file and site hosting): a page on them can be a scam indicator, the
+/// whole host never is.
+pub const SHARED_PLATFORMS: &[&str] = &[
+    "facebook.com",
+    "fb.com",
+    "fb.me",
+    "fb.watch",
+    "messenger.com",
+    "instagram.com",
+    "threads.net",
+    "youtube.com",
+    "youtu.be",
+    "google.com",
+    "google.com.vn",
+    "goo.gl",
+    "forms.gle",
+    "apple.com",
+    "zalo.me",
+    "zaloapp.com",
+    "zalo.vn",
+    "t.me",
+    "telegram.me",
+    "telegram.org",
+    "tiktok.com",
+    "twitter.com",
+    "x.com",
+    "linkedin.com",
+    "shopee.vn",
+    "lazada.vn",
+    "tiki.vn",
+    "sendo.vn",
+    "github.com",
+    "microsoft.com",
+    "live.com",
+    "office.com",
+    "dropbox.com",
+    "mediafire.com",
+    "wikipedia.org",
+    "discord.com",
+    "discord.gg",
+    "whatsapp.com",
+    "wa.me",
+    "viber.com",
+    "line.me",
+];
+
+/// Is the host on a shared platform (see [`SHARED_PLATFORMS`])?
+pub fn is_shared_platform(host: &str) -> bool {
+    SHARED_PLATFORMS.iter().any(|d| under(host, d))
+}
+
+/// May a listed or reported indicator name this host as a whole? Never a protected
+/// body's own domain, a government (gov.vn) host or a shared platform.
+pub fn host_may_be_listed(host: &str) -> bool {
+    !(is_official(host) || under(host, "gov.vn") || is_shared_platform(host))
+}
+
 /// Is the host one of the protected names' own, or under one?
 pub fn is_official(host: &str) -> bool {
     PROTECTED

@@ -192,37 +192,108 @@ pub fn extract(text: &str, banks: &[Bank]) -> Found {
             found.add(value::of_link(&l));
         }
     }
-    // Numbers: runs of digits with separators between them.
-    let speaks_of_account = [
-        "tai khoan",
-        "stk",
-        "so tk",
-        "ngan hang",
-        "chuyen khoan",
-        "ck ",
-    ]
-    .iter()
-    .any(|k| folded.contains(k))
-        || bank::find_bank(&text, banks).is_some();
+    // Numbers: runs of digits with separators between them, split into the phone
+    // numbers they hold ("0386123456 1 lan" is a number and a count).
     let named_bank = bank::find_bank(&text, banks);
     let wallet_named = social::WALLETS
         .iter()
         .find(|w| folded.replace(' ', "").contains(*w));
+    let chars: Vec<char> = text.chars().collect();
     for run in number_runs(&text) {
-        // Short numbers (113, 1900…) are the police's and the operators' own.
-        if let Ok(p) = phone::normalise(&run.text)
-            .ok()
-            .filter(|p| matches!(p.kind, phone::Kind::Mobile | phone::Kind::Landline))
-            .ok_or(())
-        {
-            if let Some(w) = wallet_named {
-                found.add(value::recognise(&format!("{w} {}", p.canonical), banks).remove(0));
+        let mut rest_groups: Vec<&str> = Vec::new();
+        let groups: Vec<&str> = run
+            .text
+            .split([' ', '\u{a0}'])
+            .filter(|g| !g.is_empty())
+            .collect();
+        let mut i = 0;
+        while i < groups.len() {
+            // The longest run of groups from i that is a mobile or landline number.
+            let mut taken = 0;
+            for j in (i + 1..=groups.len().min(i + 6)).rev() {
+                let candidate = groups[i..j].join(" ");
+                if let Ok(p) = phone::normalise(&candidate) {
+                    if matches!(p.kind, phone::Kind::Mobile | phone::Kind::Landline) {
+                        if let Some(w) = wallet_named {
+                            found.add(
+                                value::recognise(&format!("{w} {}", p.canonical), banks).remove(0),
+                            );
+                        }
+                        found.add(value::of_phone(&p));
+                        taken = j - i;
+                        break;
+                    }
+                }
             }
-            found.add(value::of_phone(&p));
+            if taken == 0 {
+                rest_groups.push(groups[i]);
+                i += 1;
+            } else {
+                i += taken;
+            }
+        }
+        // What is left is an account number only where the words just before it speak
+        // of an account or a bank ("STK", "tài khoản", "Vietcombank"), never an amount.
+        if rest_groups.is_empty() || run.grouped_by_thousands {
             continue;
         }
-        let digits: String = run.text.chars().filter_map(phone::digit_of).collect();
-        if speaks_of_account && (8..=19).contains(&digits.len()) && !run.grouped_by_thousands {
+        let digits: String = rest_groups
+            .concat()
+            .chars()
+            .filter_map(phone::digit_of)
+            .collect();
+        if !(8..=19).contains(&digits.len()) {
+            continue;
+        }
+        let before: String = chars[run.start.saturating_sub(25)..run.start]
+            .iter()
+            .collect();
+        // A date ("10-11-2025 08:15") is no account.
+        let date_like = {
+            let parts: Vec<&str> = run.text.split(['-', '/', '.']).collect();
+            parts.len() >= 3 && parts[0].len() <= 2 && parts[1].len() <= 2 && parts[2].len() >= 4
+        };
+        if date_like {
+            continue;
+        }
+        // The bank may follow the number at once ("0451000387261 Vietcombank").
+        let after: String = chars[run.end..(run.end + 16).min(chars.len())]
+            .iter()
+            .collect();
+        let before_f = keng_text::fold(&before);
+        // An amount: "số tiền 20000000", "phí 500000", "20000000đ", "… VND".
+        let after_f = keng_text::fold(&after).trim_start().to_string();
+        let amount_before = ["so tien", "tien", "phi", "gia", "tong", "nop", "luong"]
+            .iter()
+            .any(|w| {
+                before_f
+                    .trim_end()
+                    .trim_end_matches(':')
+                    .trim_end()
+                    .ends_with(w)
+            });
+        let amount_after = after_f.starts_with('d') && !after_f.starts_with("de ")
+            || after_f.starts_with("vnd")
+            || after_f.starts_with("dong")
+            || after_f.starts_with("usd");
+        if amount_before || amount_after {
+            continue;
+        }
+        let speaks = [
+            "tai khoan",
+            "stk",
+            "so tk",
+            " tk",
+            "ngan hang",
+            "chuyen khoan vao",
+            "ck vao",
+            "account",
+        ]
+        .iter()
+        .any(|k| before_f.contains(k))
+            || bank::find_bank(&before, banks).is_some()
+            || bank::find_bank(&after, banks).is_some();
+        if speaks {
             let a = bank::Account {
                 bin: named_bank.map(|b| b.bin.clone()),
                 number: digits,
@@ -270,6 +341,9 @@ fn looks_like_link(w: &str) -> bool {
 
 struct Run {
     text: String,
+    /// Where it starts and ends (characters).
+    start: usize,
+    end: usize,
     /// "5.000.000": dots or commas every three digits, an amount of money.
     grouped_by_thousands: bool,
 }
@@ -287,9 +361,11 @@ fn number_runs(text: &str) -> Vec<Run> {
                 .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
         };
         let starts = is_digit(i) || chars[i] == '+' && is_digit(i + 1);
-        // Not the digits inside a word or a host ("h113.com", "4G").
+        // Digits right after a letter: a label glued to a number ("SĐT0386123456",
+        // "Zalo0386…") counts when the run is as long as a phone number; shorter ones
+        // are part of a word or a host ("h113.com", "4G").
         let in_word = i > 0 && chars[i - 1].is_alphanumeric();
-        if !starts || in_word {
+        if !starts || (in_word && chars[i - 1].is_ascii_digit()) {
             i += 1;
             continue;
         }
@@ -308,7 +384,11 @@ fn number_runs(text: &str) -> Vec<Run> {
                 break;
             }
         }
-        if chars.get(end).is_some_and(|c| c.is_alphabetic()) {
+        let digit_count = chars[start..end]
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .count();
+        if chars.get(end).is_some_and(|c| c.is_alphabetic()) || (in_word && digit_count < 9) {
             i = end;
             continue;
         }
@@ -318,6 +398,8 @@ fn number_runs(text: &str) -> Vec<Run> {
             groups.len() >= 2 && groups[1..].iter().all(|g| g.len() == 3) && groups[0].len() <= 3;
         out.push(Run {
             text: s,
+            start,
+            end,
             grouped_by_thousands: grouped,
         });
         i = end;
@@ -359,6 +441,33 @@ mod tests {
         assert!(keys.contains(&"phone:+84912345678"), "{keys:?}");
         assert!(keys.contains(&"bank:970436:0451000387261"), "{keys:?}");
         assert_eq!(keys.len(), 3, "{keys:?}");
+    }
+
+    #[test]
+    fn numbers_next_to_numbers_and_labels() {
+        let banks = bank::default_banks();
+        let keys = |t: &str| -> Vec<String> {
+            extract(t, &banks)
+                .indicators
+                .into_iter()
+                .map(|r| r.keys[0].clone())
+                .collect()
+        };
+        assert_eq!(
+            keys("Goi ngay 0386123456 1 lan de xac minh"),
+            vec!["phone:+84386123456"]
+        );
+        assert_eq!(keys("0912345678 0912345678"), vec!["phone:+84912345678"]);
+        assert_eq!(keys("SĐT0386123456 nhé"), vec!["phone:+84386123456"]);
+        assert!(keys("luc 10-11-2025 08:15 Vietcombank thong bao").is_empty());
+        assert_eq!(
+            keys("Vietcombank 0451000387261 so tien 20000000"),
+            vec!["bank:970436:0451000387261"]
+        );
+        assert_eq!(
+            keys("chuyen vao STK 1038827165 ngay"),
+            vec!["account:1038827165"]
+        );
     }
 
     #[test]

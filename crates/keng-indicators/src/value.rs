@@ -138,6 +138,9 @@ pub fn of_link(l: &link::Link) -> Recognised {
     if l.ip {
         notes.push("ip_host".into());
     }
+    if l.had_userinfo {
+        notes.push("userinfo".into());
+    }
     if l.path.to_ascii_lowercase().ends_with(".apk") {
         notes.push("apk".into());
     }
@@ -156,7 +159,7 @@ pub fn of_link(l: &link::Link) -> Recognised {
 /// (lookalike, shortener…) a person's check gets — a list says what it is already.
 pub fn of_listed_link(input: &str) -> Option<Recognised> {
     let l = link::canonicalise(&refang::refang(input.trim())).ok()?;
-    if !(l.ip || l.host.contains('.')) {
+    if !l.plausible() {
         return None;
     }
     let exprs = l.expressions();
@@ -203,6 +206,36 @@ fn of_wallet(w: &str, phone: &str) -> Recognised {
         normalised: n.clone(),
         keys: vec![format!("wallet:{n}"), format!("phone:{phone}")],
         notes: Vec::new(),
+    }
+}
+
+/// May `r` be listed or reported as a scam indicator? Not a protected body's own or a
+/// government address, not a whole shared platform (facebook.com: a page on it may),
+/// not a short public number (113).
+pub fn listable(r: &Recognised) -> bool {
+    match r.kind {
+        Kind::Link => {
+            let host = r.normalised.split('/').next().unwrap_or("");
+            let whole_host = r.normalised == format!("{host}/");
+            let official = crate::lookalike::is_official(host)
+                || host == "gov.vn"
+                || host.ends_with(".gov.vn");
+            !(official || (whole_host && crate::lookalike::is_shared_platform(host)))
+        }
+        Kind::Phone => phone::normalise(&r.normalised).is_ok_and(|p| p.kind != phone::Kind::Short),
+        _ => true,
+    }
+}
+
+/// Should a link reading be matched only on its exact page (not its domain or path
+/// prefixes)? Yes on protected bodies' and shared platforms' hosts, where a listed
+/// page says nothing of the others.
+pub fn exact_only(r: &Recognised) -> bool {
+    r.kind == Kind::Link && {
+        let host = r.normalised.split('/').next().unwrap_or("");
+        crate::lookalike::is_official(host)
+            || host.ends_with(".gov.vn")
+            || crate::lookalike::is_shared_platform(host)
     }
 }
 
@@ -253,9 +286,13 @@ pub fn recognise(input: &str, banks: &[Bank]) -> Vec<Recognised> {
             return out;
         }
     }
-    if !text.contains(char::is_whitespace) || text.contains("://") {
+    // A link has a letter or a scheme, or is a dotted IPv4 address ("12345" is not).
+    let linkish = text.contains("://")
+        || text.chars().any(char::is_alphabetic)
+        || text.matches('.').count() == 3;
+    if linkish && (!text.contains(char::is_whitespace) || text.contains("://")) {
         if let Ok(l) = link::canonicalise(text) {
-            if l.ip || l.host.contains('.') {
+            if l.plausible() {
                 if let Some(p) = social::from_link(&l.host, &l.path, l.query.as_deref()) {
                     out.push(of_profile(&p));
                 }
@@ -314,6 +351,20 @@ mod tests {
         assert_eq!(keys("momo 0912345678"), vec!["wallet:momo:+84912345678"]);
         assert!(keys("xin chào").is_empty());
         assert!(keys("").is_empty());
+    }
+
+    #[test]
+    fn what_may_be_listed() {
+        let b = bank::default_banks();
+        let one = |s: &str| recognise(s, &b).into_iter().last().expect("read");
+        assert!(!listable(&one("https://vietcombank.com.vn/login")));
+        assert!(!listable(&one("bocongan.gov.vn")));
+        assert!(!listable(&one("www.facebook.com")));
+        assert!(listable(&one("https://www.facebook.com/scam.page")));
+        assert!(!listable(&recognise("113", &b)[0]));
+        assert!(listable(&one("vcb-hotro.top")));
+        assert!(exact_only(&one("https://www.youtube.com/watch?v=1")));
+        assert!(!exact_only(&one("vcb-hotro.top/x")));
     }
 
     #[test]

@@ -104,7 +104,7 @@ fn main() {
         .map(|i| {
             let r = rng.next();
             let k = r % (n / 2).max(1);
-            match (i % 2 == 0, r % 2 == 0) {
+            match (i % 2 == 0, r.is_multiple_of(2)) {
                 (true, true) => format!("phone:{}", phone(k)),
                 (true, false) => format!("url:{}", host(k)),
                 (false, true) => format!("phone:+848{:08}", k % 100_000_000),
@@ -150,7 +150,7 @@ fn main() {
     let mut verified = 0;
     for v in &values {
         let t = Instant::now();
-        if let Ok(a) = keng::scamcheck::check::check(&set_ready(&set), v, Lang::Vi) {
+        if let Ok(a) = keng::scamcheck::check::check(set_ready(&set), v, Lang::Vi) {
             if a.verdict == keng::scamcheck::model::Verdict::Verified {
                 verified += 1;
             }

@@ -615,8 +615,8 @@ async fn import_indicators(
     .map_err(|e| anyhow::anyhow!("{e}; nothing imported"))?;
     pb.finish_and_clear();
     println!(
-        "imported {} new indicators ({} already known, left as they were; {} lines skipped)",
-        counts.added, counts.unchanged, parsed.skipped
+        "imported {} new indicators ({} already known, left as they were; {} lines skipped; {} official addresses or whole platforms left out)",
+        counts.added, counts.unchanged, parsed.skipped, parsed.protected
     );
     Ok(())
 }

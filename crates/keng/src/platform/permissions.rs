@@ -120,8 +120,10 @@ pub enum Action {
     ViewScamDesk,
     /// Add indicators, verify, publish, reject, expire them; triage reports.
     ModerateScam,
-    /// Keep the scam-pattern lexicon and the bank list.
+    /// Keep the scam-pattern lexicon.
     ManageScamRules,
+    /// Keep the bank list (BINs and names) the check recognises.
+    ManageBanks,
     // coverage and the yearly review
     ManageCoverage,
     SignCommendation,
@@ -245,6 +247,7 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         ViewScamDesk => role.is_staff(),
         ModerateScam => matches!(role, Leader | Spokesperson | PressOfficer),
         ManageScamRules => matches!(role, Admin | PressOfficer),
+        ManageBanks => role == Admin,
         ManageCoverage => matches!(role, Admin | PressOfficer),
         SignCommendation => role == Leader,
     }
@@ -416,6 +419,8 @@ mod tests {
             (Admin, ManageScamRules, Owner::None, true),
             (PressOfficer, ManageScamRules, Owner::None, true),
             (Leader, ManageScamRules, Owner::None, false),
+            (Admin, ManageBanks, Owner::None, true),
+            (PressOfficer, ManageBanks, Owner::None, false),
         ];
         // The public may do none of the staff actions, whatever the owner.
         for a in [
@@ -448,6 +453,7 @@ mod tests {
             ViewScamDesk,
             ModerateScam,
             ManageScamRules,
+            ManageBanks,
         ] {
             rows.push((Public, a, Owner::None, false));
         }

@@ -166,6 +166,18 @@ pub fn analyze(set: &Set, text: &str, lang: Lang) -> AppResult<Analysis> {
                         Some(&r.display),
                     ));
                 }
+                Some("userinfo") => {
+                    signs.push(IndicatorSign::Userinfo);
+                    reasons.push(reason(
+                        "userinfo",
+                        tf(
+                            lang,
+                            "scamcheck.reason_userinfo",
+                            &[("link", r.display.clone())],
+                        ),
+                        Some(&r.display),
+                    ));
+                }
                 Some("ip_host") => {
                     signs.push(IndicatorSign::IpHost);
                     reasons.push(reason(
@@ -327,7 +339,12 @@ pub async fn submit(
         ),
         Err(e) => return Err(e),
     };
-    let shown: String = input.text.chars().take(MAX_TEXT).collect();
+    let shown: String = input
+        .text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .take(MAX_TEXT)
+        .collect();
     Ok((
         status,
         [(header::CACHE_CONTROL, "no-store")],

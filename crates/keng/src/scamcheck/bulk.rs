@@ -71,6 +71,19 @@ pub struct Parsed {
     pub errors: Vec<LineError>,
     /// Lines left out on purpose (comments, blank lines, a CSV header).
     pub skipped: usize,
+    /// Rows left out because they name an official address, a whole shared platform or
+    /// a short public number (never listed, whatever a list says).
+    pub protected: usize,
+}
+
+impl Parsed {
+    fn push(&mut self, r: Recognised, st: Status) {
+        if value::listable(&r) {
+            self.rows.push((r, st));
+        } else {
+            self.protected += 1;
+        }
+    }
 }
 
 /// The file's bytes as text: UTF-8 (a byte order mark dropped), UTF-16 with a byte
@@ -157,7 +170,7 @@ pub fn parse(text: &str, format: Format, default: Status, banks: &[Bank]) -> Par
                 // "0.0.0.0 host" / "127.0.0.1 host" lines of a hosts file.
                 let v = l.split_whitespace().last().unwrap_or(l);
                 match value::of_listed_link(v) {
-                    Some(r) => p.rows.push((r, default)),
+                    Some(r) => p.push(r, default),
                     None => p.errors.push(LineError {
                         line: i + 1,
                         why: format!("\"{}\" is not a host or link", clip(v)),
@@ -228,7 +241,7 @@ pub fn parse(text: &str, format: Format, default: Status, banks: &[Bank]) -> Par
                             continue;
                         }
                         match read_one(&v, &kind, banks) {
-                            Ok(r) => p.rows.push((r, st)),
+                            Ok(r) => p.push(r, st),
                             Err(why) => p.errors.push(LineError { line, why }),
                         }
                     }
@@ -256,7 +269,7 @@ pub fn parse(text: &str, format: Format, default: Status, banks: &[Bank]) -> Par
                 Ok(items) => {
                     for (i, (kind, val)) in items.into_iter().enumerate() {
                         match read_one(&val, kind, banks) {
-                            Ok(r) => p.rows.push((r, default)),
+                            Ok(r) => p.push(r, default),
                             Err(why) => p.errors.push(LineError { line: i + 1, why }),
                         }
                     }

@@ -133,7 +133,18 @@ pub fn lookup(set: &Set, r: &Recognised, lang: Lang) -> Option<Record> {
             best = Some(rec);
         }
     };
+    // On a bank's, an authority's or a shared platform's host only the page itself
+    // counts (the page with and without its query).
+    let exact_only = keng_indicators::value::exact_only(r);
+    let exact_keys = if r.keys.first().is_some_and(|k| k.contains('?')) {
+        2
+    } else {
+        1
+    };
     for (i, key) in r.keys.iter().enumerate() {
+        if exact_only && i >= exact_keys {
+            break;
+        }
         let form = key.split_once(':').map_or(key.as_str(), |(_, v)| v);
         let account_only = key.starts_with("account:");
         let weaker = account_only;

@@ -184,6 +184,7 @@ mod tests {
                     Some("apk") => signs.push(IndicatorSign::Apk),
                     Some("shortener") => signs.push(IndicatorSign::Shortener),
                     Some("ip_host") => signs.push(IndicatorSign::IpHost),
+                    Some("userinfo") => signs.push(IndicatorSign::Userinfo),
                     _ => {}
                 }
             }

@@ -106,6 +106,8 @@ pub async fn load(db: &Db, _config: &Config) -> anyhow::Result<()> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(keng_indicators::value::of_listed_link)
+        // The list names a few whole platforms (www.facebook.com, zalo.me…): left out.
+        .filter(keng_indicators::value::listable)
         .map(|r| (r, Status::Published))
         .collect();
     store::import(db, &o, &rows, "import:chongluadao")

@@ -417,7 +417,7 @@ pub struct BankOut {
     pub aliases: Vec<String>,
 }
 
-/// Adds, changes or retires a bank (admins).
+/// Adds, changes or retires a bank (admins only).
 #[utoipa::path(put, path = "/api/v1/banks/{bin}", tag = "scamcheck", operation_id = "set_bank", request_body = store::BankInput,
     params(("bin" = String, Path, description = "NAPAS BIN")),
     responses((status = 204), (status = 400), (status = 401), (status = 403), (status = 422)), security(("bearer" = [])))]
@@ -431,6 +431,9 @@ pub async fn api_set_bank(
         return Err(AppError::Unauthorized);
     }
     let user = ctx.user()?.clone();
+    if !input.bin.trim().is_empty() && input.bin.trim() != bin {
+        return Err(AppError::bad("err.bank_bin_path"));
+    }
     input.bin = bin;
     store::set_bank(&app.db, &ctx.origin(), &user, &input).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -322,6 +322,10 @@ fn check(input: &ReportInput, banks: &[keng_indicators::bank::Bank]) -> AppResul
     } else {
         for l in &lines {
             match store::read_value(l, "", banks) {
+                Some(r) if !keng_indicators::value::listable(&r) => {
+                    c.fail("indicators", "err.report_official");
+                    break;
+                }
                 Some(r) => {
                     if !named.iter().any(|n| n.keys[0] == r.keys[0]) {
                         named.push(r);
@@ -423,19 +427,6 @@ pub async fn submit(
     let clean = check(input, banks)?;
     let pow_id = verify_pow(db, &input.pow_challenge, &input.pow_nonce).await?;
     let client_key = crate::platform::auth::ratelimit::address_key(client);
-    let hour_ago = now_ms() - 3_600_000;
-    let r = db
-        .fetch_one(
-            "SELECT COUNT(*) AS n, COALESCE(MIN(created_at), 0) AS oldest FROM scam_reports WHERE client_key = $1 AND created_at > $2",
-            args![&client_key, hour_ago],
-        )
-        .await?;
-    if r.i64("n")? >= PER_HOUR {
-        return Err(AppError::TooManyRequests {
-            key: "err.report_too_many_sent",
-            retry_after_secs: ((r.i64("oldest")? + 3_600_000 - now_ms()) / 1000).max(1),
-        });
-    }
     let named: Vec<NamedIndicator> = clean
         .named
         .iter()
@@ -467,6 +458,30 @@ pub async fn submit(
     )
     .await
     .map_err(|e| if e.is_unique_violation() { AppError::invalid("pow", "err.report_pow_used") } else { e.into() })?;
+    // The hourly limit, counted after this report is in (and, on PostgreSQL, under a
+    // lock per client): concurrent reports from one client cannot all pass.
+    if tx.backend() == crate::platform::db::Backend::Postgres {
+        let lock = i64::from_be_bytes(
+            Sha256::digest(format!("scam-report:{client_key}").as_bytes())[..8]
+                .try_into()
+                .unwrap_or([0; 8]),
+        );
+        tx.execute("SELECT pg_advisory_xact_lock($1)", args![lock])
+            .await?;
+    }
+    let r = tx
+        .fetch_one(
+            "SELECT COUNT(*) AS n, COALESCE(MIN(created_at), 0) AS oldest FROM scam_reports WHERE client_key = $1 AND created_at > $2",
+            args![&client_key, now - 3_600_000],
+        )
+        .await?;
+    if r.i64("n")? > PER_HOUR {
+        // Dropping the transaction rolls this report back.
+        return Err(AppError::TooManyRequests {
+            key: "err.report_too_many_sent",
+            retry_after_secs: ((r.i64("oldest")? + 3_600_000 - now) / 1000).max(1),
+        });
+    }
     for rec in &clean.named {
         store::count_report(&mut tx, origin, rec, "report", now).await?;
     }
@@ -608,9 +623,10 @@ pub async fn step(
         "publish" => ("published", None),
         "reject" => ("rejected", None),
         _ => {
+            // Into an open report only: never itself, never one merged elsewhere.
             let target = by_code(db, &input.into)
                 .await?
-                .filter(|t| t.id != before.id)
+                .filter(|t| t.id != before.id && t.status != "merged")
                 .ok_or_else(|| AppError::invalid("into", "err.report_merge_target"))?;
             ("merged", Some(target.code))
         }
@@ -834,6 +850,18 @@ fn staff(ctx: &Ctx) -> AppResult<User> {
     Ok(ctx.user()?.clone())
 }
 
+/// Who reported is for the staff who handle reports; other staff see the report
+/// without it.
+fn for_viewer(ctx: &Ctx, mut r: Report) -> Report {
+    if !ctx.can(Action::ModerateScam) {
+        r.reporter_name.clear();
+        r.reporter_contact.clear();
+        r.reporter_id_number.clear();
+        r.reporter_address.clear();
+    }
+    r
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ListParams {
     /// received, verified, published, rejected or merged.
@@ -855,7 +883,13 @@ pub async fn api_list(
             return Err(AppError::bad("err.unknown_status"));
         }
     }
-    Ok(Json(list(&app.db, status, 200, 0).await?))
+    Ok(Json(
+        list(&app.db, status, 200, 0)
+            .await?
+            .into_iter()
+            .map(|r| for_viewer(&ctx, r))
+            .collect(),
+    ))
 }
 
 /// Verify, publish, reject or merge a report.

@@ -453,8 +453,10 @@ pub async fn follow(db: Db, set: Arc<Set>, mut stop: tokio::sync::watch::Receive
 async fn handle(db: &Db, set: &Set, e: &events::Event) -> anyhow::Result<()> {
     match e.entity.as_str() {
         store::ENTITY if e.kind == store::IMPORTED => load(db, set).await?,
-        store::ENTITY => match store::get(db, &e.entity_id).await? {
-            Some(i) => {
+        // Indicators are never deleted (rejected and expired ones stay): a missing row
+        // is an event from before a restore, nothing to apply.
+        store::ENTITY => {
+            if let Some(i) = store::get(db, &e.entity_id).await? {
                 let new_warnings: Vec<String> = i
                     .warning_ids
                     .iter()
@@ -466,9 +468,7 @@ async fn handle(db: &Db, set: &Set, e: &events::Event) -> anyhow::Result<()> {
                     refresh_warnings(db, set, Some(&w)).await?;
                 }
             }
-            // Indicators are never deleted (rejected and expired ones stay).
-            None => {}
-        },
+        }
         "scam_bank" => {
             let banks = store::banks(db).await?;
             if let Ok(mut b) = set.banks.write() {

@@ -75,11 +75,31 @@ fn yes() -> bool {
 
 /// Sets one bank of the list (an admin).
 pub async fn set_bank(db: &Db, origin: &Origin, user: &User, input: &BankInput) -> AppResult<()> {
-    if !allowed(&user.actor(), Action::ManageScamRules, &Owner::None) {
+    if !allowed(&user.actor(), Action::ManageBanks, &Owner::None) {
         return Err(AppError::Forbidden("err.forbidden"));
     }
     let mut c = crate::accounts::model::Check::default();
     let bin = input.bin.trim().to_string();
+    // An alias is a name: letters (and spaces, digits), never a number, link or code of
+    // another thing.
+    let alias_ok = |a: &str| {
+        let a = a.trim();
+        (2..=40).contains(&a.chars().count())
+            && a.chars().any(char::is_alphabetic)
+            && a.chars()
+                .all(|ch| ch.is_alphanumeric() || ch == ' ' || ch == '-')
+            && !keng_indicators::social::WALLETS
+                .contains(&keng_text::fold(a).replace(' ', "").as_str())
+    };
+    if input
+        .aliases
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .any(|a| !alias_ok(a))
+    {
+        c.fail("aliases", "err.bank_aliases");
+    }
     if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
         c.fail("bin", "err.bank_bin");
     }
@@ -301,6 +321,9 @@ pub async fn create(
     let Some(rec) = rec else {
         return Err(AppError::invalid("value", "err.indicator_unrecognised"));
     };
+    if !keng_indicators::value::listable(&rec) {
+        return Err(AppError::invalid("value", "err.indicator_official"));
+    }
     for w in &warnings {
         if crate::warnings::store::get(db, w).await?.is_none() {
             return Err(AppError::invalid("warning_ids", "err.warning_ids"));

@@ -1,7 +1,8 @@
 //! The UI in a real browser: `e2e/smoke.mjs` (playwright-core driving Debian's Chromium)
 //! against a real server — the newsroom's walk in Vietnamese and in English, at desktop
 //! and phone widths, and the press desk's walk (`e2e/press_desk.mjs`: a field visit from
-//! request to permit and gate, the report), with axe-core on each page and no script
+//! request to permit and gate, the report), the scam check (`e2e/scamcheck.mjs`: a check,
+//! an analysis and a report on a phone, its proof of work done by the page), with axe-core on each page and no script
 //! errors. `scripts/test-deps`
 //! installs Chromium and the npm packages; screenshots land in target/e2e/ (CI keeps them).
 
@@ -90,5 +91,15 @@ async fn a_field_visit_is_asked_routed_scheduled_and_checked_in_a_real_browser()
         "report-phone",
     ] {
         screenshot(&format!("press-{shot}"));
+    }
+}
+
+#[tokio::test]
+async fn a_person_checks_analyses_and_reports_a_scam_in_a_real_browser() {
+    let stdout = walk("scamcheck.mjs").await;
+    assert!(stdout.contains("e2e: scam check ok"), "{stdout}");
+    assert!(stdout.contains("e2e: report TG-"), "{stdout}");
+    for name in ["scam-check", "scam-analysis", "scam-tracking"] {
+        screenshot(name);
     }
 }

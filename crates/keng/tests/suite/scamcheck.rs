@@ -197,7 +197,7 @@ async fn a_person_checks_a_message_and_a_number_reports_one_and_staff_verify_it(
         assert!(code.starts_with("TG-"));
         assert_eq!(t["status"], "received");
         assert_eq!(t["indicator_status"], json!(["reported", "reported"]));
-        assert_eq!(check(&anon, "0399888777").await["verdict"], "reported");
+        until_verdict(&anon, "0399888777", "reported", 5).await;
         // The same solved challenge cannot send a second report.
         let (st, again) = anon.post("/api/v1/reports", &report).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{again}");
@@ -595,4 +595,113 @@ async fn indicators_import_whole_or_not_at_all_and_export_in_every_format() {
         assert!(ok, "{err}");
         assert!(out.contains("imported 5 new"), "{out}");
     }
+}
+
+/// What an outside review broke, held: official addresses and whole platforms cannot be
+/// reported and never answer by domain; concurrent reports keep the hourly limit; a
+/// press officer cannot change the bank list; merged reports cannot form a cycle; other
+/// staff do not see who reported.
+#[tokio::test]
+async fn official_addresses_limits_banks_and_merges_hold() {
+    let backend = backends().pop().unwrap();
+    let s = Server::start(&backend).await;
+    let anon = s.api(None);
+    ready(&anon).await;
+    for v in [
+        "https://vietcombank.com.vn/login",
+        "bocongan.gov.vn",
+        "113",
+        "www.facebook.com",
+    ] {
+        let (c, n) = solved(&anon).await;
+        let (st, e) = anon
+            .post(
+                "/api/v1/reports",
+                &json!({"indicators": v, "story": "x", "pow_challenge": c, "pow_nonce": n}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}: {e}");
+    }
+    // The imported list names www.facebook.com and zalo.me; pages there do not answer
+    // for the whole platform.
+    for v in [
+        "https://www.youtube.com/watch?v=1",
+        "https://zalo.me/0912000111",
+        "https://www.facebook.com/abc",
+    ] {
+        assert_eq!(check(&anon, v).await["verdict"], "none", "{v}");
+    }
+    // Twelve reports at once from one client: at most five get in.
+    let mut sent = Vec::new();
+    for i in 0..12 {
+        let (c, n) = solved(&anon).await;
+        sent.push(json!({"indicators": format!("03971234{i:02}"), "story": "x", "pow_challenge": c, "pow_nonce": n}));
+    }
+    let results =
+        futures::future::join_all(sent.iter().map(|b| anon.post("/api/v1/reports", b))).await;
+    let created = results
+        .iter()
+        .filter(|(st, _)| *st == StatusCode::CREATED)
+        .count();
+    assert!(created <= 5, "{created} reports got in at once");
+    // The bank list is the admin's.
+    let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+    let (st, _) = officer
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/banks/970436",
+            &json!({"code": "VCB", "name": "Vietcombank", "active": false}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let admin = s.api(Some(&s.token_for("quantri").await));
+    let (st, _) = admin
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/banks/970499",
+            &json!({"code": "X", "name": "Ngân hàng X", "aliases": "momo, 0912345678"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    // Two reports merged into each other: the second merge is refused.
+    let (_, queue) = officer.get("/api/v1/reports?status=received").await;
+    let q = queue.as_array().unwrap();
+    assert!(q.len() >= 2);
+    let (a, b) = (&q[0], &q[1]);
+    let (st, _) = officer
+        .post(
+            &format!("/api/v1/reports/{}/merge", a["id"].as_str().unwrap()),
+            &json!({"into": b["code"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = officer
+        .post(
+            &format!("/api/v1/reports/{}/merge", b["id"].as_str().unwrap()),
+            &json!({"into": a["code"]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    // A unit officer sees reports without who sent them.
+    let unit = s.api(Some(&s.token_for("capx.hacthanh").await));
+    let (st, list) = unit.get("/api/v1/reports").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["reporter_contact"] == ""));
+    // "known name@real host" is explained, and the analyzer rates it.
+    let (_, a) = anon
+        .post("/api/v1/analyze", &json!({"text": "Tài khoản của bạn bị khoá. Đăng nhập http://bocongan.gov.vn@evil-login.top/xacminh để mở khoá"}))
+        .await;
+    assert!(matches!(a["risk"].as_str(), Some("high" | "medium")), "{a}");
+    assert!(
+        a["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "userinfo"),
+        "{a}"
+    );
 }
