@@ -46,7 +46,7 @@ PY
   echo "|---|---|"
   echo "| \`keng import indicators\` of $N hosts (one transaction) | $(python3 -c "print(f'{$t1-$t0:.1f} s ({$N/($t1-$t0)/1000:.0f} k rows/s)')") |"
   echo "| Database file | $(du -h "$DATA/keng.sqlite3" | cut -f1) |"
-  PORT=18777
+  PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
   t0=$(date +%s.%N)
   target/release/keng --data-dir "$DATA" serve --listen 127.0.0.1:$PORT >"$WORK/serve.log" 2>&1 &
   PID=$!
@@ -66,4 +66,6 @@ PY
   echo "| \`GET /healthz\` of the same server, same settings, right after | $H req/s, p99 $(p99 "$WORK/health.txt") |"
   echo "| Check ÷ healthz | $(python3 -c "print(f'{$C/$H:.2f}')") (target ≥ 0.5) |"
   grep -E "Non-2xx|Socket errors" "$WORK/check.txt" "$WORK/health.txt" | sed 's/^/    /' || true
+  # This block runs in a subshell (it is piped to tee): stop the server here.
+  kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true
 } | tee "$OUT"

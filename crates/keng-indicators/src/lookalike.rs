@@ -375,6 +375,36 @@ pub fn lookalike(host: &str) -> Option<Lookalike> {
 
 /// The first protected name whose token is in the host's name part (skeleton `skel`,
 /// folded `plain`), and how.
+/// Every protected token with its skeleton, as characters (computed once).
+struct Token {
+    protected: &'static Protected,
+    text: &'static str,
+    skel: String,
+    chars: Vec<char>,
+    skel_chars: Vec<char>,
+}
+
+fn tokens() -> &'static [Token] {
+    static T: std::sync::OnceLock<Vec<Token>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        PROTECTED
+            .iter()
+            .flat_map(|p| {
+                p.tokens.iter().map(move |t| {
+                    let skel = skeleton_of(t);
+                    Token {
+                        protected: p,
+                        text: t,
+                        chars: t.chars().collect(),
+                        skel_chars: skel.chars().collect(),
+                        skel,
+                    }
+                })
+            })
+            .collect()
+    })
+}
+
 fn find_token(skel: &str, plain: &str) -> Option<(&'static Protected, How)> {
     let joined_skel: String = skel
         .chars()
@@ -389,54 +419,47 @@ fn find_token(skel: &str, plain: &str) -> Option<(&'static Protected, How)> {
         .filter(|p| !p.is_empty())
         .collect();
     // Exact tokens first (a borrowed name), then near misses.
-    for p in PROTECTED {
-        for t in p.tokens {
-            let tok_skel = skeleton_of(t);
-            let found = if t.len() >= 5 {
-                joined_plain.contains(t) || joined_skel.contains(&tok_skel)
-            } else {
-                parts.contains(t)
-            };
-            if found {
-                let exact = joined_plain == *t || joined_skel == tok_skel;
-                return Some((
-                    p,
-                    if exact {
-                        How::Misspelt {
-                            token: (*t).to_string(),
-                        }
-                    } else {
-                        How::Borrowed {
-                            token: (*t).to_string(),
-                        }
-                    },
-                ));
-            }
+    for tk in tokens() {
+        let t = tk.text;
+        let found = if t.len() >= 5 {
+            joined_plain.contains(t) || joined_skel.contains(&tk.skel)
+        } else {
+            parts.contains(&t)
+        };
+        if found {
+            let exact = joined_plain == t || joined_skel == tk.skel;
+            let token = t.to_string();
+            return Some((
+                tk.protected,
+                if exact {
+                    How::Misspelt { token }
+                } else {
+                    How::Borrowed { token }
+                },
+            ));
         }
     }
-    for p in PROTECTED {
-        for t in p.tokens {
-            let edits = allowed_edits(t.len());
-            if edits == 0 {
-                continue;
-            }
-            let tc: Vec<char> = t.chars().collect();
-            let ts: Vec<char> = skeleton_of(t).chars().collect();
-            let candidates = parts
-                .iter()
-                .map(|s| s.to_string())
-                .chain(std::iter::once(joined_plain.clone()));
-            for cand in candidates {
-                let cc: Vec<char> = cand.chars().collect();
-                let cs: Vec<char> = skeleton_of(&cand).chars().collect();
-                if distance(&cc, &tc, edits) <= edits || distance(&cs, &ts, edits) <= edits {
-                    return Some((
-                        p,
-                        How::Misspelt {
-                            token: (*t).to_string(),
-                        },
-                    ));
-                }
+    let candidates: Vec<(Vec<char>, Vec<char>)> = parts
+        .iter()
+        .map(|s| s.to_string())
+        .chain(std::iter::once(joined_plain.clone()))
+        .map(|c| (c.chars().collect(), skeleton_of(&c).chars().collect()))
+        .collect();
+    for tk in tokens() {
+        let edits = allowed_edits(tk.text.len());
+        if edits == 0 {
+            continue;
+        }
+        for (cc, cs) in &candidates {
+            if distance(cc, &tk.chars, edits) <= edits
+                || distance(cs, &tk.skel_chars, edits) <= edits
+            {
+                return Some((
+                    tk.protected,
+                    How::Misspelt {
+                        token: tk.text.to_string(),
+                    },
+                ));
             }
         }
     }

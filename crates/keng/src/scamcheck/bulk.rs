@@ -398,14 +398,8 @@ pub async fn export(
     format: Format,
     out: &mut dyn Write,
 ) -> anyhow::Result<usize> {
-    let list: Vec<String> = statuses
-        .iter()
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect();
-    let sql = format!(
-        "SELECT * FROM scam_indicators WHERE status IN ({}) AND id > $1 ORDER BY id LIMIT 20000",
-        list.join(", ")
-    );
+    // Paged by the primary key alone (see `store::page_after`), filtered here.
+    let sql = "SELECT * FROM scam_indicators WHERE id > $1 ORDER BY id LIMIT 20000";
     let mut after = String::new();
     let mut n = 0;
     let mut stix_objects = Vec::new();
@@ -418,11 +412,14 @@ pub async fn export(
         )?;
     }
     loop {
-        let rows = db.fetch_all(&sql, args![&after]).await?;
+        let rows = db.fetch_all(sql, args![&after]).await?;
         let Some(last) = rows.last() else { break };
         after = last.str("id")?;
         for r in &rows {
             let i = super::model::Indicator::from_row(r)?;
+            if !statuses.contains(&i.status) {
+                continue;
+            }
             let form = i
                 .lookup_key
                 .split_once(':')

@@ -299,6 +299,7 @@ pub async fn load(db: &Db, set: &Set) -> anyhow::Result<()> {
             break;
         };
         after = last.id.clone();
+        // Only those that answer go in (apply leaves the others out).
         for i in &page {
             fresh.apply(i);
         }
