@@ -175,16 +175,19 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
     if trimmed.chars().count() > MAX_LEN {
         return Err(Error::TooLong);
     }
-    // Browsers read a backslash as a slash in web links.
     let mut bytes: Vec<u8> = trimmed
         .bytes()
         .filter(|b| !matches!(b, b'\t' | b'\r' | b'\n'))
-        .map(|b| if b == b'\\' { b'/' } else { b })
         .collect();
     if let Some(p) = bytes.iter().position(|b| *b == b'#') {
         bytes.truncate(p);
     }
-    let bytes = unescape_fully(bytes);
+    // Browsers read a backslash as a slash in web links (escaped ones too, once
+    // unescaped).
+    let bytes: Vec<u8> = unescape_fully(bytes)
+        .into_iter()
+        .map(|b| if b == b'\\' { b'/' } else { b })
+        .collect();
     // Scheme.
     let (scheme, rest) = match find(&bytes, b"://") {
         Some(p)
@@ -264,7 +267,28 @@ fn unescape_fully(mut b: Vec<u8>) -> Vec<u8> {
 }
 
 fn canonical_host(raw: &[u8]) -> Result<(String, bool), Error> {
-    let lower: Vec<u8> = raw.iter().map(u8::to_ascii_lowercase).collect();
+    // An internationalised name in punycode first, as a browser resolves it (UTS 46
+    // maps full-width dots and digits too, so the rules below see what it becomes).
+    // Mapping can make new escapes ("%b" + "₀" → "%b0"): unescape and map again until
+    // nothing changes (a few rounds at most).
+    let mut bytes: Vec<u8> = raw.to_vec();
+    for _ in 0..4 {
+        let before = bytes.clone();
+        if !bytes.is_ascii() {
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                if let Ok(ascii) = idna::domain_to_ascii(text) {
+                    if !ascii.is_empty() {
+                        bytes = ascii.into_bytes();
+                    }
+                }
+            }
+        }
+        bytes = unescape_fully(bytes);
+        if bytes == before {
+            break;
+        }
+    }
+    let lower: Vec<u8> = bytes.iter().map(u8::to_ascii_lowercase).collect();
     // Leading, trailing and repeated dots.
     let mut host = Vec::with_capacity(lower.len());
     for &c in &lower {
@@ -281,16 +305,6 @@ fn canonical_host(raw: &[u8]) -> Result<(String, bool), Error> {
     }
     if let Some(ip) = parse_ipv4(&host) {
         return Ok((ip, true));
-    }
-    // An internationalised name in punycode, as a browser resolves it.
-    if !host.is_ascii() {
-        if let Ok(text) = std::str::from_utf8(&host) {
-            if let Ok(ascii) = idna::domain_to_ascii(text) {
-                if !ascii.is_empty() {
-                    return Ok((escape(ascii.as_bytes()), false));
-                }
-            }
-        }
     }
     Ok((escape(&host), false))
 }
@@ -582,7 +596,8 @@ mod tests {
     }
 
     /// Found by the fuzzer (fuzz/artifacts/link): "@\x1f::" canonicalised to
-    /// "http://%1F:/", which canonicalised again to "http://%1F/".
+    /// "http://%1F:/", which canonicalised again to "http://%1F/"; subscript digits
+    /// "₀₀" became the host "00", an IPv4 address only on the second pass.
     #[test]
     fn colons_after_the_host_go_so_canonical_is_stable() {
         for input in [
