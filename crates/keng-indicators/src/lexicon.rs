@@ -64,6 +64,15 @@ impl Lexicon {
         })
     }
 
+    /// A lexicon without phrases (matches nothing).
+    pub fn empty() -> Lexicon {
+        Lexicon {
+            ac: None,
+            phrases: Vec::new(),
+            folded: Vec::new(),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.phrases.len()
     }

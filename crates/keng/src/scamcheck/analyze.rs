@@ -249,10 +249,7 @@ pub fn analyze(set: &Set, text: &str, lang: Lang) -> AppResult<Analysis> {
         });
         if let Some(wid) = &p.warning_id {
             if let Some(w) = set.warning(wid).filter(|w| w.public) {
-                let headline = match (lang, &w.headline_en) {
-                    (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
-                    _ => w.headline.clone(),
-                };
+                let headline = w.headline_in(lang);
                 add_warning(
                     LinkedWarning {
                         id: wid.clone(),

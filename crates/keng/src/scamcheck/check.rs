@@ -101,10 +101,7 @@ fn found_record(
             let w = set.warning(id)?;
             w.public.then(|| LinkedWarning {
                 id: id.clone(),
-                headline: match (lang, &w.headline_en) {
-                    (Lang::En, Some(en)) if !en.is_empty() => en.clone(),
-                    _ => w.headline.clone(),
-                },
+                headline: w.headline_in(lang),
                 url: format!("/canh-bao/{id}"),
             })
         })

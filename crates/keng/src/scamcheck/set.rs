@@ -78,6 +78,16 @@ pub struct WarningRef {
     pub public: bool,
 }
 
+impl WarningRef {
+    /// Its headline in `lang` (Vietnamese when there is no English one).
+    pub fn headline_in(&self, lang: crate::platform::i18n::Lang) -> String {
+        match (lang, &self.headline_en) {
+            (crate::platform::i18n::Lang::En, Some(en)) if !en.is_empty() => en.clone(),
+            _ => self.headline.clone(),
+        }
+    }
+}
+
 /// The rules the analyzer applies (rebuilt whole when a phrase or pattern changes).
 pub struct Rules {
     pub lexicon: Lexicon,
@@ -114,20 +124,12 @@ impl Default for Set {
             }),
             banks: RwLock::new(Arc::new(keng_indicators::bank::default_banks())),
             rules: RwLock::new(Arc::new(Rules {
-                lexicon: Lexicon::new(Vec::new()).unwrap_or_else(|_| unreachable_lexicon()),
+                lexicon: Lexicon::empty(),
                 patterns: HashMap::new(),
             })),
             ready: AtomicBool::new(false),
             loaded_at: AtomicI64::new(0),
         }
-    }
-}
-
-/// An empty lexicon cannot fail to build; this only satisfies the types.
-fn unreachable_lexicon() -> Lexicon {
-    match Lexicon::new(Vec::new()) {
-        Ok(l) => l,
-        Err(_) => std::process::abort(),
     }
 }
 
@@ -357,7 +359,7 @@ pub async fn load_rules(db: &Db) -> DbResult<Rules> {
     }
     let lexicon = Lexicon::new(phrases).unwrap_or_else(|e| {
         tracing::warn!(error = %e, "scam lexicon could not be built; analysing without it");
-        unreachable_lexicon()
+        Lexicon::empty()
     });
     Ok(Rules { lexicon, patterns })
 }

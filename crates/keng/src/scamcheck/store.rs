@@ -284,6 +284,16 @@ fn warning_list(s: &str) -> Result<Vec<String>, ()> {
     Ok(ids)
 }
 
+/// Every linked warning exists (read through the warnings' own store).
+async fn warnings_exist(db: &Db, ids: &[String]) -> AppResult<()> {
+    for w in ids {
+        if crate::warnings::store::get(db, w).await?.is_none() {
+            return Err(AppError::invalid("warning_ids", "err.warning_ids"));
+        }
+    }
+    Ok(())
+}
+
 /// A new indicator from the desk.
 pub async fn create(
     db: &Db,
@@ -324,11 +334,7 @@ pub async fn create(
     if !keng_indicators::value::listable(&rec) {
         return Err(AppError::invalid("value", "err.indicator_official"));
     }
-    for w in &warnings {
-        if crate::warnings::store::get(db, w).await?.is_none() {
-            return Err(AppError::invalid("warning_ids", "err.warning_ids"));
-        }
-    }
+    warnings_exist(db, &warnings).await?;
     let key = rec.keys[0].clone();
     if by_key(db, &key).await?.is_some() {
         return Err(AppError::Conflict("err.indicator_exists"));
@@ -472,11 +478,7 @@ pub async fn update(
         Vec::new()
     });
     c.finish()?;
-    for w in &warnings {
-        if crate::warnings::store::get(db, w).await?.is_none() {
-            return Err(AppError::invalid("warning_ids", "err.warning_ids"));
-        }
-    }
+    warnings_exist(db, &warnings).await?;
     let mut tx = db.begin().await?;
     tx.execute(
         "UPDATE scam_indicators SET version = version WHERE id = $1",
