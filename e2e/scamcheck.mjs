@@ -3,7 +3,8 @@
 // old 11-digit form and sees it verified, with the police warning; pastes the whole
 // message (no diacritics, a lookalike link) and gets "high risk" with the reasons;
 // reports a new number through the form (whose proof of work runs in the page's
-// script) and lands on the tracking page with a code. No script errors, no sideways
+// script) and lands on the tracking page with a code; a press officer tries a change
+// to a scam pattern on the labelled messages. No script errors, no sideways
 // scroll, axe-core on each page, screenshots under OUT_DIR (target/e2e/).
 //   node e2e/scamcheck.mjs http://127.0.0.1:PORT OUT_DIR
 import { accessible, fail, launch, watch, wide } from './lib.mjs';
@@ -51,6 +52,31 @@ try {
   await accessible(page, 'the tracking page on a phone');
   await shot('tracking');
   console.log(`e2e: report ${code}`);
+
+  // 4. A press officer tries a careless phrase on the labelled messages: the trial
+  //    names the ordinary message it would flag; nothing is saved.
+  const desk = watch(await browser.newPage({ viewport: { width: 1280, height: 900 } }), errors);
+  await desk.goto(`${base}/login`);
+  await desk.fill('#f-username', 'tuyentruyen');
+  await desk.fill('#f-password', 'kengdemo2025');
+  await Promise.all([desk.waitForNavigation(), desk.click('button[type=submit]')]);
+  await desk.goto(`${base}/scamcheck/rules`);
+  text = await desk.locator('main').innerText();
+  if (!text.includes('Tin lừa đảo bắt được')) fail(`no confusion matrix on the rules page: ${text.slice(0, 300)}`);
+  await accessible(desk, 'the scam patterns');
+  await desk.screenshot({ path: `${out}/scam-rules.png`, fullPage: true });
+  await Promise.all([desk.waitForNavigation(), desk.click('main a[href="/scamcheck/rules/prize"]')]);
+  const phrases = await desk.inputValue('#f-phrases');
+  await desk.fill('#f-phrases', `${phrases}\n6 con về muộn`);
+  await Promise.all([desk.waitForNavigation(), desk.click('main button[value=try]')]);
+  text = await desk.locator('main').innerText();
+  if (!text.includes('b005') || !text.includes('kém hơn')) fail(`the trial does not name the spoiled message: ${text.slice(0, 600)}`);
+  await accessible(desk, 'a pattern tried');
+  await desk.screenshot({ path: `${out}/scam-rule-trial.png`, fullPage: true });
+  const narrow = watch(await browser.newPage({ viewport: { width: 390, height: 844 } }), errors);
+  await narrow.context().addCookies(await desk.context().cookies());
+  await narrow.goto(`${base}/scamcheck/rules/prize`);
+  if (await wide(narrow)) fail('the pattern form is wider than a phone screen');
 
   if (errors.length) fail(`script errors: ${errors.join(' | ')}`);
   console.log('e2e: scam check ok');

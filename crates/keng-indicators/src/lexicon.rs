@@ -19,6 +19,25 @@ pub struct Phrase {
     pub weight: f32,
 }
 
+/// The phrases of a lexicon TSV: "pattern<TAB>weight in tenths<TAB>phrase" lines;
+/// '#' comments, blank and malformed lines are skipped.
+pub fn parse_tsv(tsv: &str) -> Vec<Phrase> {
+    tsv.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut f = l.splitn(3, '\t');
+            let pattern = f.next()?.trim().to_string();
+            let weight: i64 = f.next()?.trim().parse().ok()?;
+            let text = f.next()?.trim().to_string();
+            Some(Phrase {
+                pattern,
+                text,
+                weight: weight as f32 / 10.0,
+            })
+        })
+        .collect()
+}
+
 /// The automaton over every phrase, built once per rule set.
 pub struct Lexicon {
     ac: Option<AhoCorasick>,
@@ -189,6 +208,8 @@ pub struct Assessment {
     pub risk: Risk,
     /// Patterns found, strongest first, with their summed weight.
     pub patterns: Vec<(String, f32)>,
+    /// The points the trained model added (negative: it took some off).
+    pub model: f32,
 }
 
 /// The risk of a message from its phrase hits and indicator signs. A pattern counts
@@ -197,7 +218,10 @@ pub struct Assessment {
 /// pretexts: "police" and "transfer"); patterns whose sum is negative (the advice of
 /// police warnings and bank notices) subtract at most [`PROTECTIVE_CAP`] and are not
 /// listed.
-pub fn assess(hits: &[Hit], signs: &[IndicatorSign]) -> Assessment {
+///
+/// `model` is what the trained model says ([`crate::model::points`], within its own
+/// bounds; 0 without a model).
+pub fn assess(hits: &[Hit], signs: &[IndicatorSign], model: f32) -> Assessment {
     let mut per: Vec<(String, f32)> = Vec::new();
     for h in hits {
         match per.iter_mut().find(|(p, _)| *p == h.pattern) {
@@ -231,6 +255,12 @@ pub fn assess(hits: &[Hit], signs: &[IndicatorSign]) -> Assessment {
             score += s.points();
         }
     }
+    let model = if model.is_finite() {
+        model.clamp(crate::model::MODEL_MIN, crate::model::MODEL_MAX)
+    } else {
+        0.0
+    };
+    score += model;
     let score = (score.max(0.0) * 10.0).round() / 10.0;
     let risk = if score >= HIGH {
         Risk::High
@@ -245,6 +275,7 @@ pub fn assess(hits: &[Hit], signs: &[IndicatorSign]) -> Assessment {
         score,
         risk,
         patterns: per,
+        model,
     }
 }
 
@@ -302,12 +333,33 @@ mod tests {
         let h = l.hits(&fold_message(
             "lệnh bắt giam, chuyển khoản vào tài khoản tạm giữ",
         ));
-        let a = assess(&h, &[]);
+        let a = assess(&h, &[], 0.0);
         assert_eq!(a.risk, Risk::High);
         assert_eq!(a.patterns[0].0, "police");
-        assert_eq!(assess(&[], &[]).risk, Risk::None);
-        assert_eq!(assess(&[], &[IndicatorSign::Verified]).risk, Risk::High);
-        assert_eq!(assess(&[], &[IndicatorSign::Shortener]).risk, Risk::Low);
-        assert_eq!(assess(&[], &[IndicatorSign::Official]).risk, Risk::None);
+        assert_eq!(assess(&[], &[], 0.0).risk, Risk::None);
+        assert_eq!(
+            assess(&[], &[IndicatorSign::Verified], 0.0).risk,
+            Risk::High
+        );
+        assert_eq!(
+            assess(&[], &[IndicatorSign::Shortener], 0.0).risk,
+            Risk::Low
+        );
+        assert_eq!(
+            assess(&[], &[IndicatorSign::Official], 0.0).risk,
+            Risk::None
+        );
+    }
+
+    #[test]
+    fn the_model_tips_within_its_bounds() {
+        // Alone it reaches medium at most; it never lifts a score by more than its
+        // bound, whatever a caller passes.
+        assert_eq!(assess(&[], &[], 3.0).risk, Risk::Medium);
+        assert_eq!(assess(&[], &[], 99.0).score, crate::model::MODEL_MAX);
+        assert_eq!(assess(&[], &[], f32::NAN).score, 0.0);
+        let a = assess(&[], &[IndicatorSign::Reported], -5.0);
+        assert_eq!(a.model, crate::model::MODEL_MIN);
+        assert_eq!(a.score, 2.0);
     }
 }

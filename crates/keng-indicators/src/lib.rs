@@ -11,15 +11,20 @@
 //! - `refang`: invisible characters and defanged dots undone;
 //! - `value`: what a typed value is and the keys (and their SHA-256) it is looked up by;
 //! - `message`: a message folded and de-obfuscated, and every indicator in it;
-//! - `lexicon`: scam-pattern phrases matched on folded text (Aho-Corasick).
+//! - `lexicon`: scam-pattern phrases matched on folded text (Aho-Corasick), and the
+//!   assessment of a message;
+//! - `model`: a small trained model of scam wording (logistic regression), bounded;
+//! - `evaluate`: labelled messages, the confusion matrix, k-fold cross-validation.
 //!
 //! Pure functions, no I/O: property-tested here and fuzzed alone (`fuzz/`).
 
 pub mod bank;
+pub mod evaluate;
 pub mod lexicon;
 pub mod link;
 pub mod lookalike;
 pub mod message;
+pub mod model;
 pub mod phone;
 pub mod refang;
 pub mod social;

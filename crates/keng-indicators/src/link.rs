@@ -215,17 +215,18 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
         Some(p) => &authority[p + 1..],
         None => authority,
     };
-    // The port goes too, and anything after a colon (a host name has none; an IPv6
-    // literal keeps its brackets and colons).
-    let host_bytes = if authority.first() == Some(&b'[') {
-        authority
+    // The port goes too, and anything after a colon (a host name has none). An IPv6
+    // literal is the one host with colons: it must be a real address between brackets,
+    // written in its canonical (RFC 5952) form.
+    let (host, ip) = if authority.first() == Some(&b'[') {
+        (ipv6_literal(authority)?, true)
     } else {
-        match authority.iter().position(|b| *b == b':') {
+        let host_bytes = match authority.iter().position(|b| *b == b':') {
             Some(p) => &authority[..p],
             None => authority,
-        }
+        };
+        canonical_host(host_bytes)?
     };
-    let (host, ip) = canonical_host(host_bytes)?;
     let (path_bytes, query) = match tail.iter().position(|b| *b == b'?') {
         Some(p) => (&tail[..p], Some(escape(&tail[p + 1..]))),
         None => (tail, None),
@@ -266,6 +267,22 @@ fn unescape_fully(mut b: Vec<u8>) -> Vec<u8> {
     }
 }
 
+/// "[address]" or "[address]:port" → "[canonical address]"; anything else between
+/// brackets is no host a browser opens.
+fn ipv6_literal(authority: &[u8]) -> Result<String, Error> {
+    let close = authority
+        .iter()
+        .position(|b| *b == b']')
+        .ok_or(Error::NoHost)?;
+    let after = &authority[close + 1..];
+    if !(after.is_empty() || (after[0] == b':' && after[1..].iter().all(u8::is_ascii_digit))) {
+        return Err(Error::NoHost);
+    }
+    let inner = std::str::from_utf8(&authority[1..close]).map_err(|_| Error::NoHost)?;
+    let addr: std::net::Ipv6Addr = inner.parse().map_err(|_| Error::NoHost)?;
+    Ok(format!("[{addr}]"))
+}
+
 fn canonical_host(raw: &[u8]) -> Result<(String, bool), Error> {
     // An internationalised name in punycode first, as a browser resolves it (UTS 46
     // maps full-width dots and digits too, so the rules below see what it becomes).
@@ -300,7 +317,15 @@ fn canonical_host(raw: &[u8]) -> Result<(String, bool), Error> {
     while host.last() == Some(&b'.') {
         host.pop();
     }
-    if host.is_empty() {
+    // A name with a character that ends or structures a URL's authority is no host:
+    // browsers refuse it, and its canonical form would read differently (brackets as a
+    // broken IPv6 literal; a backslash — which IDNA makes of a full-width one — as a
+    // slash). '#' stays: it is written escaped (Safe Browsing's "host%23.com").
+    if host.is_empty()
+        || host
+            .iter()
+            .any(|b| matches!(b, b'[' | b']' | b'\\' | b'/' | b'?' | b'@' | b':'))
+    {
         return Err(Error::NoHost);
     }
     if let Some(ip) = parse_ipv4(&host) {
@@ -610,6 +635,38 @@ mod tests {
             assert_eq!(c(&once), once, "{input:?}");
         }
         assert_eq!(c("http://a.b:x/y"), "http://a.b/y");
+    }
+
+    /// Found by the fuzzer: a bracketed "host" that is no IPv6 address
+    /// ("[˘%00%00o-l32:::…") kept its colons and canonicalised differently a second
+    /// time, and "%2e[" became the host "[". Only a real address between brackets is a
+    /// host, in RFC 5952 form; a name with a bracket is none.
+    #[test]
+    fn only_a_real_ipv6_address_is_a_bracketed_host() {
+        assert_eq!(
+            c("http://[2001:DB8:0:0::1]:8080/a"),
+            "http://[2001:db8::1]/a"
+        );
+        assert_eq!(c("[::1]"), "http://[::1]/");
+        for bad in [
+            "[\u{2d8}%00%00o-l32:::]",
+            "http://[\u{2d8}%00%00o-l32:::x]/",
+            "http://[::1/",
+            "http://[::1]x/",
+            "http://[1.2.3.4]/",
+            "http://[]/",
+            "%2e[",
+            "a[b].vn",
+            // Found later: IDNA maps a full-width backslash to a backslash.
+            "\u{ff3c}evnspc.vn",
+            "a\u{ff3c}b.vn",
+            "\u{ff0f}x.vn",
+        ] {
+            assert_eq!(canonicalise(bad).err(), Some(Error::NoHost), "{bad:?}");
+        }
+        let l = canonicalise("http://[::1]/x").expect("link");
+        assert!(l.ip && l.plausible());
+        assert_eq!(l.expressions(), vec!["[::1]/x", "[::1]/"]);
     }
 
     #[test]

@@ -215,20 +215,23 @@ fn main() {
         })
         .collect();
     let banks = keng_indicators::bank::default_banks();
+    let model = keng_indicators::model::Model::parse(include_str!("../data/scam-model.tsv"))
+        .expect("the shipped model");
     let t = Instant::now();
     let mut high = 0;
     for m in &msgs {
         let folded = keng_indicators::message::fold_message(m);
         let hits = lex.hits(&folded);
         let found = keng_indicators::message::extract(m, &banks);
-        if assess(&hits, &[]).risk == keng_indicators::lexicon::Risk::High {
+        let pts = keng_indicators::model::points(model.probability(&folded));
+        if assess(&hits, &[], pts).risk == keng_indicators::lexicon::Risk::High {
             high += 1;
         }
         std::hint::black_box(found);
     }
     let e = t.elapsed();
     println!(
-        "| Analyzer on one core: fold + {} phrases + indicator extraction, 1 KB messages | {:.0} messages/s ({} of {} high) |",
+        "| Analyzer on one core: fold + {} phrases + model + indicator extraction, 1 KB messages | {:.0} messages/s ({} of {} high) |",
         lex.len(),
         msgs.len() as f64 / e.as_secs_f64(),
         high,

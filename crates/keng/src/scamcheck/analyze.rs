@@ -25,6 +25,7 @@ use crate::platform::state::AppState;
 use crate::platform::web::page;
 use keng_indicators::lexicon::{assess, IndicatorSign};
 use keng_indicators::message::{extract, fold_message};
+use keng_indicators::model::points;
 use keng_indicators::value::Kind;
 
 /// The longest message analysed (characters).
@@ -40,13 +41,15 @@ pub struct AnalyzeInput {
 /// Why the message got its risk.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Reason {
-    /// pattern, verified, reported, lookalike, apk, shortener, ip_host, official.
+    /// pattern, verified, reported, lookalike, apk, shortener, ip_host, userinfo,
+    /// official, model (the wording, with the words that weighed most as phrases).
     pub code: String,
     /// The reason in the request's language.
     pub text: String,
     /// The pattern's id (for "pattern").
     pub pattern: Option<String>,
-    /// The phrases found, folded (for "pattern").
+    /// The phrases found, folded (for "pattern"; for "model", the words that weighed
+    /// most).
     pub phrases: Vec<String>,
     /// The indicator it is about (its display form).
     pub indicator: Option<String>,
@@ -218,7 +221,14 @@ pub fn analyze(set: &Set, text: &str, lang: Lang) -> AppResult<Analysis> {
             record,
         });
     }
-    let a = assess(&hits, &signs);
+    let model = super::defaults::model();
+    let a = assess(&hits, &signs, points(model.probability(&folded)));
+    if a.model >= 1.0 {
+        reasons.push(Reason {
+            phrases: model.explain(&folded, 5),
+            ..reason("model", t(lang, "scamcheck.reason_model"), None)
+        });
+    }
     let mut pattern_reasons = Vec::new();
     for (pid, _) in &a.patterns {
         let Some(p) = rules.patterns.get(pid) else {

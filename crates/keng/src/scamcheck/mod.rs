@@ -1,7 +1,8 @@
 //! Scam check (kiểm tra lừa đảo): the public checks a phone number, bank account, link,
 //! profile, app or wallet before paying (`check`), pastes a suspicious message and
 //! learns how risky it is and why (`analyze`); staff keep the indicators (`desk`,
-//! `store`), the scam-pattern lexicon and the bank list. The pure parts — normalising
+//! `store`), the scam-pattern lexicon (`rules`, tried on labelled messages before it
+//! is saved) and the bank list. The pure parts — normalising
 //! every kind of indicator, links as Safe Browsing reads them, lookalike hosts, message
 //! folding, the lexicon's matching — are the `keng_indicators` crate. The public
 //! reports scams (`report`), follows them by a tracking code; staff triage them. Each node answers
@@ -18,6 +19,7 @@ pub mod demo;
 pub mod desk;
 pub mod model;
 pub mod report;
+pub mod rules;
 pub mod set;
 pub mod store;
 
@@ -94,6 +96,18 @@ impl Capability for ScamCheck {
             )
             .route("/api/v1/reports/{id}/{step}", post(report::api_step))
             .route("/api/v1/report-status/{code}", get(report::api_track))
+            .route("/scamcheck/rules", get(rules::index).post(rules::create))
+            .route("/scamcheck/rules/new", get(rules::new_form))
+            .route(
+                "/scamcheck/rules/{id}",
+                get(rules::edit_form).post(rules::update),
+            )
+            .route("/api/v1/scam-patterns", get(rules::api_list))
+            .route(
+                "/api/v1/scam-patterns/{id}",
+                axum::routing::put(rules::api_put),
+            )
+            .route("/api/v1/scam-patterns/{id}/try", post(rules::api_try))
             .route("/api/v1/banks", get(desk::api_banks))
             .route(
                 "/api/v1/banks/{bin}",
@@ -161,13 +175,16 @@ static DESCRIPTION: Description = Description {
 #[openapi(
     paths(check::api, check::range, analyze::api, desk::api_list, desk::api_create, desk::api_get,
         desk::api_update, desk::api_step, desk::api_banks, desk::api_set_bank, report::api_challenge,
-        report::api_submit, report::api_track, report::api_list, report::api_step),
+        report::api_submit, report::api_track, report::api_list, report::api_step,
+        rules::api_list, rules::api_put, rules::api_try),
     components(schemas(
         check::Answer, check::Reading, check::Record, check::LinkedWarning, check::RangeAnswer,
         check::RangeMatch, model::Verdict, model::Status, model::Indicator, analyze::AnalyzeInput,
         analyze::Analysis, analyze::Reason, store::IndicatorInput, store::DetailsInput,
         store::BankInput, desk::StepForm, desk::BankOut, report::Challenge, report::ReportInput,
         report::Report, report::Tracking, report::NamedIndicator, report::ReportStep,
+        rules::PhraseBody, rules::PatternBody, rules::PatternView, rules::Matrix,
+        rules::Changed, rules::Trial,
     )),
     tags((name = "scamcheck", description = "Check a phone number, bank account, link or profile; analyse a suspicious message; staff keep the indicators")),
 )]

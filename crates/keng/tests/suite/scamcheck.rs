@@ -705,3 +705,165 @@ async fn official_addresses_limits_banks_and_merges_hold() {
         "{a}"
     );
 }
+
+/// Staff keep the scam patterns: a press officer tries a change on the labelled
+/// messages (the matrix moves, the message it spoils is named), saves a better one,
+/// and the analyzer on every request uses it within seconds; the change is audited; a
+/// leader sees the rules but cannot change them; a journalist sees nothing.
+#[tokio::test]
+async fn staff_try_a_pattern_on_labelled_messages_then_save_it() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let anon = s.api(None);
+        ready(&anon).await;
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let (st, list) = officer.get("/api/v1/scam-patterns").await;
+        assert_eq!(st, StatusCode::OK);
+        let prize = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "prize")
+            .expect("the default prize pattern")
+            .clone();
+        let mut phrases = prize["phrases"].as_array().unwrap().clone();
+        assert!(phrases.len() >= 5, "{prize}");
+
+        // A careless phrase: "con ve muon" is in an ordinary family message.
+        let mut careless = phrases.clone();
+        careless.push(json!({"text": "con về muộn", "weight": 6}));
+        let body =
+            json!({"name_vi": prize["name_vi"], "name_en": prize["name_en"], "phrases": careless});
+        let (st, trial) = officer.post("/api/v1/scam-patterns/prize/try", &body).await;
+        assert_eq!(st, StatusCode::OK, "{trial}");
+        assert!(trial["messages"].as_u64().unwrap() >= 100);
+        assert_eq!(
+            trial["after"]["fp"].as_u64().unwrap(),
+            trial["before"]["fp"].as_u64().unwrap() + 1,
+            "{trial}"
+        );
+        let spoiled = &trial["changed"][0];
+        assert_eq!(spoiled["id"], "b005", "{trial}");
+        assert_eq!(spoiled["scam"], false);
+        assert_eq!(spoiled["better"], false);
+        // Trying saved nothing.
+        let (_, a) = anon
+            .post(
+                "/api/v1/analyze",
+                &json!({"text": "Mẹ ơi tối nay con về muộn"}),
+            )
+            .await;
+        assert_eq!(a["risk"], "none", "{a}");
+
+        // The page shows the same trial, in Vietnamese.
+        let desk = s.browser();
+        desk.login("tuyentruyen", DEMO_PASSWORD).await;
+        let (st, html) = desk.text("/scamcheck/rules").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("Tin lừa đảo bắt được") && html.contains("Trúng thưởng"));
+        let form_phrases = format!(
+            "{}\n6 con về muộn",
+            phrases
+                .iter()
+                .map(|p| format!("{} {}", p["weight"], p["text"].as_str().unwrap()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let name_vi = prize["name_vi"].as_str().unwrap().to_string();
+        let name_en = prize["name_en"].as_str().unwrap().to_string();
+        let r = desk
+            .submit(
+                "/scamcheck/rules/prize",
+                "/scamcheck/rules/prize",
+                &[
+                    ("name_vi", &name_vi),
+                    ("name_en", &name_en),
+                    ("phrases", &form_phrases),
+                    ("action", "try"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Kết quả thử trên") && html.contains("b005") && html.contains("kém hơn")
+        );
+        // A bad line is named, nothing saved.
+        let r = desk
+            .submit(
+                "/scamcheck/rules/prize",
+                "/scamcheck/rules/prize",
+                &[
+                    ("name_vi", &name_vi),
+                    ("name_en", &name_en),
+                    ("phrases", "nhiều tiền"),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("trọng số"));
+
+        // A good phrase, saved: the analyzer uses it within seconds.
+        phrases.push(json!({"text": "vòng quay kim cương", "weight": 5}));
+        let body =
+            json!({"name_vi": prize["name_vi"], "name_en": prize["name_en"], "phrases": phrases});
+        let (st, e) = officer
+            .send(reqwest::Method::PUT, "/api/v1/scam-patterns/prize", &body)
+            .await;
+        assert_eq!(st, StatusCode::NO_CONTENT, "{e}");
+        let start = Instant::now();
+        loop {
+            let (_, a) = anon
+                .post(
+                    "/api/v1/analyze",
+                    &json!({"text": "Chuc mung ban trung VONG QUAY KIM CUONG hom nay"}),
+                )
+                .await;
+            let found = a["reasons"].as_array().unwrap().iter().any(|r| {
+                r["pattern"] == "prize"
+                    && r["phrases"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p == "vong quay kim cuong")
+            });
+            if found {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "{a}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let (st, html) = desk.text("/scamcheck/rules/prize").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("vòng quay kim cương") && html.contains("Sửa dạng lừa đảo"));
+
+        // A leader reads the rules, cannot change them; a journalist sees nothing.
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let (st, _) = leader.get("/api/v1/scam-patterns").await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, _) = leader
+            .send(reqwest::Method::PUT, "/api/v1/scam-patterns/prize", &body)
+            .await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let j = s.api(Some(&s.token_for("pv.ttxvn").await));
+        let (st, _) = j.get("/api/v1/scam-patterns").await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        // Bad patterns: a clear 4xx in the user's language.
+        for bad in [
+            json!({"name_vi": "x", "name_en": "x", "phrases": []}),
+            json!({"name_vi": "x", "name_en": "x", "phrases": [{"text": "!!!", "weight": 2}]}),
+            json!({"name_vi": "x", "name_en": "x", "phrases": [{"text": "a b", "weight": 2}, {"text": "A B", "weight": 3}]}),
+            json!({"name_vi": "x", "name_en": "x", "warning_id": "nope", "phrases": [{"text": "a b", "weight": 2}]}),
+        ] {
+            let (st, e) = officer
+                .send(reqwest::Method::PUT, "/api/v1/scam-patterns/new_one", &bad)
+                .await;
+            assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {e}");
+        }
+        let (st, _) = officer
+            .send(reqwest::Method::PUT, "/api/v1/scam-patterns/Bad-Id", &body)
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

@@ -900,6 +900,58 @@ fn table() -> Vec<Route> {
             good: J(r#"{}"#),
             bad: J(r#"{"note":{"a":1}}"#),
         },
+        // scam patterns ({pattern} is a default pattern; "try" saves nothing)
+        Route {
+            method: "POST",
+            pattern: "/scamcheck/rules",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("giamdoc"),
+            good: F(&[
+                ("id", "test_pattern"),
+                ("name_vi", "x"),
+                ("name_en", "x"),
+                ("phrases", "3 chuyen khoan gap"),
+                ("action", "try"),
+            ]),
+            bad: F(&[("id", "../X"), ("phrases", "nhiều \u{202e}")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/scamcheck/rules/{pattern}",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[
+                ("name_vi", "x"),
+                ("name_en", "x"),
+                ("phrases", "3 chuyen khoan gap"),
+                ("action", "try"),
+            ]),
+            bad: F(&[("phrases", "11 quá nặng\n0 không"), ("warning_id", "../x")]),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/scam-patterns/{pattern}",
+            kind: Json,
+            allowed: "quantri",
+            wrong: Some("giamdoc"),
+            good: J(
+                r#"{"name_vi":"x","name_en":"x","phrases":[{"text":"chuyen khoan gap","weight":3}]}"#,
+            ),
+            bad: J(r#"{"name_vi":"x","name_en":"x","phrases":[{"text":"","weight":1e9}]}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/scam-patterns/{pattern}/try",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: J(
+                r#"{"name_vi":"x","name_en":"x","phrases":[{"text":"chuyen khoan gap","weight":3}]}"#,
+            ),
+            bad: J(r#"{"phrases":"x"}"#),
+        },
         Route {
             method: "PUT",
             pattern: "/api/v1/banks/{bin}",
@@ -953,6 +1005,7 @@ fn no_state_changing_route_escapes_the_table() {
             .replace("{report}", "{id}")
             .replace("{istep}", "{step}")
             .replace("{rstep}", "{step}")
+            .replace("{pattern}", "{id}")
     };
 
     let covered: Vec<(String, String)> = table()
@@ -1168,6 +1221,7 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 .replace("{istep}", "verify")
                 .replace("{report}", &report)
                 .replace("{rstep}", "reject")
+                .replace("{pattern}", "prize")
                 .replace("{bin}", "970499")
                 .replace("{user_id}", &spokesperson);
 
@@ -1467,6 +1521,12 @@ async fn every_page_renders_for_every_role_without_a_server_error() {
             "/scamcheck/reports?status=x".to_string(),
             format!("/scamcheck/reports/{report}"),
             "/scamcheck/reports/not-an-id".to_string(),
+            "/scamcheck/rules".to_string(),
+            "/scamcheck/rules?done=prize".to_string(),
+            "/scamcheck/rules/new".to_string(),
+            "/scamcheck/rules/fake_bank".to_string(),
+            "/scamcheck/rules/NOPE".to_string(),
+            "/api/v1/scam-patterns".to_string(),
             "/api/v1/check?value=0912345678".to_string(),
             "/api/v1/check".to_string(),
             "/api/v1/check?value=%FF".to_string(),
