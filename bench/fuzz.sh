@@ -17,15 +17,23 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install --quiet --locked cargo-fuzz
 fi
 export RUSTC_BOOTSTRAP=1
-cargo fuzz build --sanitizer none --release "${TARGETS[@]/#/}" >/dev/null 2>&1 || cargo fuzz build --sanitizer none --release
+# A target that does not build is a failure, never a clean run.
+if ! cargo fuzz build --sanitizer none --release >"${TMPDIR:-/tmp}/keng-fuzz-build.log" 2>&1; then
+  cat "${TMPDIR:-/tmp}/keng-fuzz-build.log" >&2
+  echo "fuzz: the targets do not build" >&2
+  exit 1
+fi
 for t in "${TARGETS[@]}"; do
   mkdir -p "corpus/$t"
   echo "fuzz: $t for ${SECS} s"
+  log="${TMPDIR:-/tmp}/keng-fuzz-$t.log"
+  status=0
   cargo fuzz run --sanitizer none --release "$t" "corpus/$t" -- \
-    -max_total_time="$SECS" -max_len=4096 -timeout=10 -print_final_stats=1 2>&1 \
-    | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE|==[0-9]+== ERROR|SUMMARY|Done)" || true
-  if ls "artifacts/$t"/crash-* >/dev/null 2>&1; then
-    echo "fuzz: $t crashed; inputs in $(pwd)/artifacts/$t" >&2
+    -max_total_time="$SECS" -max_len=4096 -timeout=10 -print_final_stats=1 >"$log" 2>&1 || status=$?
+  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs)" "$log" || true
+  if [ "$status" -ne 0 ] || ls "artifacts/$t"/crash-* >/dev/null 2>&1; then
+    grep -E "panicked|ERROR|SUMMARY" "$log" >&2 || tail -20 "$log" >&2
+    echo "fuzz: $t failed (exit $status); inputs in $(pwd)/artifacts/$t" >&2
     exit 1
   fi
 done

@@ -17,6 +17,29 @@ pub struct Bank {
     pub name: String,
     /// Other names people write (folded, lowercase: "ngoai thuong", "vietcom").
     pub aliases: Vec<String>,
+    /// Every name it is found by — name, aliases, code — folded and padded with a
+    /// space each side (" vietcombank "), made once by [`Bank::new`] so that finding a
+    /// bank in a text folds nothing but the text.
+    names: Vec<String>,
+}
+
+impl Bank {
+    pub fn new(bin: String, code: String, name: String, aliases: Vec<String>) -> Bank {
+        let names = std::iter::once(keng_text::fold(&name))
+            .chain(aliases.iter().map(|a| keng_text::fold(a)))
+            .chain(std::iter::once(code.to_lowercase()))
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .map(|n| format!(" {n} "))
+            .collect();
+        Bank {
+            bin,
+            code,
+            name,
+            aliases,
+            names,
+        }
+    }
 }
 
 /// The banks of the NAPAS network most often named in scams (BIN, code, name, aliases).
@@ -133,11 +156,13 @@ pub const DEFAULT: &[(&str, &str, &str, &[&str])] = &[
 pub fn default_banks() -> Vec<Bank> {
     DEFAULT
         .iter()
-        .map(|(bin, code, name, aliases)| Bank {
-            bin: (*bin).into(),
-            code: (*code).into(),
-            name: (*name).into(),
-            aliases: aliases.iter().map(|a| (*a).into()).collect(),
+        .map(|(bin, code, name, aliases)| {
+            Bank::new(
+                (*bin).into(),
+                (*code).into(),
+                (*name).into(),
+                aliases.iter().map(|a| (*a).into()).collect(),
+            )
         })
         .collect()
 }
@@ -174,15 +199,8 @@ pub fn find_bank<'a>(text: &str, banks: &'a [Bank]) -> Option<&'a Bank> {
     let spaced = format!(" {} ", words.join(" "));
     let mut best: Option<(&Bank, usize)> = None;
     for b in banks {
-        let names = std::iter::once(keng_text::fold(&b.name))
-            .chain(b.aliases.iter().map(|a| keng_text::fold(a)))
-            .chain(std::iter::once(b.code.to_lowercase()));
-        for n in names {
-            let n = n.trim().to_string();
-            if n.is_empty() {
-                continue;
-            }
-            if spaced.contains(&format!(" {n} ")) && best.is_none_or(|(_, l)| n.len() > l) {
+        for n in &b.names {
+            if best.is_none_or(|(_, l)| n.len() > l) && spaced.contains(n.as_str()) {
                 best = Some((b, n.len()));
             }
         }

@@ -62,7 +62,10 @@ pub fn text_signs(found: &Found) -> Vec<IndicatorSign> {
 pub fn assess_text(lex: &Lexicon, model: Option<&Model>, banks: &[Bank], text: &str) -> Assessment {
     let folded = fold_message(text);
     let hits = lex.hits(&folded);
-    let signs = text_signs(&extract(text, banks));
+    let mut signs = text_signs(&extract(text, banks));
+    if crate::message::apk_file(text).is_some() {
+        signs.push(IndicatorSign::Apk);
+    }
     let pts = model.map_or(0.0, |m| model::points(m.probability(&folded)));
     assess(&hits, &signs, pts)
 }

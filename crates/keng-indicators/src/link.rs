@@ -182,24 +182,26 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
     if let Some(p) = bytes.iter().position(|b| *b == b'#') {
         bytes.truncate(p);
     }
-    // Browsers read a backslash as a slash in web links (escaped ones too, once
-    // unescaped).
-    let bytes: Vec<u8> = unescape_fully(bytes)
+    // The structure — scheme, authority, userinfo, host, port — is read on the bytes
+    // as written, as a browser reads it, before anything is unescaped: an escaped
+    // slash or '@' ("vietcombank.com.vn%2F@evil.top") belongs to the part it is in
+    // (here the userinfo), never moves the host. A raw backslash is a slash.
+    let raw: Vec<u8> = bytes
         .into_iter()
         .map(|b| if b == b'\\' { b'/' } else { b })
         .collect();
     // Scheme.
-    let (scheme, rest) = match find(&bytes, b"://") {
+    let (scheme, rest) = match find(&raw, b"://") {
         Some(p)
             if p > 0
-                && bytes[..p]
+                && raw[..p]
                     .iter()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) =>
         {
-            let s = String::from_utf8_lossy(&bytes[..p]).to_ascii_lowercase();
-            (s, &bytes[p + 3..])
+            let s = String::from_utf8_lossy(&raw[..p]).to_ascii_lowercase();
+            (s, &raw[p + 3..])
         }
-        _ => ("http".to_string(), &bytes[..]),
+        _ => ("http".to_string(), &raw[..]),
     };
     if !matches!(scheme.as_str(), "http" | "https" | "ftp") {
         return Err(Error::Scheme);
@@ -215,18 +217,31 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
         Some(p) => &authority[p + 1..],
         None => authority,
     };
-    // The port goes too, and anything after a colon (a host name has none). An IPv6
-    // literal is the one host with colons: it must be a real address between brackets,
-    // written in its canonical (RFC 5952) form.
+    // An IPv6 literal is the one host with colons: it must be a real address between
+    // brackets, written in its canonical (RFC 5952) form. Otherwise the host ends at
+    // the first colon, and what follows is a port: digits, or nothing — anything else
+    // ("2001:db8::1" unbracketed, "a.b:x") is no link a browser opens.
     let (host, ip) = if authority.first() == Some(&b'[') {
         (ipv6_literal(authority)?, true)
     } else {
         let host_bytes = match authority.iter().position(|b| *b == b':') {
-            Some(p) => &authority[..p],
+            Some(p) => {
+                if !port_ok(&authority[p + 1..]) {
+                    return Err(Error::NoHost);
+                }
+                &authority[..p]
+            }
             None => authority,
         };
         canonical_host(host_bytes)?
     };
+    // The path and query, unescaped until nothing is left; backslashes that were
+    // escaped read as slashes too (Safe Browsing's vectors).
+    let tail: Vec<u8> = unescape_fully(tail.to_vec())
+        .into_iter()
+        .map(|b| if b == b'\\' { b'/' } else { b })
+        .collect();
+    let tail = &tail[..];
     let (path_bytes, query) = match tail.iter().position(|b| *b == b'?') {
         Some(p) => (&tail[..p], Some(escape(&tail[p + 1..]))),
         None => (tail, None),
@@ -267,6 +282,40 @@ fn unescape_fully(mut b: Vec<u8>) -> Vec<u8> {
     }
 }
 
+/// An e-mail address as people write it ("hotro@vietcombank.com.vn"): no scheme, one
+/// '@', no path, a dotted domain. It is not a link (a link's "name@host" hides the real
+/// host; an address names a mailbox), so neither the check nor the analyzer reads it
+/// as one.
+pub fn is_email(w: &str) -> bool {
+    if w.contains("://") || w.contains(['/', '?', '\\']) {
+        return false;
+    }
+    let Some((local, domain)) = w.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'))
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
+}
+
+/// A port as written after the host's colon: nothing, or a number up to 65535.
+fn port_ok(p: &[u8]) -> bool {
+    p.is_empty()
+        || (p.len() <= 5
+            && p.iter().all(u8::is_ascii_digit)
+            && std::str::from_utf8(p)
+                .ok()
+                .and_then(|s| s.parse::<u32>().ok())
+                .is_some_and(|n| n <= 65535))
+}
+
 /// "[address]" or "[address]:port" → "[canonical address]"; anything else between
 /// brackets is no host a browser opens.
 fn ipv6_literal(authority: &[u8]) -> Result<String, Error> {
@@ -275,7 +324,7 @@ fn ipv6_literal(authority: &[u8]) -> Result<String, Error> {
         .position(|b| *b == b']')
         .ok_or(Error::NoHost)?;
     let after = &authority[close + 1..];
-    if !(after.is_empty() || (after[0] == b':' && after[1..].iter().all(u8::is_ascii_digit))) {
+    if !(after.is_empty() || (after[0] == b':' && port_ok(&after[1..]))) {
         return Err(Error::NoHost);
     }
     let inner = std::str::from_utf8(&authority[1..close]).map_err(|_| Error::NoHost)?;
@@ -555,7 +604,7 @@ mod tests {
             idn,
             "escaped and upper case"
         );
-        assert_eq!(c("javascript:alert(1)"), "http://javascript/");
+        assert_eq!(c("javascript:alert(1)"), "ERR no host");
         assert_eq!(c("ftp://a.b/"), "ftp://a.b/");
         assert_eq!(c("data://x"), "ERR not a web link");
         assert_eq!(c("http://a\\b.top"), "http://a/b.top");
@@ -622,19 +671,62 @@ mod tests {
 
     /// Found by the fuzzer (fuzz/artifacts/link): "@\x1f::" canonicalised to
     /// "http://%1F:/", which canonicalised again to "http://%1F/"; subscript digits
-    /// "₀₀" became the host "00", an IPv4 address only on the second pass.
+    /// "₀₀" became the host "00", an IPv4 address only on the second pass. A host ends
+    /// at its colon, and what follows must be a port (an outside review found
+    /// "2001:db8::1" read as the IPv4 address "0.0.7.209").
     #[test]
-    fn colons_after_the_host_go_so_canonical_is_stable() {
+    fn after_the_host_only_a_port() {
+        assert_eq!(c("http://a.b:8080/y"), "http://a.b/y");
+        assert_eq!(c("a.b:/y"), "http://a.b/y");
         for input in [
             "@\u{1f}::",
             "a.b::80",
             "http://a.b:x/y",
             "http://a.b:80:90/",
+            "http://a.b:99999/",
+            "2001:db8::1",
+            "http://2001:db8::1/",
         ] {
-            let once = c(input);
-            assert_eq!(c(&once), once, "{input:?}");
+            assert_eq!(canonicalise(input).err(), Some(Error::NoHost), "{input:?}");
         }
-        assert_eq!(c("http://a.b:x/y"), "http://a.b/y");
+    }
+
+    #[test]
+    fn email_addresses_are_not_links() {
+        assert!(is_email("hotro@vietcombank.com.vn") && is_email("a.b+c@mail.vn"));
+        for not in [
+            "https://a@b.vn",
+            "a@b",
+            "a@b.vn/x",
+            "vietcombank.com.vn",
+            "@b.vn",
+            "a b@c.vn",
+        ] {
+            assert!(!is_email(not), "{not}");
+        }
+    }
+
+    /// Found by an outside review: an escaped slash before '@' moved the host, so a
+    /// verified scam link read as the bank's own site. The structure is read on the
+    /// link as written, as browsers read it.
+    #[test]
+    fn an_escaped_slash_or_at_never_moves_the_host() {
+        let l = canonicalise("https://vietcombank.com.vn%2F@vietcombank-secure.top/xacminh")
+            .expect("link");
+        assert_eq!(l.host, "vietcombank-secure.top");
+        assert!(l.had_userinfo);
+        let l = canonicalise("https://vietcombank.com.vn%5C@evil.top/").expect("link");
+        assert_eq!(l.host, "evil.top");
+        // An escaped '@' or slash in the host itself: no host a browser opens.
+        for bad in [
+            "http://evil.top%40vietcombank.com.vn/",
+            "http://a.vn%2Fb/",
+            "http://a.vn%3F/",
+        ] {
+            assert_eq!(canonicalise(bad).err(), Some(Error::NoHost), "{bad}");
+        }
+        // Escapes in the path are still undone (Safe Browsing).
+        assert_eq!(c("http://a.vn/%2E%2E/x%252Fy"), "http://a.vn/x/y");
     }
 
     /// Found by the fuzzer: a bracketed "host" that is no IPv6 address

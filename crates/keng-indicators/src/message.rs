@@ -179,7 +179,7 @@ pub fn extract(text: &str, banks: &[Bank]) -> Found {
             )
     }) {
         let w = raw.trim_matches(|c: char| matches!(c, ',' | ';' | '.' | '!' | '?' | ':' | '…'));
-        if w.len() < 4 || !looks_like_link(w) {
+        if w.len() < 4 || link::is_email(w) || !looks_like_link(w) {
             continue;
         }
         if let Ok(l) = link::canonicalise(w) {
@@ -317,6 +317,25 @@ fn value_profile(p: &social::Profile) -> Recognised {
         })
 }
 
+/// An Android installer named by its file ("hoadon.apk", "VNeID.apk"), link or not:
+/// a message that asks a person to open one is a strong scam sign.
+pub fn apk_file(text: &str) -> Option<String> {
+    text.split(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '(' | ')' | '<' | '>' | ',' | ';')
+    })
+    .map(|w| w.trim_end_matches(['.', '!', '?', ':']))
+    .find(|w| {
+        let lower = w.to_lowercase();
+        lower.len() > 4
+            && lower.ends_with(".apk")
+            && lower[..lower.len() - 4]
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    })
+    .map(str::to_string)
+}
+
 fn looks_like_link(w: &str) -> bool {
     if w.contains("://") {
         return true;
@@ -410,6 +429,27 @@ fn number_runs(text: &str) -> Vec<Run> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn installers_named_by_their_file() {
+        assert_eq!(
+            apk_file("anh mở file đính kèm: hoadon.apk nhé").as_deref(),
+            Some("hoadon.apk")
+        );
+        assert_eq!(apk_file("Tai VNeID.APK.").as_deref(), Some("VNeID.APK"));
+        assert_eq!(apk_file("file .apk là gì"), None);
+        assert_eq!(apk_file("không có gì"), None);
+    }
+
+    #[test]
+    fn email_addresses_are_not_links() {
+        let f = extract("Liên hệ hotro@vietcombank.com.vn hoặc 1900545413", &[]);
+        assert!(
+            f.indicators.iter().all(|r| r.kind != Kind::Link),
+            "{:?}",
+            f.indicators
+        );
+    }
     use proptest::prelude::*;
 
     #[test]

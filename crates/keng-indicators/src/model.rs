@@ -160,8 +160,12 @@ impl Model {
     /// The features of a folded message that speak most for a scam, strongest first
     /// (at most `n`), to show a person why.
     pub fn explain(&self, folded: &str, n: usize) -> Vec<String> {
+        // Word pairs and longer words: "de", "anh", "<n10>" alone tell a person
+        // nothing.
+        let telling = |x: &str| x.contains('_') || (x.len() >= 4 && !x.starts_with('<'));
         let mut f: Vec<(String, f32)> = features(folded)
             .into_iter()
+            .filter(|x| telling(x))
             .filter_map(|x| self.weights.get(&x).map(|w| (x, *w)))
             .filter(|(_, w)| *w > 0.0)
             .collect();
@@ -215,7 +219,7 @@ impl Model {
 }
 
 /// The points a probability adds to a message's score: from [`MODEL_MIN`] at 0 to 0
-/// at one half to [`MODEL_MAX`] at 1, to a tenth.
+/// at one half to [`MODEL_MAX`] at 1, to a tenth; a rise below one point counts 0.
 pub fn points(p: f32) -> f32 {
     let p = if p.is_finite() {
         p.clamp(0.0, 1.0)
@@ -227,7 +231,14 @@ pub fn points(p: f32) -> f32 {
     } else {
         (0.5 - p) * 2.0 * MODEL_MIN
     };
-    (v * 10.0).round() / 10.0
+    let v = (v * 10.0).round() / 10.0;
+    // Raising a score is a reason a person is shown ("the wording is like known
+    // scams"): below a whole point it would raise it without saying why, so it does not.
+    if v > 0.0 && v < 1.0 {
+        0.0
+    } else {
+        v
+    }
 }
 
 #[cfg(test)]
@@ -292,6 +303,8 @@ mod tests {
         assert_eq!(points(1.0), MODEL_MAX);
         assert_eq!(points(0.0), MODEL_MIN);
         assert_eq!(points(0.5), 0.0);
+        assert_eq!(points(0.6), 0.0, "a rise below a point counts nothing");
+        assert_eq!(points(0.7), 1.2);
         assert_eq!(points(f32::NAN), 0.0);
     }
 

@@ -287,6 +287,9 @@ pub fn recognise(input: &str, banks: &[Bank]) -> Vec<Recognised> {
         }
     }
     // A link has a letter or a scheme, or is a dotted IPv4 address ("12345" is not).
+    if link::is_email(text) {
+        return out;
+    }
     let linkish = text.contains("://")
         || text.chars().any(char::is_alphabetic)
         || text.matches('.').count() == 3;

@@ -1,7 +1,17 @@
-//! Whole messages (the analyzer): folding, extraction and the lexicon never panic and
-//! extraction never returns more than its cap.
+//! Whole messages (the analyzer): folding, extraction, the lexicon and the shipped
+//! model never panic; extraction never returns more than its cap; the model's
+//! probability and points stay in their bounds.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn model() -> &'static keng_indicators::model::Model {
+    static M: OnceLock<keng_indicators::model::Model> = OnceLock::new();
+    M.get_or_init(|| {
+        keng_indicators::model::Model::parse(include_str!("../../../keng/data/scam-model.tsv"))
+            .expect("the shipped model")
+    })
+}
 
 fuzz_target!(|s: &str| {
     let banks = keng_indicators::bank::default_banks();
@@ -14,5 +24,10 @@ fuzz_target!(|s: &str| {
         weight: 1.0,
     }])
     .expect("lexicon");
-    let _ = keng_indicators::lexicon::assess(&lex.hits(&folded), &[]);
+    let p = model().probability(&folded);
+    assert!((0.0..=1.0).contains(&p));
+    let pts = keng_indicators::model::points(p);
+    let a = keng_indicators::lexicon::assess(&lex.hits(&folded), &[], pts);
+    assert!(a.score >= 0.0 && a.score.is_finite());
+    let _ = model().explain(&folded, 5);
 });

@@ -119,6 +119,11 @@ impl Check {
         self.0.push((field.to_string(), key));
     }
 
+    /// Has any check failed so far?
+    pub fn failed(&self) -> bool {
+        !self.0.is_empty()
+    }
+
     /// Whether a field already failed.
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|(f, _)| f == field)

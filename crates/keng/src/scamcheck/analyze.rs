@@ -76,6 +76,9 @@ fn kind_label(lang: Lang, kind: Kind) -> String {
 
 /// Analyses `text` against the set's rules and indicators.
 pub fn analyze(set: &Set, text: &str, lang: Lang) -> AppResult<Analysis> {
+    // A line break counts once, whether a browser sent it as CR LF or not (the
+    // textarea's own limit counts it once).
+    let text = &text.replace("\r\n", "\n");
     if text.trim().is_empty() {
         return Err(AppError::bad("err.analyze_text_required"));
     }
@@ -220,6 +223,17 @@ pub fn analyze(set: &Set, text: &str, lang: Lang) -> AppResult<Analysis> {
             verdict,
             record,
         });
+    }
+    // An installer named by its file ("hoadon.apk"), when no link carried one.
+    if !signs.contains(&IndicatorSign::Apk) {
+        if let Some(f) = keng_indicators::message::apk_file(text) {
+            signs.push(IndicatorSign::Apk);
+            reasons.push(reason(
+                "apk",
+                tf(lang, "scamcheck.reason_apk_file", &[("file", f.clone())]),
+                Some(&f),
+            ));
+        }
     }
     let model = super::defaults::model();
     let a = assess(&hits, &signs, points(model.probability(&folded)));

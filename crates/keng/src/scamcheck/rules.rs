@@ -44,8 +44,9 @@ const MAX_CHANGED: usize = 60;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct PhraseBody {
     pub text: String,
-    /// From -10 (protective language) to 10; 0.5 a hint, 3 a strong sign.
-    pub weight: f32,
+    /// From -10 (protective language) to 10, to a tenth (not 0); 0.5 a hint, 3 a
+    /// strong sign.
+    pub weight: f64,
 }
 
 /// A pattern as staff edit it.
@@ -124,8 +125,11 @@ pub struct Trial {
     pub changed: Vec<Changed>,
 }
 
+/// A pattern id: 3 to 40 lower-case letters, digits or '_', from a letter; "new" is
+/// the new-pattern form's address.
 fn valid_id(id: &str) -> bool {
-    (3..=40).contains(&id.len())
+    id != "new"
+        && (3..=40).contains(&id.len())
         && id.as_bytes()[0].is_ascii_lowercase()
         && id
             .bytes()
@@ -162,7 +166,7 @@ pub async fn list(db: &Db) -> AppResult<Vec<PatternView>> {
         if let Some(p) = out.iter_mut().find(|p| p.id == pid) {
             p.body.phrases.push(PhraseBody {
                 text: r.str("phrase")?,
-                weight: r.i64("weight_tenths")? as f32 / 10.0,
+                weight: r.i64("weight_tenths")? as f64 / 10.0,
             });
         }
     }
@@ -195,15 +199,19 @@ async fn validate(db: &Db, body: &PatternBody) -> AppResult<PatternBody> {
         c.fail("phrases", "err.scam_phrases_count");
     }
     for p in &body.phrases {
-        let text = p.text.trim();
-        let folded = keng_indicators::message::fold_message(text);
-        if folded.is_empty()
-            || text.chars().count() > MAX_PHRASE
-            || text.chars().any(char::is_control)
-            || !p.weight.is_finite()
-            || !(-10.0..=10.0).contains(&p.weight)
-            || p.weight == 0.0
-        {
+        // One line of canonical text: invisible and reordering characters refused, as
+        // in every name (a rule must read as what it matches).
+        let text = c.text("phrases", &p.text, MAX_PHRASE);
+        if c.failed() {
+            break;
+        }
+        let folded = keng_indicators::message::fold_message(&text);
+        let weight = if p.weight.is_finite() {
+            (p.weight * 10.0).round() / 10.0
+        } else {
+            f64::NAN
+        };
+        if folded.is_empty() || !(-10.0..=10.0).contains(&weight) || weight == 0.0 {
             c.fail("phrases", "err.scam_phrase_line");
             break;
         }
@@ -211,10 +219,7 @@ async fn validate(db: &Db, body: &PatternBody) -> AppResult<PatternBody> {
             c.fail("phrases", "err.scam_phrase_twice");
             break;
         }
-        phrases.push(PhraseBody {
-            text: text.to_string(),
-            weight: (p.weight * 10.0).round() / 10.0,
-        });
+        phrases.push(PhraseBody { text, weight });
     }
     let warning_id = body
         .warning_id
@@ -228,7 +233,7 @@ async fn validate(db: &Db, body: &PatternBody) -> AppResult<PatternBody> {
             && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && crate::warnings::store::get(db, w).await?.is_some();
         if !known {
-            return Err(AppError::invalid("warning_id", "err.warning_ids"));
+            return Err(AppError::invalid("warning_id", "err.scam_warning_id"));
         }
     }
     Ok(PatternBody {
@@ -296,6 +301,18 @@ pub async fn save(
 /// `phrases`, run over the labelled messages (lexicon, the signs links carry and the
 /// shipped model; no indicator records).
 pub async fn trial(db: &Db, id: &str, phrases: &[PhraseBody]) -> AppResult<Trial> {
+    // A trial runs the whole rule set twice over every labelled message (a fraction of
+    // a second of one core): one at a time per node, a caller waits a few seconds at
+    // most, so staff cannot tie up the cores the public check and analyzer answer on.
+    static ONE_AT_A_TIME: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+    let _permit = tokio::time::timeout(std::time::Duration::from_secs(5), ONE_AT_A_TIME.acquire())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or(AppError::TooManyRequests {
+            key: "err.scam_trial_busy",
+            retry_after_secs: 5,
+        })?;
     let all = list(db).await?;
     let current: Vec<Phrase> = all
         .iter()
@@ -303,7 +320,7 @@ pub async fn trial(db: &Db, id: &str, phrases: &[PhraseBody]) -> AppResult<Trial
             p.body.phrases.iter().map(|ph| Phrase {
                 pattern: p.id.clone(),
                 text: ph.text.clone(),
-                weight: ph.weight,
+                weight: ph.weight as f32,
             })
         })
         .collect();
@@ -315,7 +332,7 @@ pub async fn trial(db: &Db, id: &str, phrases: &[PhraseBody]) -> AppResult<Trial
     changed.extend(phrases.iter().map(|ph| Phrase {
         pattern: id.to_string(),
         text: ph.text.clone(),
-        weight: ph.weight,
+        weight: ph.weight as f32,
     }));
     let banks = super::store::banks(db).await?;
     tokio::task::spawn_blocking(move || {
@@ -477,7 +494,7 @@ impl PatternForm {
             .filter(|l| !l.is_empty())
         {
             let (w, text) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-            let weight: f32 = w
+            let weight: f64 = w
                 .replace(',', ".")
                 .parse()
                 .map_err(|_| AppError::invalid("phrases", "err.scam_phrase_line"))?;
@@ -498,7 +515,7 @@ impl PatternForm {
 }
 
 /// "4", "0.5", "-2" (a tenth at most).
-fn weight_text(w: f32) -> String {
+fn weight_text(w: f64) -> String {
     let s = format!("{w:.1}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
@@ -599,6 +616,9 @@ async fn submit(
     is_new: bool,
 ) -> AppResult<Response> {
     f.id = id.to_string();
+    if !matches!(f.action.as_str(), "try" | "save") {
+        return Err(AppError::bad("err.scam_rules_action"));
+    }
     let body = match f.body() {
         Ok(b) => b,
         Err(e) => return form_page(app, ctx, &f, is_new, field_errors(e, ctx.lang)?, None).await,
@@ -661,7 +681,7 @@ pub async fn api_put(
 #[utoipa::path(post, path = "/api/v1/scam-patterns/{id}/try", tag = "scamcheck", operation_id = "try_scam_pattern",
     params(("id" = String, Path, description = "an existing or a new pattern's id")),
     request_body = PatternBody,
-    responses((status = 200, body = Trial), (status = 400), (status = 401), (status = 403), (status = 413), (status = 415), (status = 422)))]
+    responses((status = 200, body = Trial), (status = 400), (status = 401), (status = 403), (status = 413), (status = 415), (status = 422), (status = 429)))]
 pub async fn api_try(
     State(app): State<AppState>,
     ctx: Ctx,

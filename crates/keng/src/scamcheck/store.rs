@@ -34,17 +34,16 @@ pub async fn banks(db: &Db) -> DbResult<Vec<Bank>> {
         let bin = r.str("bin")?;
         list.retain(|b| b.bin != bin);
         if r.bool("active")? {
-            list.push(Bank {
+            list.push(Bank::new(
                 bin,
-                code: r.str("code")?,
-                name: r.str("name")?,
-                aliases: r
-                    .str("aliases")?
+                r.str("code")?,
+                r.str("name")?,
+                r.str("aliases")?
                     .split(',')
                     .map(|a| keng_text::fold(a.trim()))
                     .filter(|a| !a.is_empty())
                     .collect(),
-            });
+            ));
         }
     }
     list.sort_by(|a, b| a.name.cmp(&b.name));

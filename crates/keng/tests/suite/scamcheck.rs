@@ -865,5 +865,108 @@ async fn staff_try_a_pattern_on_labelled_messages_then_save_it() {
             .send(reqwest::Method::PUT, "/api/v1/scam-patterns/Bad-Id", &body)
             .await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        // Found by an outside review: "new" (the form's address) as an id; weights that
+        // round to 0; a phrase that reads differently from what it matches.
+        for (id, bad) in [
+            (
+                "new",
+                json!({"name_vi": "x", "name_en": "x", "phrases": [{"text": "a b", "weight": 2}]}),
+            ),
+            (
+                "tiny",
+                json!({"name_vi": "x", "name_en": "x", "phrases": [{"text": "a b", "weight": 1e-40}]}),
+            ),
+            (
+                "bidi",
+                json!({"name_vi": "x", "name_en": "x", "phrases": [{"text": "chuyển tiền \u{202e}abc", "weight": 2}]}),
+            ),
+        ] {
+            let (st, e) = officer
+                .send(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/scam-patterns/{id}"),
+                    &bad,
+                )
+                .await;
+            assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{id}: {e}");
+        }
+        // Weights are kept to a tenth, and read back as saved.
+        let (st, _) = officer
+            .send(
+                reqwest::Method::PUT,
+                "/api/v1/scam-patterns/tenths",
+                &json!({"name_vi": "x", "name_en": "x", "phrases": [{"text": "ba bốn năm", "weight": 2.123456}]}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::NO_CONTENT);
+        let (_, list) = officer.get("/api/v1/scam-patterns").await;
+        let p = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "tenths")
+            .unwrap()
+            .clone();
+        assert_eq!(p["phrases"][0]["weight"], 2.1, "{p}");
+        // A form with bytes that are not UTF-8, or an action that is neither: refused.
+        let csrf = desk.csrf("/scamcheck/rules/prize").await;
+        let raw = desk
+            .client
+            .post(s.url("/scamcheck/rules/prize"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "_csrf={csrf}&name_vi=Th%FF%FE&name_en=x&phrases=2+ho%FFn&action=save"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(raw.status(), StatusCode::BAD_REQUEST);
+        assert!(raw.text().await.unwrap().contains("UTF-8"));
+        let r = desk
+            .submit(
+                "/scamcheck/rules/prize",
+                "/scamcheck/rules/prize",
+                &[
+                    ("name_vi", "x"),
+                    ("name_en", "x"),
+                    ("phrases", "2 a b"),
+                    ("action", "delete"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+        // Found by the same review: an escaped slash before '@' made a verified scam
+        // link read as the bank's own site; a bank's e-mail address read as a
+        // "name@host" trick; an unbracketed IPv6 address read as IPv4.
+        let a = check(
+            &anon,
+            "https://vietcombank.com.vn%2F@vietcombank-secure.top/xacminh",
+        )
+        .await;
+        assert_eq!(a["verdict"], "verified", "{a}");
+        let (_, a) = anon
+            .post(
+                "/api/v1/analyze",
+                &json!({"text": "Liên hệ bộ phận hỗ trợ qua email hotro@vietcombank.com.vn hoặc hotline 1900545413."}),
+            )
+            .await;
+        assert_eq!(a["risk"], "none", "{a}");
+        let (st, _) = anon.get("/api/v1/check?value=2001:db8::1").await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, a) = anon
+            .post(
+                "/api/v1/analyze",
+                &json!({"text": "Anh mở file đính kèm để xem hoá đơn: hoadon.apk"}),
+            )
+            .await;
+        assert!(
+            a["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["code"] == "apk"),
+            "{a}"
+        );
     }
 }

@@ -200,6 +200,26 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
         Err(e) => return e.into_response(),
     };
     let mut body = body;
+    // A form's fields are text: one that is not UTF-8 once unescaped is refused here,
+    // for every route, rather than reaching a handler with U+FFFD in its place.
+    let mut form_bytes = None;
+    if unsafe_method(&parts.method) && is_form(&parts) {
+        let bytes = match axum::body::to_bytes(body, app.config.max_body_bytes).await {
+            Ok(b) => b,
+            Err(_) => {
+                return (
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    AppError::bad("err.too_large"),
+                )
+                    .into_response();
+            }
+        };
+        if !form_is_utf8(&bytes) {
+            return AppError::bad("err.form_encoding").into_response();
+        }
+        body = Body::from(bytes.clone());
+        form_bytes = Some(bytes);
+    }
     // Cookie-borne state changes need the CSRF token. Bearer requests carry no ambient
     // credential, nor does an anonymous API call, so neither can be forged cross-site.
     let anonymous_api = is_api_path(parts.uri.path()) && principal.session_hash.is_none();
@@ -216,22 +236,9 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
                 .uri
                 .query()
                 .and_then(|q| form_urlencoded_field(q.as_bytes(), "_csrf")),
-            None if is_form(&parts) => {
-                let bytes = match axum::body::to_bytes(body, app.config.max_body_bytes).await {
-                    Ok(b) => b,
-                    Err(_) => {
-                        return AppError::BadRequest {
-                            key: "err.too_large",
-                            detail: None,
-                        }
-                        .into_response();
-                    }
-                };
-                let token = form_urlencoded_field(&bytes, "_csrf");
-                body = Body::from(bytes);
-                token
-            }
-            None => None,
+            None => form_bytes
+                .as_ref()
+                .and_then(|b| form_urlencoded_field(b, "_csrf")),
         };
         let ok = sent
             .is_some_and(|s| !principal.csrf.is_empty() && constant_time_eq(&s, &principal.csrf));
@@ -262,6 +269,14 @@ fn is_form(parts: &Parts) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// Every name and value of a urlencoded form is UTF-8 once unescaped.
+fn form_is_utf8(body: &[u8]) -> bool {
+    body.split(|b| *b == b'&').all(|pair| {
+        pair.split(|b| *b == b'=')
+            .all(|part| percent_encoding::percent_decode(part).decode_utf8().is_ok())
+    })
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
