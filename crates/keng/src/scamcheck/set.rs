@@ -307,7 +307,13 @@ pub async fn load(db: &Db, set: &Set) -> anyhow::Result<()> {
         }
     }
     let banks = store::banks(db).await?;
-    let rules = load_rules(db).await?;
+    let rules = Arc::new(load_rules(db).await?);
+    // The linked warnings are read into the fresh copy too, before it is swapped in: a
+    // reload (after an import) never shows a check its records without their warnings.
+    if let Ok(mut r) = fresh.rules.write() {
+        *r = rules.clone();
+    }
+    refresh_warnings(db, &fresh, None).await?;
     // Swap in whole: a check never sees half a load.
     let fresh_inner = std::mem::take(
         fresh
@@ -322,9 +328,8 @@ pub async fn load(db: &Db, set: &Set) -> anyhow::Result<()> {
         *b = Arc::new(banks);
     }
     if let Ok(mut r) = set.rules.write() {
-        *r = Arc::new(rules);
+        *r = rules;
     }
-    refresh_warnings(db, set, None).await?;
     set.ready.store(true, Ordering::Release);
     Ok(())
 }
