@@ -2,8 +2,9 @@
 // a person on a phone would use it: checks the number from a suspicious message in its
 // old 11-digit form and sees it verified, with the police warning; pastes the whole
 // message (no diacritics, a lookalike link) and gets "high risk" with the reasons;
-// reports a new number through the form (whose proof of work runs in the page's
-// script) and lands on the tracking page with a code; a press officer tries a change
+// reports a new number through the form, with a screenshot (the proof of work runs in
+// the page's script), and lands on the tracking page with a code; the officer sees the
+// screenshot on the report; a press officer tries a change
 // to a scam pattern on the labelled messages. No script errors, no sideways
 // scroll, axe-core on each page, screenshots under OUT_DIR (target/e2e/).
 //   node e2e/scamcheck.mjs http://127.0.0.1:PORT OUT_DIR
@@ -38,17 +39,21 @@ try {
   if (await wide(page)) fail('the analysis is wider than a phone screen');
   await accessible(page, 'the analysis on a phone');
   await shot('analysis');
+  // What a person would attach to the report: a screenshot of the message.
+  const evidence = await page.screenshot();
 
   // 3. A report, with the proof of work done by the page's script.
   await page.goto(`${base}/kiem-tra/to-giac`);
   await page.fill('#f-indicators', '0399 777 666');
   await page.fill('#f-story', 'Người gọi xưng là nhân viên ngân hàng, đề nghị đọc mã OTP để nhận hoàn tiền.');
   await page.fill('#f-amount_lost', '1.500.000');
+  await page.setInputFiles('#f-file', { name: 'tin-nhan.png', mimeType: 'image/png', buffer: evidence });
   await accessible(page, 'the report form on a phone');
   await Promise.all([page.waitForURL(/\/kiem-tra\/to-giac\/TG-/, { timeout: 30000 }), page.click('main button[type=submit]')]);
   text = await main();
   const code = (text.match(/TG-[A-Z0-9]{4}-[A-Z0-9]{4}/) || [])[0];
   if (!code) fail(`no tracking code: ${text.slice(0, 300)}`);
+  if (!text.includes('Ảnh, tệp đã gửi kèm: 1')) fail(`the screenshot did not arrive: ${text.slice(0, 400)}`);
   await accessible(page, 'the tracking page on a phone');
   await shot('tracking');
   console.log(`e2e: report ${code}`);
@@ -60,6 +65,13 @@ try {
   await desk.fill('#f-username', 'tuyentruyen');
   await desk.fill('#f-password', 'kengdemo2025');
   await Promise.all([desk.waitForNavigation(), desk.click('button[type=submit]')]);
+  // The report as the officer sees it, with the screenshot.
+  await desk.goto(`${base}/scamcheck/reports`);
+  await Promise.all([desk.waitForNavigation(), desk.click(`main a:has-text("${code}")`)]);
+  const shown = await desk.locator('main .shots img').evaluate((img) => img.complete && img.naturalWidth > 100);
+  if (!shown) fail('the screenshot does not show on the report');
+  await accessible(desk, 'a report with its screenshot');
+  await desk.screenshot({ path: `${out}/scam-report-view.png`, fullPage: true });
   await desk.goto(`${base}/scamcheck/rules`);
   text = await desk.locator('main').innerText();
   if (!text.includes('Tin lừa đảo bắt được')) fail(`no confusion matrix on the rules page: ${text.slice(0, 300)}`);

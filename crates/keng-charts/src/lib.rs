@@ -95,13 +95,15 @@ pub fn shorten(s: &str, max: usize) -> String {
     out
 }
 
-/// A value as people write it in Vietnamese reports: a comma before the decimals, at
-/// most one decimal, none when whole ("12", "3,5").
+/// A value as people write it in Vietnamese reports: thousands grouped with dots, a
+/// comma before the decimals, at most one decimal, none when whole ("12", "3,5",
+/// "1.500.000").
 pub fn number(v: f64) -> String {
     number_to(v, 1)
 }
 
-/// A value with at most `decimals` decimals (trailing zeros dropped), a decimal comma.
+/// A value with at most `decimals` decimals (trailing zeros dropped), a decimal comma,
+/// thousands grouped with dots.
 pub fn number_to(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "–".to_string();
@@ -114,7 +116,26 @@ pub fn number_to(v: f64, decimals: usize) -> String {
     };
     // "-0" is 0.
     let s = if s == "-0" { "0".to_string() } else { s };
-    s.replace('.', ",")
+    // Thousands grouped with dots, the decimal part after a comma: "1.500.000", "12,5".
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped},{f}"),
+        None => format!("{sign}{grouped}"),
+    }
 }
 
 /// Decimals a scale step needs to be written exactly (0.05 → 2, 20 → 0).
@@ -380,6 +401,10 @@ mod tests {
         assert_eq!(number(12.0), "12");
         assert_eq!(number(3.46), "3,5");
         assert_eq!(number(f64::NAN), "–");
+        assert_eq!(number(1_500_000.0), "1.500.000");
+        assert_eq!(number(-12_345.67), "-12.345,7");
+        assert_eq!(number(999.0), "999");
+        assert_eq!(number(1000.0), "1.000");
     }
 
     #[test]

@@ -85,6 +85,7 @@ static DESCRIPTION: Description = Description {
     cache_params: &[],
     public_entities: &["unit", "user"],
     blob_refs: &[],
+    upload_paths: &[],
 };
 
 /// HTML pages.

@@ -180,6 +180,7 @@ static DESCRIPTION: Description = Description {
         "SELECT thumb_sha AS sha FROM attachments",
         "SELECT medium_sha AS sha FROM attachments",
     ],
+    upload_paths: &[],
 };
 
 /// The newsroom's node-local state: this node's live-stream fan-out and its full-text

@@ -266,6 +266,10 @@ pub struct Description {
     /// Queries naming every blob its records refer to (one column, `sha`; NULLs ignored):
     /// `keng files verify` checks each is stored and lists blobs nothing names.
     pub blob_refs: &'static [&'static str],
+    /// Paths of its routes that take a multipart form with files besides those ending
+    /// in `/attachments` (a public form with screenshots): their requests may be as
+    /// large as an upload (each route sets its own limit, at most that).
+    pub upload_paths: &'static [&'static str],
 }
 
 /// Every blob some record refers to, from every capability's `blob_refs`.
@@ -321,6 +325,15 @@ pub fn is_cache_param(name: &str) -> bool {
     descriptions()
         .flat_map(|c| c.cache_params)
         .any(|p| *p == name)
+}
+
+/// May a multipart request to `path` be as large as an uploaded file? Every route
+/// ending in `/attachments` and those a capability lists in `upload_paths`.
+pub fn takes_files(path: &str) -> bool {
+    path.ends_with(super::auth::UPLOAD_PATH_SUFFIX)
+        || descriptions()
+            .flat_map(|c| c.upload_paths)
+            .any(|p| *p == path)
 }
 
 /// Does a change of `entity` alter what the public sees?

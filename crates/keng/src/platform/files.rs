@@ -69,6 +69,23 @@ pub async fn read_upload(
     req: axum::extract::Request,
     fields: &[&str],
 ) -> AppResult<(Vec<Upload>, std::collections::HashMap<String, String>)> {
+    let (files, text) =
+        read_form_with_files(req, fields, (usize::MAX, "err.too_many_files")).await?;
+    if files.is_empty() {
+        return Err(AppError::invalid("file", "err.required"));
+    }
+    Ok((files, text))
+}
+
+/// Reads a multipart form whose files are optional (a public form with screenshots):
+/// the text fields named in `fields` (UTF-8, the last of each kept) and at most
+/// `max_files` files (`file` parts, empty ones skipped), each checked as
+/// [`read_upload`] checks them; one more is the error `too_many` on `file`.
+pub async fn read_form_with_files(
+    req: axum::extract::Request,
+    fields: &[&str],
+    (max_files, too_many): (usize, &'static str),
+) -> AppResult<(Vec<Upload>, std::collections::HashMap<String, String>)> {
     let mut multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
         .map_err(|e| AppError::BadRequest {
@@ -95,6 +112,9 @@ pub async fn read_upload(
             if bytes.is_empty() {
                 continue;
             }
+            if files.len() >= max_files {
+                return Err(AppError::invalid("file", too_many));
+            }
             if bytes.len() > MAX_BYTES {
                 return Err(AppError::invalid("file", "err.file_too_large"));
             }
@@ -107,15 +127,15 @@ pub async fn read_upload(
                 mime,
             });
         } else if fields.contains(&name.as_str()) {
-            let value = field
-                .text()
+            let bytes = field
+                .bytes()
                 .await
                 .map_err(|_| AppError::bad("err.malformed"))?;
+            // A form's text is UTF-8, as the platform holds every urlencoded form to.
+            let value = String::from_utf8(bytes.to_vec())
+                .map_err(|_| AppError::bad("err.form_encoding"))?;
             text.insert(name, value);
         }
-    }
-    if files.is_empty() {
-        return Err(AppError::invalid("file", "err.required"));
     }
     Ok((files, text))
 }

@@ -326,4 +326,5 @@ static DESCRIPTION: Description = Description {
     cache_params: &[],
     public_entities: &[],
     blob_refs: &["SELECT sha256 AS sha FROM press_request_files"],
+    upload_paths: &[],
 };

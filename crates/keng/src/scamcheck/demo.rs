@@ -98,7 +98,7 @@ pub async fn load(db: &Db, _config: &Config) -> anyhow::Result<()> {
         pow_nonce: nonce.to_string(),
         ..Default::default()
     };
-    super::report::submit(db, &o, "203.0.113.50", &banks, &input)
+    super::report::submit((db, None), &o, "203.0.113.50", &banks, &input, Vec::new())
         .await
         .map_err(e)?;
     let rows: Vec<_> = CHONGLUADAO

@@ -63,13 +63,27 @@ impl Capability for ScamCheck {
             )
             .route(
                 "/kiem-tra/to-giac",
-                get(report::form).post(report::form_submit),
+                get(report::form).post(report::form_submit).layer(
+                    axum::extract::DefaultBodyLimit::max(
+                        crate::platform::files::MAX_BYTES + 65_536,
+                    ),
+                ),
             )
             .route("/kiem-tra/to-giac/{code}", get(report::track_page))
+            .route(
+                "/kiem-tra/to-giac/{code}/attachments",
+                post(report::track_add_files).layer(axum::extract::DefaultBodyLimit::max(
+                    crate::platform::files::MAX_BYTES + 65_536,
+                )),
+            )
             .route("/scamcheck", get(desk::dashboard))
             .route("/scamcheck/reports", get(report::queue))
             .route("/scamcheck/reports/{id}", get(report::view))
             .route("/scamcheck/reports/{id}/do/{step}", post(report::view_step))
+            .route(
+                "/scamcheck/reports/{id}/files/{sha}",
+                get(report::serve_file),
+            )
             .route("/scamcheck/indicators", post(desk::create))
             .route("/scamcheck/indicators/new", get(desk::new_form))
             .route(
@@ -95,6 +109,13 @@ impl Capability for ScamCheck {
                 get(report::api_list).post(report::api_submit),
             )
             .route("/api/v1/reports/{id}/{step}", post(report::api_step))
+            // The tracking code in the place of the id (a static segment wins).
+            .route(
+                "/api/v1/reports/{id}/attachments",
+                post(report::api_add_files).layer(axum::extract::DefaultBodyLimit::max(
+                    crate::platform::files::MAX_BYTES + 65_536,
+                )),
+            )
             .route("/api/v1/report-status/{code}", get(report::api_track))
             .route("/scamcheck/rules", get(rules::index).post(rules::create))
             .route("/scamcheck/rules/new", get(rules::new_form))
@@ -167,7 +188,8 @@ static DESCRIPTION: Description = Description {
     cache_paths: &[],
     cache_params: &[],
     public_entities: &[],
-    blob_refs: &[],
+    blob_refs: &["SELECT sha256 AS sha FROM scam_report_files"],
+    upload_paths: &["/kiem-tra/to-giac"],
 };
 
 /// The scam check's part of the OpenAPI document.
@@ -175,14 +197,14 @@ static DESCRIPTION: Description = Description {
 #[openapi(
     paths(check::api, check::range, analyze::api, desk::api_list, desk::api_create, desk::api_get,
         desk::api_update, desk::api_step, desk::api_banks, desk::api_set_bank, report::api_challenge,
-        report::api_submit, report::api_track, report::api_list, report::api_step,
+        report::api_submit, report::api_add_files, report::api_track, report::api_list, report::api_step,
         rules::api_list, rules::api_put, rules::api_try),
     components(schemas(
         check::Answer, check::Reading, check::Record, check::LinkedWarning, check::RangeAnswer,
         check::RangeMatch, model::Verdict, model::Status, model::Indicator, analyze::AnalyzeInput,
         analyze::Analysis, analyze::Reason, store::IndicatorInput, store::DetailsInput,
         store::BankInput, desk::StepForm, desk::BankOut, report::Challenge, report::ReportInput,
-        report::Report, report::Tracking, report::NamedIndicator, report::ReportStep,
+        report::Report, report::ReportFile, report::Tracking, report::NamedIndicator, report::ReportStep,
         rules::PhraseBody, rules::PatternBody, rules::PatternView, rules::Matrix,
         rules::Changed, rules::Trial,
     )),

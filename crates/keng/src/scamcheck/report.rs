@@ -1,7 +1,10 @@
 //! Reports from the public (tố giác lừa đảo): the numbers, accounts, links they were
 //! scammed with, what happened, when and where, the money lost, optionally who they
 //! are (the fields the national channel, VNeID's crime report, asks for, so staff can
-//! forward it). A report gets a tracking code to follow it without an account; each
+//! forward it), with up to five screenshots or documents (the platform's upload rules:
+//! images and PDF by their first bytes, kept in the blob store; only the staff who
+//! handle reports open them; the sender may add more by the code for a day, until staff
+//! act). A report gets a tracking code to follow it without an account; each
 //! indicator it names counts one report (a new one becomes "reported" at once, so the
 //! check says so). Abuse is held back by a proof-of-work step that needs no outside
 //! service (a signed challenge; the browser finds a nonce whose SHA-256 starts with
@@ -43,6 +46,10 @@ pub const DIFFICULTY: u32 = 16;
 pub const CHALLENGE_TTL_MS: i64 = 30 * 60_000;
 /// Reports one client may send in an hour.
 pub const PER_HOUR: i64 = 5;
+/// Screenshots or documents one report may carry.
+pub const MAX_FILES: usize = 5;
+/// How long after sending a report its sender may still add files (by its code).
+pub const ADD_FILES_WITHIN_MS: i64 = 24 * 3_600_000;
 /// The ways a scam reached the person.
 pub const CHANNELS: [&str; 9] = [
     "call", "sms", "zalo", "facebook", "telegram", "tiktok", "website", "app", "other",
@@ -219,8 +226,44 @@ pub struct Report {
     /// The code of the report this one repeats.
     pub merged_into: Option<String>,
     pub staff_note: String,
+    /// Screenshots and documents sent with it (for the staff who handle reports).
+    pub files: Vec<ReportFile>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A screenshot or document sent with a report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportFile {
+    pub sha256: String,
+    pub mime: String,
+    pub size: i64,
+    pub filename: String,
+    pub created_at: i64,
+}
+
+impl ReportFile {
+    fn from_row(r: &Row) -> DbResult<ReportFile> {
+        Ok(ReportFile {
+            sha256: r.str("sha256")?,
+            mime: r.str("mime")?,
+            size: r.i64("size")?,
+            filename: r.str("filename")?,
+            created_at: r.i64("created_at")?,
+        })
+    }
+}
+
+/// The files of a report, oldest first.
+pub async fn files_of(db: &Db, report_id: &str) -> DbResult<Vec<ReportFile>> {
+    db.fetch_all(
+        "SELECT * FROM scam_report_files WHERE report_id = $1 ORDER BY created_at, sha256",
+        args![report_id],
+    )
+    .await?
+    .iter()
+    .map(ReportFile::from_row)
+    .collect()
 }
 
 /// An indicator a report names.
@@ -249,6 +292,7 @@ impl Report {
             status: r.str("status")?,
             merged_into: r.opt_str("merged_into")?,
             staff_note: r.str("staff_note")?,
+            files: Vec::new(),
             created_at: r.i64("created_at")?,
             updated_at: r.i64("updated_at")?,
         })
@@ -264,6 +308,10 @@ pub struct Tracking {
     /// Each named indicator's status now (reported, verified, published, rejected,
     /// expired).
     pub indicator_status: Vec<String>,
+    /// How many screenshots and documents it carries (never the files themselves).
+    pub files: usize,
+    /// May files still be added with the code (`POST /api/v1/reports/{code}/attachments`)?
+    pub may_add_files: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -415,18 +463,104 @@ fn check(input: &ReportInput, banks: &[keng_indicators::bank::Bank]) -> AppResul
 
 use chrono::Datelike;
 
+/// Refuses, before any file is stored, a report the transaction would refuse anyway:
+/// a used challenge, a client over its hourly limit (the transaction checks again,
+/// under a lock, for concurrent reports).
+async fn precheck(db: &Db, pow_id: &str, client_key: &str) -> AppResult<()> {
+    if db
+        .fetch_optional(
+            "SELECT id FROM scam_reports WHERE pow_id = $1",
+            args![pow_id],
+        )
+        .await?
+        .is_some()
+    {
+        return Err(AppError::invalid("pow", "err.report_pow_used"));
+    }
+    let now = now_ms();
+    let r = db
+        .fetch_one(
+            "SELECT COUNT(*) AS n, COALESCE(MIN(created_at), 0) AS oldest FROM scam_reports WHERE client_key = $1 AND created_at > $2",
+            args![client_key, now - 3_600_000],
+        )
+        .await?;
+    if r.i64("n")? >= PER_HOUR {
+        return Err(AppError::TooManyRequests {
+            key: "err.report_too_many_sent",
+            retry_after_secs: ((r.i64("oldest")? + 3_600_000 - now) / 1000).max(1),
+        });
+    }
+    Ok(())
+}
+
+/// Keeps a report's files in the blob store (durable before any row names them).
+async fn keep_files(
+    blobs: &crate::platform::blobs::BlobStore,
+    uploads: Vec<crate::platform::files::Upload>,
+) -> AppResult<Vec<ReportFile>> {
+    let mut kept: Vec<ReportFile> = Vec::new();
+    let now = now_ms();
+    for u in uploads {
+        let size = u.bytes.len() as i64;
+        let sha = blobs.keep(u.bytes).await?;
+        if !kept.iter().any(|f| f.sha256 == sha) {
+            kept.push(ReportFile {
+                sha256: sha,
+                mime: u.mime.to_string(),
+                size,
+                filename: u.filename,
+                created_at: now,
+            });
+        }
+    }
+    Ok(kept)
+}
+
+async fn insert_files(
+    tx: &mut crate::platform::db::Tx,
+    report_id: &str,
+    files: &[ReportFile],
+) -> AppResult<usize> {
+    let mut added = 0;
+    for f in files {
+        added += tx
+            .execute(
+                "INSERT INTO scam_report_files (report_id, sha256, mime, size, filename, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (report_id, sha256) DO NOTHING",
+                args![report_id, &f.sha256, &f.mime, f.size, &f.filename, f.created_at],
+            )
+            .await? as usize;
+    }
+    Ok(added)
+}
+
 /// Takes a report from the public: checks the proof of work and the hourly limit,
-/// stores it with its code, counts one report on each indicator it names.
+/// keeps its files, stores it with its code, counts one report on each indicator it
+/// names.
 pub async fn submit(
-    db: &Db,
+    (db, blobs): (&Db, Option<&crate::platform::blobs::BlobStore>),
     origin: &Origin,
     client: &str,
     banks: &[keng_indicators::bank::Bank],
     input: &ReportInput,
+    uploads: Vec<crate::platform::files::Upload>,
 ) -> AppResult<Report> {
     let clean = check(input, banks)?;
+    if uploads.len() > MAX_FILES {
+        return Err(AppError::invalid("file", "err.report_too_many_files"));
+    }
     let pow_id = verify_pow(db, &input.pow_challenge, &input.pow_nonce).await?;
     let client_key = crate::platform::auth::ratelimit::address_key(client);
+    precheck(db, &pow_id, &client_key).await?;
+    let files = match blobs {
+        Some(b) => keep_files(b, uploads).await?,
+        None if uploads.is_empty() => Vec::new(),
+        None => {
+            return Err(AppError::Internal(
+                "report files without a blob store".into(),
+            ))
+        }
+    };
     let named: Vec<NamedIndicator> = clean
         .named
         .iter()
@@ -452,8 +586,8 @@ pub async fn submit(
         code = new_code();
     }
     tx.execute(
-        "INSERT INTO scam_reports (id, code, indicators, story, happened_on, amount_lost, channel, place, reporter_name, reporter_contact, reporter_id_number, reporter_address, attachments, status, merged_into, staff_note, client_key, pow_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '[]', 'received', NULL, '', $13, $14, $15, $15)",
+        "INSERT INTO scam_reports (id, code, indicators, story, happened_on, amount_lost, channel, place, reporter_name, reporter_contact, reporter_id_number, reporter_address, status, merged_into, staff_note, client_key, pow_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', NULL, '', $13, $14, $15, $15)",
         args![&id, &code, serde_json::to_string(&named).unwrap_or_else(|_| "[]".into()), &clean.story, &clean.happened_on, clean.amount, &clean.channel, &clean.place, &clean.name, &clean.contact, &clean.id_number, &clean.address, &client_key, &pow_id, now],
     )
     .await
@@ -485,8 +619,10 @@ pub async fn submit(
     for rec in &clean.named {
         store::count_report(&mut tx, origin, rec, "report", now).await?;
     }
+    insert_files(&mut tx, &id, &files).await?;
     let report = read(&mut tx, &id).await?;
     // The audit keeps what was reported, not who reported it.
+    let shas: Vec<&str> = report.files.iter().map(|f| f.sha256.as_str()).collect();
     record_change(
         &mut tx,
         origin,
@@ -494,11 +630,67 @@ pub async fn submit(
         "scam_report",
         &id,
         None,
-        Some(serde_json::json!({"code": report.code, "indicators": report.indicators, "channel": report.channel})),
+        Some(serde_json::json!({"code": report.code, "indicators": report.indicators, "channel": report.channel, "files": shas})),
     )
     .await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// Adds files to a report by its code, as long as its sender still may (received, for
+/// a day, at most [`MAX_FILES`] in all).
+pub async fn add_files(
+    app: &AppState,
+    origin: &Origin,
+    code: &str,
+    uploads: Vec<crate::platform::files::Upload>,
+) -> AppResult<Report> {
+    let r = by_code(&app.db, code).await?.ok_or(AppError::NotFound)?;
+    if !may_add_files(&r) {
+        return Err(AppError::Conflict("err.report_files_closed"));
+    }
+    if r.files.len() + uploads.len() > MAX_FILES {
+        return Err(AppError::invalid("file", "err.report_too_many_files"));
+    }
+    let files = keep_files(&app.blobs, uploads).await?;
+    let mut tx = app.db.begin().await?;
+    // Take the report's row first: concurrent additions wait here, so the count below
+    // is the current one.
+    tx.execute(
+        "UPDATE scam_reports SET updated_at = updated_at WHERE id = $1",
+        args![&r.id],
+    )
+    .await?;
+    let have = tx
+        .fetch_one(
+            "SELECT COUNT(*) AS n FROM scam_report_files WHERE report_id = $1",
+            args![&r.id],
+        )
+        .await?
+        .i64("n")?;
+    let new = files
+        .iter()
+        .filter(|f| !r.files.iter().any(|g| g.sha256 == f.sha256))
+        .count() as i64;
+    if have + new > MAX_FILES as i64 {
+        return Err(AppError::invalid("file", "err.report_too_many_files"));
+    }
+    if insert_files(&mut tx, &r.id, &files).await? > 0 {
+        let shas: Vec<&str> = files.iter().map(|f| f.sha256.as_str()).collect();
+        record_change(
+            &mut tx,
+            origin,
+            "scam_report.files_added",
+            "scam_report",
+            &r.id,
+            None,
+            Some(serde_json::json!({"code": r.code, "files": shas})),
+        )
+        .await?;
+    }
+    let after = read(&mut tx, &r.id).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 async fn read(tx: &mut crate::platform::db::Tx, id: &str) -> AppResult<Report> {
@@ -506,7 +698,49 @@ async fn read(tx: &mut crate::platform::db::Tx, id: &str) -> AppResult<Report> {
         .fetch_optional("SELECT * FROM scam_reports WHERE id = $1", args![id])
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Report::from_row(&r)?)
+    let mut report = Report::from_row(&r)?;
+    report.files = tx
+        .fetch_all(
+            "SELECT * FROM scam_report_files WHERE report_id = $1 ORDER BY created_at, sha256",
+            args![id],
+        )
+        .await?
+        .iter()
+        .map(ReportFile::from_row)
+        .collect::<DbResult<_>>()?;
+    Ok(report)
+}
+
+/// Reports read from rows, each with its files (one query for all of them).
+async fn with_files(db: &Db, rows: &[Row]) -> AppResult<Vec<Report>> {
+    let mut reports = rows
+        .iter()
+        .map(Report::from_row)
+        .collect::<DbResult<Vec<_>>>()?;
+    if reports.is_empty() {
+        return Ok(reports);
+    }
+    let marks: Vec<String> = (1..=reports.len()).map(|i| format!("${i}")).collect();
+    let ids: Vec<crate::platform::db::Value> = reports
+        .iter()
+        .map(|r| crate::platform::db::Value::from(r.id.as_str()))
+        .collect();
+    let files = db
+        .fetch_all(
+            &format!(
+                "SELECT * FROM scam_report_files WHERE report_id IN ({}) ORDER BY created_at, sha256",
+                marks.join(", ")
+            ),
+            &ids,
+        )
+        .await?;
+    for f in &files {
+        let report_id = f.str("report_id")?;
+        if let Some(r) = reports.iter_mut().find(|r| r.id == report_id) {
+            r.files.push(ReportFile::from_row(f)?);
+        }
+    }
+    Ok(reports)
 }
 
 /// A report by id (staff).
@@ -514,11 +748,10 @@ pub async fn get(db: &Db, id: &str) -> AppResult<Option<Report>> {
     if !is_id(id) {
         return Ok(None);
     }
-    Ok(db
-        .fetch_optional("SELECT * FROM scam_reports WHERE id = $1", args![id])
-        .await?
-        .map(|r| Report::from_row(&r))
-        .transpose()?)
+    let rows = db
+        .fetch_all("SELECT * FROM scam_reports WHERE id = $1", args![id])
+        .await?;
+    Ok(with_files(db, &rows).await?.pop())
 }
 
 /// A report by its code.
@@ -527,11 +760,17 @@ pub async fn by_code(db: &Db, code: &str) -> AppResult<Option<Report>> {
     if code.is_empty() {
         return Ok(None);
     }
-    Ok(db
-        .fetch_optional("SELECT * FROM scam_reports WHERE code = $1", args![&code])
-        .await?
-        .map(|r| Report::from_row(&r))
-        .transpose()?)
+    let rows = db
+        .fetch_all("SELECT * FROM scam_reports WHERE code = $1", args![&code])
+        .await?;
+    Ok(with_files(db, &rows).await?.pop())
+}
+
+/// May the sender still add files to this report (by its code)?
+fn may_add_files(r: &Report) -> bool {
+    r.status == "received"
+        && r.files.len() < MAX_FILES
+        && now_ms() - r.created_at < ADD_FILES_WITHIN_MS
 }
 
 /// What the public sees of a report.
@@ -549,6 +788,8 @@ pub async fn tracking(db: &Db, r: &Report) -> AppResult<Tracking> {
         status: r.status.clone(),
         indicators: r.indicators.clone(),
         indicator_status: statuses,
+        files: r.files.len(),
+        may_add_files: may_add_files(r),
         created_at: r.created_at,
         updated_at: r.updated_at,
     })
@@ -577,7 +818,7 @@ pub async fn list(
             .await?
         }
     };
-    Ok(rows.iter().map(Report::from_row).collect::<DbResult<_>>()?)
+    with_files(db, &rows).await
 }
 
 /// The steps of a report.
@@ -694,20 +935,33 @@ async fn form_page(
     errors: Vec<(String, String)>,
 ) -> AppResult<Response> {
     let ch = challenge(&app.db).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
+    let failed = !errors.is_empty();
+    private_page(
+        app,
+        ctx,
+        "scamcheck/report.html",
+        context! { form => form, errors => errors, challenge => ch, channels => CHANNELS },
+        failed,
+    )
+}
+
+/// A page of the public's own report, never cached; 422 when it shows what to fix.
+fn private_page(
+    app: &AppState,
+    ctx: &Ctx,
+    template: &str,
+    vars: minijinja::Value,
+    failed: bool,
+) -> AppResult<Response> {
+    let status = if failed {
         StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
     };
     Ok((
         status,
         [(header::CACHE_CONTROL, "no-store")],
-        page(
-            app,
-            ctx,
-            "scamcheck/report.html",
-            context! { form => form, errors => errors, challenge => ch, channels => CHANNELS },
-        )?,
+        page(app, ctx, template, vars)?,
     )
         .into_response())
 }
@@ -731,20 +985,76 @@ pub async fn form(
     form_page(&app, &ctx, &form, Vec::new()).await
 }
 
-/// The form sent: the tracking page, or the form again with what to fix.
+/// The text fields of the report form.
+const FIELDS: [&str; 12] = [
+    "indicators",
+    "story",
+    "happened_on",
+    "amount_lost",
+    "channel",
+    "place",
+    "reporter_name",
+    "reporter_contact",
+    "reporter_id_number",
+    "reporter_address",
+    "pow_challenge",
+    "pow_nonce",
+];
+
+/// A report form as sent: multipart with its screenshots (the page's form), or
+/// urlencoded without files.
+async fn read_form(
+    req: axum::extract::Request,
+) -> AppResult<(ReportInput, Vec<crate::platform::files::Upload>)> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let (files, text) = crate::platform::files::read_form_with_files(
+            req,
+            &FIELDS,
+            (MAX_FILES, "err.report_too_many_files"),
+        )
+        .await?;
+        let input = serde_json::from_value(serde_json::json!(text))
+            .map_err(|_| AppError::bad("err.malformed"))?;
+        Ok((input, files))
+    } else {
+        let Form(input) =
+            <Form<ReportInput> as axum::extract::FromRequest<()>>::from_request(req, &())
+                .await
+                .map_err(|_| AppError::bad("err.malformed"))?;
+        Ok((input, Vec::new()))
+    }
+}
+
+/// The form sent: the tracking page, or the form again with what to fix (files are not
+/// kept: the page asks for them again).
 pub async fn form_submit(
     State(app): State<AppState>,
     ctx: Ctx,
-    Form(f): Form<ReportInput>,
+    req: axum::extract::Request,
 ) -> AppResult<Response> {
+    let (f, uploads) = match read_form(req).await {
+        Ok(got) => got,
+        Err(AppError::Invalid(v)) => {
+            let errors = crate::platform::web::field_errors(AppError::Invalid(v), ctx.lang)?;
+            return form_page(&app, &ctx, &ReportInput::default(), errors).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let had_files = !uploads.is_empty();
     let set = super::check::the_set(&app)?;
     let banks = set.banks();
     match submit(
-        &app.db,
+        (&app.db, Some(&app.blobs)),
         &ctx.origin(),
         ctx.ip.as_deref().unwrap_or(""),
         &banks,
         &f,
+        uploads,
     )
     .await
     {
@@ -753,7 +1063,13 @@ pub async fn form_submit(
                 .into_response(),
         ),
         Err(AppError::Invalid(v)) => {
-            let errors = crate::platform::web::field_errors(AppError::Invalid(v), ctx.lang)?;
+            let mut errors = crate::platform::web::field_errors(AppError::Invalid(v), ctx.lang)?;
+            if had_files && !errors.iter().any(|(k, _)| k == "file") {
+                errors.push((
+                    "file".to_string(),
+                    crate::platform::i18n::t(ctx.lang, "err.report_files_again"),
+                ));
+            }
             form_page(&app, &ctx, &f, errors).await
         }
         Err(e) => Err(e),
@@ -764,6 +1080,26 @@ pub async fn form_submit(
 pub struct TrackParams {
     #[serde(default)]
     new: Option<String>,
+    #[serde(default)]
+    added: Option<String>,
+}
+
+async fn track_render(
+    app: &AppState,
+    ctx: &Ctx,
+    r: &Report,
+    (new, added): (bool, bool),
+    errors: Vec<(String, String)>,
+) -> AppResult<Response> {
+    let t = tracking(&app.db, r).await?;
+    let failed = !errors.is_empty();
+    private_page(
+        app,
+        ctx,
+        "scamcheck/track.html",
+        context! { tr => t, new => new, added => added, errors => errors },
+        failed,
+    )
 }
 
 /// `/kiem-tra/to-giac/{code}`: where a report stands.
@@ -774,17 +1110,40 @@ pub async fn track_page(
     Query(q): Query<TrackParams>,
 ) -> AppResult<Response> {
     let r = by_code(&app.db, &code).await?.ok_or(AppError::NotFound)?;
-    let t = tracking(&app.db, &r).await?;
-    Ok((
-        [(header::CACHE_CONTROL, "no-store")],
-        page(
-            &app,
-            &ctx,
-            "scamcheck/track.html",
-            context! { tr => t, new => q.new.is_some() },
-        )?,
+    track_render(
+        &app,
+        &ctx,
+        &r,
+        (q.new.is_some(), q.added.is_some()),
+        Vec::new(),
     )
-        .into_response())
+    .await
+}
+
+/// `POST /kiem-tra/to-giac/{code}/attachments`: the sender adds screenshots.
+pub async fn track_add_files(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    req: axum::extract::Request,
+) -> AppResult<Response> {
+    let r = by_code(&app.db, &code).await?.ok_or(AppError::NotFound)?;
+    let added = match crate::platform::files::read_upload(req, &[]).await {
+        Ok((files, _)) => add_files(&app, &ctx.origin(), &r.code, files).await,
+        Err(e) => Err(e),
+    };
+    match added {
+        Ok(after) => Ok(axum::response::Redirect::to(&format!(
+            "/kiem-tra/to-giac/{}?added=1",
+            after.code
+        ))
+        .into_response()),
+        Err(AppError::Invalid(v)) => {
+            let errors = crate::platform::web::field_errors(AppError::Invalid(v), ctx.lang)?;
+            track_render(&app, &ctx, &r, (false, false), errors).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A proof-of-work challenge for the report form.
@@ -814,15 +1173,74 @@ pub async fn api_submit(
     }
     let banks = super::check::the_set(&app)?.banks();
     let r = submit(
-        &app.db,
+        (&app.db, Some(&app.blobs)),
         &ctx.origin(),
         ctx.ip.as_deref().unwrap_or(""),
         &banks,
         &f,
+        Vec::new(),
     )
     .await?;
     let t = tracking(&app.db, &r).await?;
     Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+/// Adds screenshots or documents (images or PDF, `file` parts, at most 5 in all) to a
+/// report, by its tracking code, within a day of sending it and while nobody has acted
+/// on it yet.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/attachments", tag = "scamcheck", operation_id = "add_report_files",
+    params(("id" = String, Path, description = "The report's tracking code (TG-XXXX-XXXX)")),
+    request_body(content = String, content_type = "multipart/form-data", description = "`file` parts: PNG, JPEG, GIF, WebP or PDF, at most 10 MB each"),
+    responses((status = 201, body = Tracking), (status = 400), (status = 401), (status = 404), (status = 409, description = "The report takes no more files"), (status = 413), (status = 422), (status = 503, description = "The file store cannot be used now: nothing was stored; try again")))]
+pub async fn api_add_files(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    req: axum::extract::Request,
+) -> AppResult<Response> {
+    if ctx.bad_token {
+        return Err(AppError::Unauthorized);
+    }
+    // The report is found before the body is read.
+    if by_code(&app.db, &code).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let (uploads, _) = crate::platform::files::read_upload(req, &[]).await?;
+    let r = add_files(&app, &ctx.origin(), &code, uploads).await?;
+    Ok((StatusCode::CREATED, Json(tracking(&app.db, &r).await?)).into_response())
+}
+
+/// `GET /scamcheck/reports/{id}/files/{sha}`: a report's screenshot, to the staff who
+/// handle reports (it may show the sender's own messages and accounts).
+pub async fn serve_file(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((id, sha)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+) -> AppResult<Response> {
+    ctx.require(Action::ModerateScam, &Owner::None)?;
+    if !crate::platform::files::is_sha(&sha) || !is_id(&id) {
+        return Err(AppError::NotFound);
+    }
+    let f = app
+        .db
+        .fetch_optional(
+            "SELECT * FROM scam_report_files WHERE report_id = $1 AND sha256 = $2",
+            args![&id, &sha],
+        )
+        .await?
+        .as_ref()
+        .map(ReportFile::from_row)
+        .transpose()?
+        .ok_or(AppError::NotFound)?;
+    let bytes = app.blobs.fetch(&sha).await?;
+    Ok(crate::platform::files::respond(
+        &headers,
+        &sha,
+        bytes,
+        &f.mime,
+        &f.filename,
+    ))
 }
 
 /// Where a report stands, by its tracking code.
@@ -858,6 +1276,7 @@ fn for_viewer(ctx: &Ctx, mut r: Report) -> Report {
         r.reporter_contact.clear();
         r.reporter_id_number.clear();
         r.reporter_address.clear();
+        r.files.clear();
     }
     r
 }

@@ -149,6 +149,7 @@ static DESCRIPTION: Description = Description {
     cache_params: &["loai", "kind"],
     public_entities: &["warning", "road_place"],
     blob_refs: &[],
+    upload_paths: &[],
 };
 
 /// The warnings' part of the OpenAPI document.

@@ -99,7 +99,12 @@ async fn a_person_checks_analyses_and_reports_a_scam_in_a_real_browser() {
     let stdout = walk("scamcheck.mjs").await;
     assert!(stdout.contains("e2e: scam check ok"), "{stdout}");
     assert!(stdout.contains("e2e: report TG-"), "{stdout}");
-    for name in ["scam-check", "scam-analysis", "scam-tracking"] {
+    for name in [
+        "scam-check",
+        "scam-analysis",
+        "scam-tracking",
+        "scam-report-view",
+    ] {
         screenshot(name);
     }
 }

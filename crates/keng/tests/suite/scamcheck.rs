@@ -970,3 +970,242 @@ async fn staff_try_a_pattern_on_labelled_messages_then_save_it() {
         );
     }
 }
+
+/// A real, decodable PNG of a colour.
+fn png(shade: u8) -> Vec<u8> {
+    let img = image::RgbaImage::from_pixel(60, 40, image::Rgba([shade, 30, 30, 255]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// The report form's action (with its CSRF token) and its proof of work, solved.
+async fn report_form(b: &crate::common::Browser) -> (String, String, String) {
+    let (st, html) = b.text("/kiem-tra/to-giac").await;
+    assert_eq!(st, StatusCode::OK);
+    let action = regex::Regex::new(
+        r#"action="(/kiem-tra/to-giac\?_csrf=[^"]+)" enctype="multipart/form-data""#,
+    )
+    .unwrap()
+    .captures(&html)
+    .expect("the report form takes files")[1]
+        .replace("&amp;", "&");
+    let pow = regex::Regex::new(r#"name="pow_challenge" value="([^"]+)" data-difficulty="(\d+)""#)
+        .unwrap()
+        .captures(&html)
+        .expect("a proof-of-work challenge");
+    let nonce = keng::scamcheck::report::solve(&pow[1], pow[2].parse().unwrap());
+    (action, pow[1].to_string(), nonce.to_string())
+}
+
+#[tokio::test]
+async fn a_report_carries_screenshots_that_only_the_staff_who_handle_reports_see() {
+    use reqwest::multipart::{Form, Part};
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        ready(&s.api(None)).await;
+        let b = s.browser();
+        let form = |challenge: &str, nonce: &str, files: Vec<(&str, Vec<u8>)>| {
+            let mut f = Form::new()
+                .text("indicators", "0377 123 456")
+                .text(
+                    "story",
+                    "Kẻ gian gọi tự xưng công an, bảo chuyển tiền để 'xác minh'.",
+                )
+                .text("channel", "call")
+                .text("pow_challenge", challenge.to_string())
+                .text("pow_nonce", nonce.to_string());
+            for (name, bytes) in files {
+                f = f.part("file", Part::bytes(bytes).file_name(name.to_string()));
+            }
+            f
+        };
+        // A page renamed .png is refused by its content, with the form again and nothing
+        // sent; so are six files.
+        let (action, c, n) = report_form(&b).await;
+        let r = b
+            .client
+            .post(s.url(&action))
+            .multipart(form(
+                &c,
+                &n,
+                vec![("tin-nhan.png", b"<html><script>x</script>".to_vec())],
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("aria-invalid=\"true\""),
+            "the file field is marked"
+        );
+        let six: Vec<_> = (0..6u8).map(|i| ("anh.png", png(i * 20))).collect();
+        let r = b
+            .client
+            .post(s.url(&action))
+            .multipart(form(&c, &n, six))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("tối đa 5"));
+        // Without the CSRF token in the action: refused.
+        let r = b
+            .client
+            .post(s.url("/kiem-tra/to-giac"))
+            .multipart(form(&c, &n, vec![("a.png", png(1))]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // A screenshot and a PDF receipt: the tracking page counts them.
+        let r = b
+            .client
+            .post(s.url(&action))
+            .multipart(form(
+                &c,
+                &n,
+                vec![
+                    ("tin nhắn <1>.png", png(200)),
+                    ("bien-lai.pdf", b"%PDF-1.4 bien lai chuyen tien".to_vec()),
+                ],
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap()
+        );
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let code = to
+            .trim_start_matches("/kiem-tra/to-giac/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        let (st, html) = b.text(&to).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains("Ảnh, tệp đã gửi kèm: 2"), "{html}");
+        // More by the code, through the API: up to five in all.
+        let anon = s.api(None);
+        let add = |files: Vec<(&str, Vec<u8>)>, code: String| {
+            let mut f = Form::new();
+            for (name, bytes) in files {
+                f = f.part("file", Part::bytes(bytes).file_name(name.to_string()));
+            }
+            reqwest::Client::new()
+                .post(s.url(&format!("/api/v1/reports/{code}/attachments")))
+                .multipart(f)
+                .send()
+        };
+        let r = add(vec![("zalo.png", png(90))], code.to_lowercase())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let t: Value = r.json().await.unwrap();
+        assert_eq!(t["files"], 3);
+        assert_eq!(t["may_add_files"], true);
+        let r = add(
+            vec![("a.png", png(91)), ("b.png", png(92)), ("c.png", png(93))],
+            code.clone(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "six in all");
+        let r = add(vec![("a.png", png(91))], "TG-AAAA-AAAA".into())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let r = add(vec![("empty.png", Vec::new())], code.clone())
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no file");
+        let r = add(vec![], code.clone()).await.unwrap();
+        assert!(r.status().is_client_error(), "no part at all");
+        let (_, tr) = anon.get(&format!("/api/v1/report-status/{code}")).await;
+        assert_eq!(tr["files"], 3);
+
+        // The staff who handle reports see and open them; other staff do not.
+        let officer = s.api(Some(&s.token_for("tuyentruyen").await));
+        let (_, queue) = officer.get("/api/v1/reports?status=received").await;
+        let rep = queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .expect("in the queue")
+            .clone();
+        let id = rep["id"].as_str().unwrap().to_string();
+        let files = rep["files"].as_array().unwrap();
+        assert_eq!(files.len(), 3);
+        let shot = files
+            .iter()
+            .find(|f| f["mime"] == "image/png" && f["filename"].as_str().unwrap().contains("tin"))
+            .expect("the screenshot, its name kept readable");
+        let sha = shot["sha256"].as_str().unwrap();
+        assert_eq!(sha, hex::encode(Sha256::digest(png(200))));
+        let desk = s.browser();
+        desk.login("tuyentruyen", DEMO_PASSWORD).await;
+        let (st, html) = desk.text(&format!("/scamcheck/reports/{id}")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(html.contains(&format!("/scamcheck/reports/{id}/files/{sha}")));
+        let r = desk
+            .get(&format!("/scamcheck/reports/{id}/files/{sha}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "image/png");
+        assert!(r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox"));
+        assert_eq!(r.bytes().await.unwrap().to_vec(), png(200));
+        let unit = s.browser();
+        unit.login("capx.hacthanh", DEMO_PASSWORD).await;
+        let r = unit
+            .get(&format!("/scamcheck/reports/{id}/files/{sha}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "a unit officer");
+        let unit_api = s.api(Some(&s.token_for("capx.hacthanh").await));
+        let (_, list) = unit_api.get("/api/v1/reports?status=received").await;
+        assert!(list
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["files"].as_array().unwrap().is_empty()));
+        let r = s
+            .browser()
+            .get(&format!("/scamcheck/reports/{id}/files/{sha}"))
+            .await;
+        assert!(
+            matches!(r.status(), StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED)
+                || r.status().is_redirection(),
+            "anonymous: {}",
+            r.status()
+        );
+        // Once acted on, the report takes no more files.
+        let (st, _) = officer
+            .post(&format!("/api/v1/reports/{id}/verify"), &json!({}))
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let r = add(vec![("late.png", png(7))], code.clone()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let (_, html) = b.text(&format!("/kiem-tra/to-giac/{code}")).await;
+        assert!(
+            !html.contains("/attachments?_csrf="),
+            "no upload form any more"
+        );
+        // Every file is named by a record, none refused left behind: `keng files verify`
+        // finds nothing missing and no orphan.
+        let out = s.db.command().args(["files", "verify"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains(" 0 orphans"),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -173,9 +173,10 @@ pub async fn resolve(State(app): State<AppState>, req: Request, next: Next) -> R
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     // A file upload may be as large as an uploaded file: by convention every upload route
-    // of every capability ends in `/attachments` and takes multipart (each sets its own,
-    // smaller or equal, limit); everything else is small.
-    let limit = if multipart && parts.uri.path().ends_with(UPLOAD_PATH_SUFFIX) {
+    // of every capability ends in `/attachments` or is listed in its description, and
+    // takes multipart (each sets its own, smaller or equal, limit); everything else is
+    // small.
+    let limit = if multipart && crate::platform::capability::takes_files(parts.uri.path()) {
         app.config
             .max_body_bytes
             .max(crate::platform::web::MAX_UPLOAD_BYTES + 65_536)
