@@ -38,6 +38,9 @@ pub struct Link {
     /// The link was written with a user part before an '@' ("https://bank.vn@evil.top/"):
     /// what a person reads first is not where it goes.
     pub had_userinfo: bool,
+    /// The host a person reads in that user part ("vietcombank.com.vn"), as a canonical
+    /// host (unescaped, lowercase, punycode), when it reads as one.
+    pub userinfo_host: Option<String>,
 }
 
 impl Link {
@@ -213,9 +216,9 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
     let (authority, tail) = rest.split_at(end);
     // Userinfo goes: the host is after the last '@'.
     let had_userinfo = authority.contains(&b'@');
-    let authority = match authority.iter().rposition(|b| *b == b'@') {
-        Some(p) => &authority[p + 1..],
-        None => authority,
+    let (userinfo_host, authority) = match authority.iter().rposition(|b| *b == b'@') {
+        Some(p) => (userinfo_host(&authority[..p]), &authority[p + 1..]),
+        None => (None, authority),
     };
     // An IPv6 literal is the one host with colons: it must be a real address between
     // brackets, written in its canonical (RFC 5952) form. Otherwise the host ends at
@@ -254,7 +257,31 @@ pub fn canonicalise(input: &str) -> Result<Link, Error> {
         query,
         ip,
         had_userinfo,
+        userinfo_host,
     })
+}
+
+/// The name a person reads before the '@': unescaped (up to three times), cut at the
+/// first character no host has (':' of a password, '/', '\\', '@'), as a canonical host.
+fn userinfo_host(raw: &[u8]) -> Option<String> {
+    let mut text = raw.to_vec();
+    for _ in 0..3 {
+        let next: Vec<u8> = percent_encoding::percent_decode(&text).collect();
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    let text = String::from_utf8(text).ok()?;
+    let name = text
+        .split(|c: char| matches!(c, ':' | '/' | '\\' | '@' | '?' | '#') || c.is_whitespace())
+        .next()?
+        .trim_matches('.');
+    if name.is_empty() || !name.contains('.') || name.len() > 253 {
+        return None;
+    }
+    let host = idna::domain_to_ascii(name).ok()?;
+    (!host.is_empty()).then_some(host)
 }
 
 /// The registrable domain of a canonical host by the Public Suffix List (None for an

@@ -347,6 +347,15 @@ fn allowed_edits(len: usize) -> usize {
     }
 }
 
+/// The protected name a host written where a person reads it (before a link's '@')
+/// names: one of its own domains, or a lookalike of one.
+pub fn named_by(host: &str) -> Option<&'static Protected> {
+    PROTECTED
+        .iter()
+        .find(|p| p.domains.iter().any(|d| under(host, d)))
+        .or_else(|| lookalike(host).and_then(|l| l.imitates))
+}
+
 /// Does the canonical (punycode, lowercase) `host` imitate a protected name?
 pub fn lookalike(host: &str) -> Option<Lookalike> {
     // Names under gov.vn are registered by the state only: never a lookalike.

@@ -134,6 +134,13 @@ pub fn of_link(l: &link::Link) -> Recognised {
             la.imitates.map_or("", |p| p.name),
             la.how.as_str()
         ));
+    } else if let Some(p) = l
+        .userinfo_host
+        .as_deref()
+        .and_then(crate::lookalike::named_by)
+    {
+        // "https://vietcombank.com.vn@evil.top/": the bank's name is what a person reads.
+        notes.push(format!("lookalike:{}:userinfo", p.name));
     }
     if l.ip {
         notes.push("ip_host".into());
@@ -381,6 +388,37 @@ mod tests {
         );
         let r = recognise("bit.ly/abc", &bank::default_banks());
         assert!(r[0].notes.contains(&"shortener".to_string()));
+    }
+
+    #[test]
+    fn a_bank_named_before_the_at_is_imitated() {
+        for link in [
+            "https://vietcombank.com.vn@evil.top/",
+            "https://vietcombank.com.vn%2F@evil.top/",
+            "http://vietcombank.com.vn:443@evil.top",
+            "https://VIETCOMBANK.COM.VN%252F@evil.top/x",
+            "https://vietcombamk.com@evil.top/",
+        ] {
+            let r = recognise(link, &bank::default_banks());
+            assert!(r[0].display.contains("evil.top"), "{link}: {r:?}");
+            assert!(
+                r[0].notes
+                    .iter()
+                    .any(|n| n.starts_with("lookalike:Vietcombank:")),
+                "{link}: {r:?}"
+            );
+        }
+        for plain in [
+            "https://user@evil.top/",
+            "https://a.b@evil.top/",
+            "https://@evil.top/",
+        ] {
+            let r = recognise(plain, &bank::default_banks());
+            assert!(
+                !r[0].notes.iter().any(|n| n.starts_with("lookalike:")),
+                "{plain}: {r:?}"
+            );
+        }
     }
 
     proptest! {

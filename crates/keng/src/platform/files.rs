@@ -34,6 +34,20 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, m)| *m)
 }
 
+/// Does an image say what it is beyond its first bytes (its header names a size)? A
+/// signature followed by anything else — a page behind "\x89PNG", a bare "GIF89a" — is
+/// no image. PDFs are taken by their signature (readers are built for damaged ones).
+fn whole_enough(bytes: &[u8], mime: &str) -> bool {
+    if !mime.starts_with("image/") {
+        return true;
+    }
+    image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .is_some_and(|(w, h)| w > 0 && h > 0)
+}
+
 /// A SHA-256 written as 64 lowercase hex digits (anything else names no file).
 pub fn is_sha(s: &str) -> bool {
     s.len() == 64
@@ -105,9 +119,19 @@ pub async fn read_form_with_files(
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             let given = field.file_name().map(str::to_string);
-            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest {
-                key: "err.too_large",
-                detail: None,
+            // Over the body limit is "too large"; a body cut short or malformed is not.
+            let bytes = field.bytes().await.map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::BadRequest {
+                        key: "err.too_large",
+                        detail: None,
+                    }
+                } else {
+                    AppError::BadRequest {
+                        key: "err.malformed",
+                        detail: Some(e.body_text()),
+                    }
+                }
             })?;
             if bytes.is_empty() {
                 continue;
@@ -121,6 +145,9 @@ pub async fn read_form_with_files(
             let Some(mime) = sniff(&bytes) else {
                 return Err(AppError::invalid("file", "err.file_type"));
             };
+            if !whole_enough(&bytes, mime) {
+                return Err(AppError::invalid("file", "err.file_type"));
+            }
             files.push(Upload {
                 filename: clean_name(given.as_deref(), mime),
                 bytes: bytes.to_vec(),
@@ -140,6 +167,22 @@ pub async fn read_form_with_files(
     Ok((files, text))
 }
 
+/// What RFC 8187 lets stand unescaped in `filename*=` (attr-char): letters, digits and
+/// ``!#$&+-.^_`|~``; a space is %20, never "+".
+const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
 /// A file as a response: its type, its name for saving, private caching with its hash
 /// as `ETag` (a reader who has it gets 304), one byte range when asked (206; 416 for a
 /// range outside the file) for large PDFs, and a CSP that keeps a crafted PDF or image
@@ -153,7 +196,7 @@ pub fn respond(
 ) -> Response {
     let disposition = format!(
         "inline; filename*=UTF-8''{}",
-        url::form_urlencoded::byte_serialize(filename.as_bytes()).collect::<String>()
+        percent_encoding::utf8_percent_encode(filename, ATTR_CHAR)
     );
     let etag = format!("\"{sha}\"");
     let common = [

@@ -637,6 +637,24 @@ pub async fn submit(
     Ok(report)
 }
 
+/// The lock that orders additions of files to one report on this node (kept while
+/// someone holds it).
+fn report_lock(id: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    type Locks = std::collections::HashMap<String, std::sync::Weak<tokio::sync::Mutex<()>>>;
+    static LOCKS: std::sync::OnceLock<std::sync::Mutex<Locks>> = std::sync::OnceLock::new();
+    let mut locks = LOCKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    locks.retain(|_, l| l.strong_count() > 0);
+    if let Some(l) = locks.get(id).and_then(std::sync::Weak::upgrade) {
+        return l;
+    }
+    let l = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+    locks.insert(id.to_string(), std::sync::Arc::downgrade(&l));
+    l
+}
+
 /// Adds files to a report by its code, as long as its sender still may (received, for
 /// a day, at most [`MAX_FILES`] in all).
 pub async fn add_files(
@@ -645,7 +663,13 @@ pub async fn add_files(
     code: &str,
     uploads: Vec<crate::platform::files::Upload>,
 ) -> AppResult<Report> {
-    let r = by_code(&app.db, code).await?.ok_or(AppError::NotFound)?;
+    let id = by_code(&app.db, code).await?.ok_or(AppError::NotFound)?.id;
+    // One addition at a time per report on this node, the count read under the lock:
+    // concurrent additions past the limit are refused before their files are stored
+    // (the transaction below still decides across nodes).
+    let lock = report_lock(&id);
+    let _one_at_a_time = lock.lock().await;
+    let r = get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
     if !may_add_files(&r) {
         return Err(AppError::Conflict("err.report_files_closed"));
     }
@@ -1268,8 +1292,9 @@ fn staff(ctx: &Ctx) -> AppResult<User> {
     Ok(ctx.user()?.clone())
 }
 
-/// Who reported is for the staff who handle reports; other staff see the report
-/// without it.
+/// Who reported, their screenshots and the full tracking code (which lets its holder
+/// add files) are for the staff who handle reports; other staff see the report
+/// without them, on every page and in the API.
 fn for_viewer(ctx: &Ctx, mut r: Report) -> Report {
     if !ctx.can(Action::ModerateScam) {
         r.reporter_name.clear();
@@ -1277,6 +1302,10 @@ fn for_viewer(ctx: &Ctx, mut r: Report) -> Report {
         r.reporter_id_number.clear();
         r.reporter_address.clear();
         r.files.clear();
+        r.code = format!("{}-••••", r.code.get(..7).unwrap_or("TG"));
+        if let Some(m) = r.merged_into.as_mut() {
+            *m = format!("{}-••••", m.get(..7).unwrap_or("TG"));
+        }
     }
     r
 }
@@ -1349,7 +1378,11 @@ pub async fn queue(
     if !STATUSES.contains(&status) {
         return Err(AppError::bad("err.unknown_status"));
     }
-    let rows = list(&app.db, Some(status), 200, 0).await?;
+    let rows: Vec<Report> = list(&app.db, Some(status), 200, 0)
+        .await?
+        .into_iter()
+        .map(|r| for_viewer(&ctx, r))
+        .collect();
     Ok(page(
         &app,
         &ctx,
@@ -1368,6 +1401,7 @@ pub async fn view(
     staff(&ctx)?;
     let r = get(&app.db, &id).await?.ok_or(AppError::NotFound)?;
     let t = tracking(&app.db, &r).await?;
+    let r = for_viewer(&ctx, r);
     Ok(page(
         &app,
         &ctx,

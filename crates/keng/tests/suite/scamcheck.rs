@@ -1126,8 +1126,35 @@ async fn a_report_carries_screenshots_that_only_the_staff_who_handle_reports_see
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no file");
         let r = add(vec![], code.clone()).await.unwrap();
         assert!(r.status().is_client_error(), "no part at all");
+        // An image header and nothing after it, or a page behind a PNG signature: no image.
+        for fake in [
+            b"GIF89a".to_vec(),
+            [
+                &b"\x89PNG\r\n\x1a\n"[..],
+                b"<html><script>alert(1)</script>",
+            ]
+            .concat(),
+        ] {
+            let r = add(vec![("fake.png", fake)], code.clone()).await.unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        // Ten at once, each one file: five in all are kept, and the refused ones leave no
+        // file behind (checked below with `keng files verify`).
+        let burst: Vec<_> = (0..10u8)
+            .map(|i| add(vec![("burst.png", png(100 + i))], code.clone()))
+            .collect();
+        let codes: Vec<StatusCode> = futures::future::join_all(burst)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().status())
+            .collect();
+        assert_eq!(
+            codes.iter().filter(|c| **c == StatusCode::CREATED).count(),
+            2,
+            "{codes:?}"
+        );
         let (_, tr) = anon.get(&format!("/api/v1/report-status/{code}")).await;
-        assert_eq!(tr["files"], 3);
+        assert_eq!(tr["files"], 5);
 
         // The staff who handle reports see and open them; other staff do not.
         let officer = s.api(Some(&s.token_for("tuyentruyen").await));
@@ -1141,7 +1168,7 @@ async fn a_report_carries_screenshots_that_only_the_staff_who_handle_reports_see
             .clone();
         let id = rep["id"].as_str().unwrap().to_string();
         let files = rep["files"].as_array().unwrap();
-        assert_eq!(files.len(), 3);
+        assert_eq!(files.len(), 5);
         let shot = files
             .iter()
             .find(|f| f["mime"] == "image/png" && f["filename"].as_str().unwrap().contains("tin"))
@@ -1162,6 +1189,12 @@ async fn a_report_carries_screenshots_that_only_the_staff_who_handle_reports_see
             .to_str()
             .unwrap()
             .contains("sandbox"));
+        // Its name as RFC 8187 writes it: a space is %20, never "+".
+        let disposition = r.headers()["content-disposition"].to_str().unwrap();
+        assert!(
+            disposition.contains("tin%20nh%E1%BA%AFn") && !disposition.contains('+'),
+            "{disposition}"
+        );
         assert_eq!(r.bytes().await.unwrap().to_vec(), png(200));
         let unit = s.browser();
         unit.login("capx.hacthanh", DEMO_PASSWORD).await;
@@ -1169,13 +1202,19 @@ async fn a_report_carries_screenshots_that_only_the_staff_who_handle_reports_see
             .get(&format!("/scamcheck/reports/{id}/files/{sha}"))
             .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "a unit officer");
+        // Nor on the report's page, nor who sent it, nor the whole code (which would let
+        // its holder add files).
+        let (st, html) = unit.text(&format!("/scamcheck/reports/{id}")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(!html.contains("/files/") && !html.contains(&code), "{html}");
         let unit_api = s.api(Some(&s.token_for("capx.hacthanh").await));
         let (_, list) = unit_api.get("/api/v1/reports?status=received").await;
-        assert!(list
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["files"].as_array().unwrap().is_empty()));
+        assert!(list.as_array().unwrap().iter().all(|r| {
+            r["files"].as_array().unwrap().is_empty()
+                && r["code"].as_str().unwrap().ends_with("••••")
+        }));
+        let (_, html) = unit.text("/scamcheck/reports").await;
+        assert!(!html.contains(&code));
         let r = s
             .browser()
             .get(&format!("/scamcheck/reports/{id}/files/{sha}"))
