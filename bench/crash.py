@@ -2,15 +2,17 @@
 """Crash safety: a mixed write load at concurrency while the server is killed with
 SIGKILL at random moments, then proof that nothing acknowledged was lost.
 
-Writes (each by a press officer's API token): bulletins created, edited (each edit a new
-version; one writer per bulletin, so the order of its edits is known), a PNG attached
-(the blob store), scam indicators created. A write counts as acknowledged when the
+Writes (over API tokens): bulletins created and edited by a press officer (each edit a
+new version; one writer per bulletin, so the order of its edits is known), taken
+through the workflow (submitted, approved by the spokesperson — four eyes — and
+published), a PNG attached (the blob store), scam indicators created. A write counts as acknowledged when the
 server answered 2xx. After every kill the server is started again and the load goes on;
 after the last, each acknowledged write is checked:
   - the bulletin and the indicator are there (the desk API), each with its audit row and
     its event (the database);
   - a bulletin's title is its last acknowledged edit or one sent after it (a write the
-    server committed but could not answer may be there too — never an older one);
+    server committed but could not answer may be there too — never an older one); its
+    state is at least its last acknowledged step, and a published one has its event;
   - an acknowledged attachment is listed and its bytes hash to what was sent;
   - SQLite's integrity check says ok.
 Prints a Markdown table; exits 1 if anything acknowledged is missing.
@@ -147,7 +149,12 @@ class Ledger:
                 self.acked += 1
 
 
-def writer(n, base_of, token, ledger, stop):
+STEPS = ["submit", "approve", "publish"]
+RANK = {"draft": 0, "submitted": 1, "approved": 2, "published": 3}
+
+
+def writer(n, base_of, tokens, ledger, stop):
+    token, approver = tokens
     rnd = random.Random(n)
     mine = []  # bulletins this writer owns (it alone edits them)
     i = 0
@@ -164,10 +171,36 @@ def writer(n, base_of, token, ledger, stop):
                 ledger.note(st)
                 if st == 201 and b:
                     with ledger.lock:
-                        ledger.bulletins[b["id"]] = {"titles": [title], "acked": 0}
+                        ledger.bulletins[b["id"]] = {"titles": [title], "acked": 0, "stage": 0, "tried": 0}
                     mine.append(b["id"])
+            elif choice < 0.4:
+                # The next workflow step of one of its bulletins (four eyes: the
+                # spokesperson approves what the press officer wrote).
+                bid = rnd.choice(mine)
+                with ledger.lock:
+                    step = ledger.bulletins[bid]["tried"]
+                if step >= len(STEPS):
+                    continue
+                who = approver if STEPS[step] == "approve" else token
+                with ledger.lock:
+                    ledger.bulletins[bid]["tried"] = step + 1
+                st, _ = call(base, who, "POST", f"/api/v1/bulletins/{bid}/{STEPS[step]}", {})
+                ledger.note(st)
+                if st == 200:
+                    with ledger.lock:
+                        ledger.bulletins[bid]["stage"] = step + 1
+                elif st == 409:
+                    # Its state is not what this writer thinks (a step sent before a
+                    # kill went through unanswered, or not): read it and go on from there.
+                    st2, got = call(base, token, "GET", f"/api/v1/desk/bulletins/{bid}")
+                    if st2 == 200 and got and got.get("state") in RANK:
+                        with ledger.lock:
+                            ledger.bulletins[bid]["tried"] = RANK[got["state"]]
             elif choice < 0.6:
                 bid = rnd.choice(mine)
+                with ledger.lock:
+                    if ledger.bulletins[bid]["tried"] > 0:
+                        continue
                 title = f"Tin thử nghiệm {n}-{i} (sửa)"
                 with ledger.lock:
                     ledger.bulletins[bid]["titles"].append(title)
@@ -180,7 +213,12 @@ def writer(n, base_of, token, ledger, stop):
                     with ledger.lock:
                         ledger.bulletins[bid]["acked"] = idx
             elif choice < 0.75:
+                # Files go on drafts only: a file added later sends the bulletin back
+                # to draft for a second reading (four eyes), by design.
                 bid = rnd.choice(mine)
+                with ledger.lock:
+                    if ledger.bulletins[bid]["tried"] > 0:
+                        continue
                 content = png(f"{n}-{i}")
                 body, ct = multipart(f"anh-{n}-{i}.png", content)
                 st, _ = call(base, token, "POST", f"/api/v1/bulletins/{bid}/attachments", body, ct)
@@ -230,9 +268,10 @@ def main():
     t0 = time.time()
     server.start(demo=True)
     token = server.token("tuyentruyen")
+    approver = server.token("phatngon")
     ledger = Ledger()
     stop = threading.Event()
-    threads = [threading.Thread(target=writer, args=(n, lambda: server.base, token, ledger, stop), daemon=True)
+    threads = [threading.Thread(target=writer, args=(n, lambda: server.base, (token, approver), ledger, stop), daemon=True)
                for n in range(args.writers)]
     for t in threads:
         t.start()
@@ -257,6 +296,8 @@ def main():
     lost = []
     base = server.base
     titles_now = dict(db_rows(args, data_dir, "SELECT id, title FROM bulletins"))
+    states_now = dict(db_rows(args, data_dir, "SELECT id, state FROM bulletins"))
+    published = {r[0] for r in db_rows(args, data_dir, "SELECT entity_id FROM events WHERE kind = 'bulletin.published'")}
     for bid, b in ledger.bulletins.items():
         st, _ = call(base, token, "GET", f"/api/v1/desk/bulletins/{bid}")
         if st != 200 or bid not in titles_now:
@@ -266,6 +307,10 @@ def main():
         title = titles_now[bid]
         if title not in titles or titles.index(title) < b["acked"]:
             lost.append(f"bulletin {bid}: title {title!r}, acknowledged {titles[b['acked']]!r}")
+        if RANK.get(states_now.get(bid), -1) < b["stage"]:
+            lost.append(f"bulletin {bid}: state {states_now.get(bid)}, acknowledged {STEPS[b['stage'] - 1]}")
+        if b["stage"] == 3 and bid not in published:
+            lost.append(f"bulletin {bid}: published without its event")
     kept = {(r[0], r[1]) for r in db_rows(args, data_dir, "SELECT bulletin_id, sha256 FROM attachments")}
     for bid, sha in ledger.attachments:
         if (bid, sha) not in kept:
@@ -307,7 +352,9 @@ def main():
           f"{restarts[len(restarts) // 2]:.1f} s / {restarts[-1]:.1f} s | {time.time() - t0:.0f} s |")
     print()
     print(f"Acknowledged: {len(ledger.bulletins)} bulletins created, "
-          f"{sum(1 for b in ledger.bulletins.values() if b['acked'] > 0)} edited, {len(ledger.attachments)} attachments, "
+          f"{sum(1 for b in ledger.bulletins.values() if b['acked'] > 0)} edited, "
+          f"{sum(1 for b in ledger.bulletins.values() if b['stage'] == 3)} taken through submit, approve (another person) and publish, "
+          f"{len(ledger.attachments)} attachments, "
           f"{len(ledger.indicators)} indicators. Answers: "
           + ", ".join(f"{k if k is not None else 'no answer'} × {v}" for k, v in sorted(ledger.statuses.items(), key=lambda kv: str(kv[0]))))
     for line in lost[:20]:
