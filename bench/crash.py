@@ -5,7 +5,9 @@ SIGKILL at random moments, then proof that nothing acknowledged was lost.
 Writes (over API tokens): bulletins created and edited by a press officer (each edit a
 new version; one writer per bulletin, so the order of its edits is known), taken
 through the workflow (submitted, approved by the spokesperson — four eyes — and
-published), a PNG attached (the blob store), scam indicators created. A write counts as acknowledged when the
+published), a PNG attached (the blob store), scam indicators created, and the writes
+of other capabilities: accounts made by the administrator, reporters' requests, police
+warnings. A write counts as acknowledged when the
 server answered 2xx. After every kill the server is started again and the load goes on;
 after the last, each acknowledged write is checked:
   - the bulletin and the indicator are there (the desk API), each with its audit row and
@@ -139,6 +141,7 @@ class Ledger:
         self.bulletins = {}  # id -> {"titles": [...sent], "acked": index or -1}
         self.attachments = []  # (bulletin id, sha256) acknowledged
         self.indicators = []  # ids acknowledged
+        self.others = []  # (table kind, id) acknowledged: accounts, requests, warnings
         self.statuses = {}
 
     def note(self, status):
@@ -154,7 +157,7 @@ RANK = {"draft": 0, "submitted": 1, "approved": 2, "published": 3}
 
 
 def writer(n, base_of, tokens, ledger, stop):
-    token, approver = tokens
+    token, approver, admin, journalist, case = tokens
     rnd = random.Random(n)
     mine = []  # bulletins this writer owns (it alone edits them)
     i = 0
@@ -226,6 +229,29 @@ def writer(n, base_of, tokens, ledger, stop):
                 if st == 201:
                     with ledger.lock:
                         ledger.attachments.append((bid, hashlib.sha256(content).hexdigest()))
+            elif choice < 0.8:
+                # Another capability's writes: an account (accounts), a reporter's
+                # request (press desk) or a police warning (warnings).
+                kind = rnd.choice(["users", "requests", "warnings"])
+                if kind == "users":
+                    who, body = admin, {"username": f"crash{n}x{i}", "display_name": f"Cán bộ {n}-{i}",
+                                        "role": "press_officer", "password": "mot-mat-khau-dai-du"}
+                elif kind == "requests":
+                    who, body = journalist, {"kind": "information", "topic": f"Đề nghị {n}-{i}",
+                                             "questions": "Xin số liệu vụ việc."}
+                else:
+                    who, body = token, {
+                        "kind": "scam", "headline": f"Cảnh báo thử nghiệm {n}-{i}",
+                        "happened": "Người dân nhận cuộc gọi giả danh công an.",
+                        "signs": ["Gọi từ số lạ"], "advice": "Không chuyển tiền",
+                        "contact": "113", "severity": "Severe", "urgency": "Immediate",
+                        "certainty": "Observed", "area_desc": "Toàn tỉnh",
+                        "valid_until": "2099-01-01T00:00:00+07:00", "bulletins": [case]}
+                st, got = call(base, who, "POST", f"/api/v1/{kind}", body)
+                ledger.note(st)
+                if st in (200, 201) and got and got.get("id"):
+                    with ledger.lock:
+                        ledger.others.append((kind, got["id"]))
             else:
                 value = f"crash-{n}-{i}-{rnd.randrange(1 << 30):x}.top"
                 st, ind = call(base, token, "POST", "/api/v1/indicators", {
@@ -269,9 +295,14 @@ def main():
     server.start(demo=True)
     token = server.token("tuyentruyen")
     approver = server.token("phatngon")
+    admin = server.token("quantri")
+    journalist = server.token("pv.ttxvn")
+    # A published case for warnings to name (warnings are tied to real cases).
+    _, listed = call(server.base, token, "GET", "/api/v1/bulletins")
+    case = listed[0]["uri"].rsplit("/", 1)[-1]
     ledger = Ledger()
     stop = threading.Event()
-    threads = [threading.Thread(target=writer, args=(n, lambda: server.base, (token, approver), ledger, stop), daemon=True)
+    threads = [threading.Thread(target=writer, args=(n, lambda: server.base, (token, approver, admin, journalist, case), ledger, stop), daemon=True)
                for n in range(args.writers)]
     for t in threads:
         t.start()
@@ -328,8 +359,14 @@ def main():
         st, _ = call(base, token, "GET", f"/api/v1/indicators/{iid}")
         if st != 200:
             lost.append(f"indicator {iid}: {st}")
+    tables = {"users": "users", "requests": "press_requests", "warnings": "warnings"}
+    for kind, table in tables.items():
+        there = {r[0] for r in db_rows(args, data_dir, f"SELECT id FROM {table}")}
+        for k, oid in ledger.others:
+            if k == kind and oid not in there:
+                lost.append(f"{kind} {oid}")
     # Each acknowledged record has its audit row and its event.
-    ids = list(ledger.bulletins) + ledger.indicators
+    ids = list(ledger.bulletins) + ledger.indicators + [oid for _, oid in ledger.others]
     audited = {r[0] for r in db_rows(args, data_dir, "SELECT DISTINCT entity_id FROM audit_log")}
     evented = {r[0] for r in db_rows(args, data_dir, "SELECT DISTINCT entity_id FROM events")}
     for i in ids:
@@ -355,7 +392,9 @@ def main():
           f"{sum(1 for b in ledger.bulletins.values() if b['acked'] > 0)} edited, "
           f"{sum(1 for b in ledger.bulletins.values() if b['stage'] == 3)} taken through submit, approve (another person) and publish, "
           f"{len(ledger.attachments)} attachments, "
-          f"{len(ledger.indicators)} indicators. Answers: "
+          f"{len(ledger.indicators)} indicators, "
+          + ", ".join(f"{sum(1 for k, _ in ledger.others if k == kind)} {kind}" for kind in ("users", "requests", "warnings"))
+          + ". Answers: "
           + ", ".join(f"{k if k is not None else 'no answer'} × {v}" for k, v in sorted(ledger.statuses.items(), key=lambda kv: str(kv[0]))))
     for line in lost[:20]:
         print(f"- LOST: {line}")
