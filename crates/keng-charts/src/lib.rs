@@ -1,6 +1,6 @@
 //! Charts for reports, drawn as SVG text on the server: horizontal bars (one row per
-//! unit, ground or category, one bar per series) and grouped columns (months along the
-//! bottom). Every chart carries a `<title>` and `<desc>`, names each bar's value in a
+//! unit, ground or category, one bar per series), grouped columns (months along the
+//! bottom) and lines over time. Every chart carries a `<title>` and `<desc>`, names each bar's value in a
 //! tooltip and beside the bar, and scales to its container (`viewBox`, no fixed width),
 //! so screen readers, phones and printers all get the figures. Labels and titles are
 //! escaped; a long label is shortened on a character boundary, never inside a letter.
@@ -275,6 +275,36 @@ pub fn hbars(chart: &Chart) -> String {
     out
 }
 
+/// Draws the value scale and its grid lines from `left` to `right`, in a plot `plot_h`
+/// high starting at `top`, with round steps; returns the top of the scale.
+fn scale(
+    out: &mut String,
+    chart: &Chart,
+    (left, right): (u32, u32),
+    (top, plot_h): (u32, f64),
+) -> f64 {
+    let highest = max_value(chart);
+    let step = nice_step(highest);
+    // At most a dozen steps; the top of the scale stays finite even for the largest
+    // values (ceil × step can overflow to infinity near f64::MAX).
+    let steps = (highest / step).ceil().clamp(1.0, 12.0);
+    let max = Some(steps * step)
+        .filter(|m| m.is_finite())
+        .unwrap_or(highest.max(f64::MIN_POSITIVE));
+    for i in 0..=(steps as usize) {
+        let tick = (step * i as f64).min(max);
+        let y = f64::from(top) + plot_h - tick / max * plot_h;
+        let _ = write!(
+            out,
+            r##"<line x1="{left}" x2="{right}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" fill="#555">{}</text>"##,
+            left - 4,
+            y + 4.0,
+            number_to(tick, decimals_of(step))
+        );
+    }
+    max
+}
+
 /// Grouped columns: categories along the bottom (months, years), a column per series,
 /// a scale on the left with round steps. 640 × 260 units.
 pub fn columns(chart: &Chart) -> String {
@@ -284,30 +314,11 @@ pub fn columns(chart: &Chart) -> String {
     const BOTTOM: u32 = 40;
     let top: u32 = if chart.series.len() > 1 { 28 } else { 10 };
     let plot_h = f64::from(HEIGHT - BOTTOM - top);
-    let highest = max_value(chart);
-    let step = nice_step(highest);
-    // At most a dozen steps; the top of the scale stays finite even for the largest
-    // values (ceil × step can overflow to infinity near f64::MAX).
-    let steps = (highest / step).ceil().clamp(1.0, 12.0);
-    let max = Some(steps * step)
-        .filter(|m| m.is_finite())
-        .unwrap_or(highest.max(f64::MIN_POSITIVE));
     let id = id_of(chart);
     let mut out = String::new();
     open(&mut out, chart, WIDTH, HEIGHT, &id);
     legend(&mut out, chart, 4);
-    // Scale and grid.
-    for i in 0..=(steps as usize) {
-        let tick = (step * i as f64).min(max);
-        let y = f64::from(top) + plot_h - tick / max * plot_h;
-        let _ = write!(
-            out,
-            r##"<line x1="{LEFT}" x2="{WIDTH}" y1="{y:.1}" y2="{y:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end" fill="#555">{}</text>"##,
-            LEFT - 4,
-            y + 4.0,
-            number_to(tick, decimals_of(step))
-        );
-    }
+    let max = scale(&mut out, chart, (LEFT, WIDTH), (top, plot_h));
     let cats = chart.categories.len().max(1) as f64;
     let slot = f64::from(WIDTH - LEFT) / cats;
     let n = chart.series.len().max(1) as f64;
@@ -337,6 +348,77 @@ pub fn columns(chart: &Chart) -> String {
             HEIGHT - BOTTOM + 16,
             escape(&shorten(cat, ((slot / 7.0) as usize).max(3)))
         );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Lines over time: categories along the bottom (days, weeks, months; labels thinned
+/// to fit), a line per series with a marker at each value, a scale on the left with
+/// round steps, dashed series after the first so they stay apart in grey print.
+/// 640 × 260 units.
+pub fn lines(chart: &Chart) -> String {
+    const WIDTH: u32 = 640;
+    const HEIGHT: u32 = 260;
+    const LEFT: u32 = 48;
+    const RIGHT: u32 = 12;
+    const BOTTOM: u32 = 40;
+    let top: u32 = if chart.series.len() > 1 { 28 } else { 10 };
+    let plot_h = f64::from(HEIGHT - BOTTOM - top);
+    let id = id_of(chart);
+    let mut out = String::new();
+    open(&mut out, chart, WIDTH, HEIGHT, &id);
+    legend(&mut out, chart, 4);
+    let max = scale(&mut out, chart, (LEFT, WIDTH - RIGHT), (top, plot_h));
+    let n = chart.categories.len();
+    let span = f64::from(WIDTH - LEFT - RIGHT);
+    let x_of = |c: usize| {
+        if n <= 1 {
+            f64::from(LEFT) + span / 2.0
+        } else {
+            f64::from(LEFT) + span * c as f64 / (n - 1) as f64
+        }
+    };
+    let y_of = |v: f64| f64::from(top) + plot_h - v / max * plot_h;
+    // About one label per 56 units.
+    let every = n.div_ceil(((span / 56.0) as usize).max(1)).max(1);
+    for (c, cat) in chart.categories.iter().enumerate() {
+        if c % every == 0 || c + 1 == n {
+            let _ = write!(
+                out,
+                r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                x_of(c),
+                HEIGHT - BOTTOM + 16,
+                escape(&shorten(cat, 8))
+            );
+        }
+    }
+    for s in 0..chart.series.len() {
+        let colour = PALETTE[s % PALETTE.len()];
+        let points: Vec<String> = (0..n)
+            .map(|c| format!("{:.1},{:.1}", x_of(c), y_of(value(chart, s, c))))
+            .collect();
+        let dash = if s == 0 {
+            ""
+        } else {
+            r#" stroke-dasharray="6 3""#
+        };
+        let _ = write!(
+            out,
+            r#"<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{}"/>"#,
+            points.join(" ")
+        );
+        for c in 0..n {
+            let _ = write!(
+                out,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{colour}"><title>{} — {}: {}</title></circle>"#,
+                x_of(c),
+                y_of(value(chart, s, c)),
+                escape(&chart.categories[c]),
+                escape(&chart.series[s].name),
+                escape(&label_of(chart, s, c))
+            );
+        }
     }
     out.push_str("</svg>");
     out
@@ -405,6 +487,34 @@ mod tests {
         assert_eq!(number(-12_345.67), "-12.345,7");
         assert_eq!(number(999.0), "999");
         assert_eq!(number(1000.0), "1.000");
+    }
+
+    #[test]
+    fn lines_draw_one_polyline_per_series_with_every_value_named() {
+        let c = Chart {
+            title: "Số vụ <theo> ngày".into(),
+            desc: "d".into(),
+            categories: (1..=30).map(|d| format!("{d:02}/12")).collect(),
+            series: vec![
+                Series::new("Số vụ", (1..=30).map(f64::from)),
+                Series::new("Cùng kỳ", (1..=30).map(|d| f64::from(d) / 2.0)),
+            ],
+            unit: "vụ".into(),
+        };
+        let svg = lines(&c);
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("<circle").count(), 60);
+        assert!(svg.contains("Số vụ &lt;theo&gt; ngày"));
+        assert!(svg.contains("30/12 — Số vụ: 30 vụ"));
+        assert!(svg.contains("30/12 — Cùng kỳ: 15 vụ"));
+        // Labels are thinned but the first and the last are written.
+        assert!(svg.contains(">01/12</text>") && svg.contains(">30/12</text>"));
+        let empty = lines(&Chart {
+            categories: vec![],
+            series: vec![],
+            ..c
+        });
+        assert!(empty.ends_with("</svg>"));
     }
 
     #[test]

@@ -8,8 +8,10 @@
 
 pub mod compare;
 pub mod narrative;
+pub mod number;
 pub mod period;
 
 pub use compare::{Change, Direction};
-pub use narrative::{change_phrase, counts_phrase, sentence, Figure};
-pub use period::{Period, PeriodError, TetSeason};
+pub use narrative::{change_phrase, counts_phrase, sentence, sentence_about, Figure};
+pub use number::NumberError;
+pub use period::{Kind, Period, PeriodError, TetSeason};

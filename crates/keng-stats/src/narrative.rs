@@ -46,7 +46,23 @@ pub fn change_phrase(change: &Change, unit: &str) -> String {
 /// moved against `against` ("cùng kỳ", "kỳ trước"). Figures and their earlier values
 /// go in pairs.
 pub fn sentence(verb: &str, now: &[Figure], before: &[f64], against: &str) -> String {
+    sentence_about(verb, now, "", before, against)
+}
+
+/// The same with what the figures are about after them: "phát hiện, bắt giữ 35 vụ, 84
+/// đối tượng liên quan đến ma tuý, tăng …".
+pub fn sentence_about(
+    verb: &str,
+    now: &[Figure],
+    object: &str,
+    before: &[f64],
+    against: &str,
+) -> String {
     let mut s = format!("{verb} {}", counts_phrase(now));
+    if !object.trim().is_empty() {
+        s.push(' ');
+        s.push_str(object.trim());
+    }
     let changes: Vec<String> = now
         .iter()
         .zip(before)
@@ -68,6 +84,20 @@ mod tests {
 
     fn f(value: f64, unit: &str) -> Figure<'_> {
         Figure { value, unit }
+    }
+
+    #[test]
+    fn the_seeds_sentence_with_what_it_is_about() {
+        assert_eq!(
+            sentence_about(
+                "phát hiện, bắt giữ",
+                &[f(35.0, "vụ"), f(84.0, "đối tượng")],
+                "liên quan đến ma tuý",
+                &[35.0, 70.0],
+                "cùng kỳ"
+            ),
+            "phát hiện, bắt giữ 35 vụ, 84 đối tượng liên quan đến ma tuý, số vụ không đổi, tăng 14 đối tượng (20%) so với cùng kỳ"
+        );
     }
 
     #[test]

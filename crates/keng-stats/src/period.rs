@@ -41,6 +41,33 @@ pub enum TetSeason {
     ToFirstFullMoon,
 }
 
+/// The periods a unit reports for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Day,
+    Week,
+    Month,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Day => "day",
+            Kind::Week => "week",
+            Kind::Month => "month",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "day" => Some(Kind::Day),
+            "week" => Some(Kind::Week),
+            "month" => Some(Kind::Month),
+            _ => None,
+        }
+    }
+}
+
 impl Period {
     /// A period from `from` to `to`, both counted.
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period, PeriodError> {
@@ -134,6 +161,62 @@ impl Period {
         Period::new(from, to)
     }
 
+    /// A reporting period by its label: "2026-11-30" (a day), "2026-W48" (an ISO
+    /// week), "2026-11" (a month).
+    pub fn parse_label(s: &str) -> Result<(Kind, Period), PeriodError> {
+        let s = s.trim();
+        let num = |t: &str| -> Result<u32, PeriodError> {
+            if t.is_empty() || t.len() > 4 || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(PeriodError::NoSuchDate);
+            }
+            t.parse().map_err(|_| PeriodError::NoSuchDate)
+        };
+        let parts: Vec<&str> = s.split('-').collect();
+        match parts.as_slice() {
+            [y, w] if w.starts_with('W') || w.starts_with('w') => {
+                let (y, w) = (num(y)?, num(&w[1..])?);
+                Ok((Kind::Week, Period::iso_week(y as i32, w)?))
+            }
+            [y, m] if y.len() == 4 && m.len() == 2 => {
+                Ok((Kind::Month, Period::month(num(y)? as i32, num(m)?)?))
+            }
+            [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+                let d = NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?)
+                    .ok_or(PeriodError::NoSuchDate)?;
+                Ok((Kind::Day, Period::day(d)))
+            }
+            _ => Err(PeriodError::NoSuchDate),
+        }
+    }
+
+    /// The label of a reporting period of `kind` (see [`Period::parse_label`]).
+    pub fn label(&self, kind: Kind) -> String {
+        match kind {
+            Kind::Day => self.from.format("%Y-%m-%d").to_string(),
+            Kind::Week => {
+                let w = self.from.iso_week();
+                format!("{}-W{:02}", w.year(), w.week())
+            }
+            Kind::Month => self.from.format("%Y-%m").to_string(),
+        }
+    }
+
+    /// The period in Vietnamese words: "ngày 30/11/2026", "tuần 48/2026 (23/11 – 29/11/2026)",
+    /// "tháng 11/2026".
+    pub fn describe(&self, kind: Kind) -> String {
+        match kind {
+            Kind::Day => format!("ngày {}", self.from.format("%d/%m/%Y")),
+            Kind::Week => format!(
+                "tuần {}/{} ({} – {})",
+                self.from.iso_week().week(),
+                self.from.iso_week().year(),
+                self.from.format("%d/%m"),
+                self.to.format("%d/%m/%Y")
+            ),
+            Kind::Month => format!("tháng {}", self.from.format("%m/%Y")),
+        }
+    }
+
     /// How many days it counts.
     pub fn days(&self) -> i64 {
         (self.to - self.from).num_days() + 1
@@ -220,6 +303,36 @@ impl std::fmt::Display for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reporting_periods_by_label() {
+        let (k, p) = Period::parse_label("2026-W48").unwrap();
+        assert_eq!(k, Kind::Week);
+        assert_eq!(p.from, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(p.label(k), "2026-W48");
+        let (k, p) = Period::parse_label("2024-02").unwrap();
+        assert_eq!((k, p.days()), (Kind::Month, 29));
+        assert_eq!(p.label(k), "2024-02");
+        let (k, p) = Period::parse_label("2026-11-30").unwrap();
+        assert_eq!(
+            (k, p.days(), p.label(k)),
+            (Kind::Day, 1, "2026-11-30".to_string())
+        );
+        for bad in [
+            "",
+            "2026",
+            "2026-W54",
+            "2026-13",
+            "2026-02-30",
+            "x-W1",
+            "2026-W",
+            "+202-01",
+            "2026-1-1",
+        ] {
+            assert!(Period::parse_label(bad).is_err(), "{bad}");
+        }
+    }
+
     use proptest::prelude::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

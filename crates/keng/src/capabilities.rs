@@ -14,6 +14,7 @@ pub static ALL: &[&dyn Capability] = &[
     &crate::press_desk::PressDesk,
     &crate::warnings::Warnings,
     &crate::scamcheck::ScamCheck,
+    &crate::stats::Stats,
 ];
 
 /// Every capability.

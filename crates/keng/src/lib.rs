@@ -31,6 +31,7 @@ pub mod platform;
 pub mod press_desk;
 pub mod scamcheck;
 pub mod server;
+pub mod stats;
 pub mod warnings;
 
 #[cfg(test)]

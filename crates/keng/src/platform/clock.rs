@@ -97,6 +97,21 @@ pub fn local_month(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Today's date in Vietnam.
+pub fn local_today() -> NaiveDate {
+    local(now_ms())
+        .map(|t| t.date_naive())
+        .unwrap_or_else(|| Utc::now().date_naive())
+}
+
+/// A date typed by a person: dd/mm/yyyy or yyyy-mm-dd.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()
+}
+
 /// The year of an instant in Vietnam time.
 pub fn local_year(ms: i64) -> i32 {
     use chrono::Datelike;

@@ -113,8 +113,18 @@ pub enum Action {
     PublishWarning,
     /// See the warnings desk (drafts, test warnings, every version).
     ViewWarningsDesk,
+    /// Enter or upload a unit's figures (its own unit and those under it).
     ReportFigures,
+    /// Read every unit's figures in any state, reports and the leader's dashboard.
     ViewFigures,
+    /// Approve or send back figures someone else submitted (four eyes).
+    ApproveFigures,
+    /// Choose approved figures for the public page and the open API.
+    PublishFigures,
+    /// Keep the catalogue of what is counted (fields of work and their measures).
+    ManageStatsCatalogue,
+    /// Create and edit peak campaigns (đợt cao điểm) and their targets.
+    ManageCampaigns,
     // scam check
     /// See the scam desk: indicators in every state, reports from the public.
     ViewScamDesk,
@@ -244,6 +254,10 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         ViewWarningsDesk => role.is_staff(),
         ReportFigures => matches!(role, Admin | PressOfficer) || (role == UnitOfficer && own),
         ViewFigures => role.is_staff(),
+        ApproveFigures => role == Leader,
+        PublishFigures => matches!(role, Leader | Spokesperson),
+        ManageStatsCatalogue => role == Admin,
+        ManageCampaigns => matches!(role, Leader | Spokesperson | PressOfficer),
         ViewScamDesk => role.is_staff(),
         ModerateScam => matches!(role, Leader | Spokesperson | PressOfficer),
         ManageScamRules => matches!(role, Admin | PressOfficer),
@@ -384,6 +398,17 @@ mod tests {
             (UnitOfficer, DraftWarning, unit("unit-commune-b"), false),
             (PressOfficer, ReportFigures, unit("unit-commune-b"), true),
             (Journalist, ViewFigures, Owner::None, false),
+            (Leader, ApproveFigures, Owner::None, true),
+            (PressOfficer, ApproveFigures, Owner::None, false),
+            (UnitOfficer, ApproveFigures, unit("unit-commune-a"), false),
+            (Admin, ApproveFigures, Owner::None, false),
+            (Spokesperson, PublishFigures, Owner::None, true),
+            (PressOfficer, PublishFigures, Owner::None, false),
+            (Admin, ManageStatsCatalogue, Owner::None, true),
+            (Leader, ManageStatsCatalogue, Owner::None, false),
+            (PressOfficer, ManageCampaigns, Owner::None, true),
+            (UnitOfficer, ManageCampaigns, Owner::None, false),
+            (Journalist, ManageCampaigns, Owner::None, false),
             (Admin, ManageWorkCalendar, Owner::None, true),
             (PressOfficer, ManageWorkCalendar, Owner::None, true),
             (Leader, ManageWorkCalendar, Owner::None, false),

@@ -19,6 +19,7 @@ mod press_desk_answers;
 mod scamcheck;
 mod search;
 mod security;
+mod stats;
 mod storage;
 mod warnings;
 mod warnings_share;

@@ -979,6 +979,139 @@ fn table() -> Vec<Route> {
             good: J(r#"{"code":"ZZB","name":"Ngân hàng thử"}"#),
             bad: J(r#"{"code":"","name":""}"#),
         },
+        // figures ({sub} is a pending submission, {campaign} a demo campaign)
+        Route {
+            method: "POST",
+            pattern: "/stats/enter",
+            kind: Form,
+            allowed: "capx.hacthanh",
+            wrong: Some("giamdoc"),
+            good: F(&[("unit", "x"), ("period", "2023-05"), ("v.ttxh.cases", "1")]),
+            bad: F(&[("period", "hôm qua"), ("v.ttxh.cases", "ba")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/stats/upload",
+            kind: Form,
+            allowed: "capx.hacthanh",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[]),
+            bad: F(&[("file", "not a file")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/stats/submissions/{sub}/do/{sstep}",
+            kind: Form,
+            allowed: "giamdoc",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[("note", "x")]),
+            bad: F(&[("note", "")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/stats/publish",
+            kind: Form,
+            allowed: "giamdoc",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[
+                ("from", "2024-01-01"),
+                ("to", "2024-01-07"),
+                ("quality_note", "x"),
+            ]),
+            bad: F(&[("from", "hôm qua"), ("unit", "../x")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/stats/campaigns",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: F(&[
+                ("name", "x"),
+                ("kind", "dates"),
+                ("from", "2025-01-01"),
+                ("to", "2025-01-31"),
+            ]),
+            bad: F(&[("kind", "tet"), ("tet_year", "abc")]),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/stats/measures",
+            kind: Json,
+            allowed: "quantri",
+            wrong: Some("giamdoc"),
+            good: J(
+                r#"{"id":"ma_tuy.test_g","field_id":"ma_tuy","name_vi":"x","name_en":"x","unit_vi":"g","unit_en":"g","whole":false,"summable":true}"#,
+            ),
+            bad: J(r#"{"id":1}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/stats/measures/{measure}",
+            kind: Json,
+            allowed: "quantri",
+            wrong: Some("giamdoc"),
+            good: J(
+                r#"{"field_id":"ma_tuy","name_vi":"Heroin","name_en":"Heroin","unit_vi":"gam","unit_en":"g","whole":false,"summable":true}"#,
+            ),
+            bad: J(
+                r#"{"field_id":"giao_thong","name_vi":"","name_en":"x","unit_vi":"g","unit_en":"g","whole":false,"summable":true}"#,
+            ),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/stats/submissions",
+            kind: Json,
+            allowed: "capx.hacthanh",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"unit":"CAP-HACTHANH","period":"2023-05","values":{"ttxh.cases":1}}"#),
+            bad: J(r#"{"unit":"CAP-HACTHANH","period":"2023-05","values":{"ttxh.cases":-1}}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/stats/submissions/{sub}/{sstep}",
+            kind: Json,
+            allowed: "giamdoc",
+            wrong: Some("capx.hacthanh"),
+            good: J(r#"{"note":"x"}"#),
+            bad: J(r#"{"note":{"a":1}}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/stats/uploads",
+            kind: Json,
+            allowed: "capx.hacthanh",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{}"#),
+            bad: J(r#"{"file":"x"}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/stats/publication",
+            kind: Json,
+            allowed: "giamdoc",
+            wrong: Some("tuyentruyen"),
+            good: J(r#"{"from":"2024-01-01","to":"2024-01-07","quality_note":"x"}"#),
+            bad: J(r#"{"from":"2024-01-01","to":"2023-01-07"}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/stats/campaigns",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: J(r#"{"name":"x","from":"2025-01-01","to":"2025-01-31"}"#),
+            bad: J(r#"{"name":"x","tet_year":1200}"#),
+        },
+        Route {
+            method: "PUT",
+            pattern: "/api/v1/stats/campaigns/{campaign}",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("capx.hacthanh"),
+            good: J(r#"{"name":"x","from":"2025-01-01","to":"2025-01-31"}"#),
+            bad: J(r#"{"name":"","targets":{"nope":1}}"#),
+        },
         Route {
             method: "POST",
             pattern: "/api/v1/incidents",
@@ -1024,6 +1157,10 @@ fn no_state_changing_route_escapes_the_table() {
             .replace("{istep}", "{step}")
             .replace("{rstep}", "{step}")
             .replace("{pattern}", "{id}")
+            .replace("{sub}", "{id}")
+            .replace("{sstep}", "{step}")
+            .replace("{campaign}", "{id}")
+            .replace("{measure}", "{id}")
     };
 
     let covered: Vec<(String, String)> = table()
@@ -1210,6 +1347,20 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
             .expect("a demo report")
             .to_string();
 
+        let (st, sub) = officer
+            .post(
+                "/api/v1/stats/submissions",
+                &serde_json::json!({"unit": "CAP-HACTHANH", "period": "2023-06", "values": {"ttxh.cases": 1}}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{sub}");
+        let sub = sub["id"].as_str().unwrap().to_string();
+        let (_, campaigns) = officer.get("/api/v1/stats/campaigns").await;
+        let campaign = campaigns[0]["id"]
+            .as_str()
+            .expect("a demo campaign")
+            .to_string();
+
         for r in table() {
             let path = r
                 .pattern
@@ -1241,6 +1392,10 @@ async fn every_state_changing_route_refuses_forgery_wrong_roles_and_garbage() {
                 .replace("{rstep}", "reject")
                 .replace("{pattern}", "prize")
                 .replace("{bin}", "970499")
+                .replace("{sub}", &sub)
+                .replace("{sstep}", "reject")
+                .replace("{campaign}", &campaign)
+                .replace("{measure}", "ma_tuy.heroin_g")
                 .replace("{user_id}", &spokesperson);
 
             let who = format!("{} {} on {}", r.method, r.pattern, backend.name());

@@ -1,0 +1,436 @@
+//! Reports over the current approved figures: for any period, unit subtree and field,
+//! the totals per measure against "cùng kỳ" (the same period last year) and "kỳ trước"
+//! (the period before), the breakdown by the units directly under the chosen one (each
+//! with its subtree rolled up), the figures over time, and the report's sentences in
+//! the department's style. Only current versions count; a figure counts when its whole
+//! period lies within the report's (one that straddles an edge is counted out and
+//! reported as such, never prorated); a measure that may not be summed is shown per
+//! unit, never totalled or averaged. `published_only` gives the public's view.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use keng_stats::{sentence_about, Change, Figure, Period};
+use serde::Serialize;
+
+use super::catalogue::{Catalogue, Measure};
+use super::model::{day, day_str, Units};
+use crate::platform::db::{Db, Value};
+use crate::platform::errors::AppResult;
+use crate::platform::i18n::Lang;
+
+/// What a report covers.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub period: Period,
+    /// The unit whose subtree is counted.
+    pub unit_id: String,
+    /// One field of work, or all.
+    pub field: Option<String>,
+    /// Only figures chosen for publication (the public's view).
+    pub published_only: bool,
+}
+
+/// The bucket of time a day falls in: its first day and its label.
+type BucketOf = fn(NaiveDate) -> (NaiveDate, String);
+
+/// Sums of one measure: (value, number of figures).
+type Sum = (f64, i64);
+
+/// Sums per (unit, measure) of the current figures in `period` for `units`.
+pub async fn sums(
+    db: &Db,
+    period: Period,
+    units: &[String],
+    published_only: bool,
+) -> AppResult<HashMap<(String, String), Sum>> {
+    let mut args: Vec<Value> = vec![
+        day_str(period.from).into(),
+        day_str(period.to).into(),
+        (!published_only).into(),
+    ];
+    let mut unit_filter = String::new();
+    if !units.is_empty() && units.len() <= 2000 {
+        let marks: Vec<String> = (0..units.len()).map(|i| format!("${}", i + 4)).collect();
+        unit_filter = format!(" AND s.unit_id IN ({})", marks.join(", "));
+        args.extend(units.iter().map(|u| Value::from(u.as_str())));
+    }
+    let sql = format!(
+        "SELECT s.unit_id, v.measure_id, SUM(v.value) AS total, COUNT(*) AS n
+           FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
+          WHERE s.is_current = TRUE AND s.period_from >= $1 AND s.period_to <= $2
+            AND (s.published = TRUE OR $3 = TRUE){unit_filter}
+          GROUP BY s.unit_id, v.measure_id"
+    );
+    let mut out = HashMap::new();
+    for r in db.fetch_all(&sql, &args).await? {
+        let unit = r.str("unit_id")?;
+        if !units.is_empty() && !units.contains(&unit) {
+            continue;
+        }
+        out.insert(
+            (unit, r.str("measure_id")?),
+            (r.opt_f64("total")?.unwrap_or(0.0), r.i64("n")?),
+        );
+    }
+    Ok(out)
+}
+
+/// Sums per (first day of the figure's period, measure), for the chart over time.
+async fn by_day(
+    db: &Db,
+    period: Period,
+    units: &[String],
+    measures: &[String],
+    published_only: bool,
+) -> AppResult<BTreeMap<(NaiveDate, String), f64>> {
+    let mut out = BTreeMap::new();
+    if measures.is_empty() {
+        return Ok(out);
+    }
+    let mut args: Vec<Value> = vec![
+        day_str(period.from).into(),
+        day_str(period.to).into(),
+        (!published_only).into(),
+    ];
+    let mut n = 3;
+    let mut mark = |args: &mut Vec<Value>, v: &str| {
+        n += 1;
+        args.push(v.into());
+        format!("${n}")
+    };
+    let m: Vec<String> = measures.iter().map(|x| mark(&mut args, x)).collect();
+    let u: Vec<String> = units.iter().map(|x| mark(&mut args, x)).collect();
+    let unit_filter = if u.is_empty() {
+        String::new()
+    } else {
+        format!(" AND s.unit_id IN ({})", u.join(", "))
+    };
+    let sql = format!(
+        "SELECT s.period_from, v.measure_id, SUM(v.value) AS total
+           FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
+          WHERE s.is_current = TRUE AND s.period_from >= $1 AND s.period_to <= $2
+            AND (s.published = TRUE OR $3 = TRUE)
+            AND v.measure_id IN ({}){unit_filter}
+          GROUP BY s.period_from, v.measure_id",
+        m.join(", ")
+    );
+    for r in db.fetch_all(&sql, &args).await? {
+        if let Some(d) = day(&r.str("period_from")?) {
+            out.insert(
+                (d, r.str("measure_id")?),
+                r.opt_f64("total")?.unwrap_or(0.0),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// How many current figures of `units` straddle an edge of `period` (not counted).
+async fn straddling(
+    db: &Db,
+    period: Period,
+    units: &[String],
+    published_only: bool,
+) -> AppResult<i64> {
+    let rows = db
+        .fetch_all(
+            "SELECT unit_id FROM stat_submissions
+              WHERE is_current = TRUE AND (published = TRUE OR $3 = TRUE)
+                AND period_from <= $2 AND period_to >= $1
+                AND (period_from < $1 OR period_to > $2)",
+            &[
+                day_str(period.from).into(),
+                day_str(period.to).into(),
+                (!published_only).into(),
+            ],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter(|r| r.str("unit_id").is_ok_and(|u| units.contains(&u)))
+        .count() as i64)
+}
+
+/// One measure's line of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub field_id: String,
+    pub field: String,
+    pub measure_id: String,
+    pub measure: String,
+    pub unit: String,
+    pub summable: bool,
+    /// None for a measure that may not be summed, or when no figure was given.
+    pub now: Option<f64>,
+    pub last_year: Option<f64>,
+    pub previous: Option<f64>,
+    /// now − last year, and in percent (None from a zero base).
+    pub diff_last_year: Option<f64>,
+    pub pct_last_year: Option<f64>,
+    pub diff_previous: Option<f64>,
+    pub pct_previous: Option<f64>,
+    /// Figures counted.
+    pub figures: i64,
+}
+
+/// One unit's figures (its subtree rolled up), measure id → value.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitLine {
+    pub unit_id: String,
+    pub unit: String,
+    pub values: BTreeMap<String, f64>,
+}
+
+/// Totals of a bucket of time for the chart over time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Bucket {
+    pub label: String,
+    pub values: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub from: String,
+    pub to: String,
+    pub period_text: String,
+    pub last_year_text: String,
+    pub previous_text: String,
+    pub unit_id: String,
+    pub unit: String,
+    pub field: Option<String>,
+    pub lines: Vec<Line>,
+    pub by_unit: Vec<UnitLine>,
+    /// The measures the unit breakdown and the chart over time show.
+    pub shown_measures: Vec<String>,
+    pub over_time: Vec<Bucket>,
+    /// "ngày", "tuần" or "tháng": the chart's buckets.
+    pub bucket: &'static str,
+    /// The report's sentences, one per field.
+    pub narrative: Vec<String>,
+    pub straddling: i64,
+}
+
+fn total(s: &HashMap<(String, String), Sum>, units: &[String], m: &str) -> (f64, i64) {
+    units.iter().fold((0.0, 0), |(v, n), u| {
+        match s.get(&(u.clone(), m.to_string())) {
+            Some((x, k)) => (v + x, n + k),
+            None => (v, n),
+        }
+    })
+}
+
+/// "từ 15/12/2024 đến 13/01/2025".
+pub fn period_text(p: &Period, lang: Lang) -> String {
+    let (f, t) = (p.from.format("%d/%m/%Y"), p.to.format("%d/%m/%Y"));
+    match lang {
+        Lang::Vi => format!("từ {f} đến {t}"),
+        Lang::En => format!("{f} to {t}"),
+    }
+}
+
+/// Which measures a report shows: the chosen field's, or every field's.
+fn measures<'a>(cat: &'a Catalogue, field: Option<&str>) -> Vec<&'a Measure> {
+    cat.measures(false)
+        .filter(|m| field.is_none_or(|f| m.field_id == f))
+        .collect()
+}
+
+/// Builds a report.
+pub async fn report(
+    db: &Db,
+    cat: &Catalogue,
+    units: &Units,
+    scope: &Scope,
+    lang: Lang,
+) -> AppResult<Report> {
+    let subtree = units.subtree(&scope.unit_id);
+    let last_year = scope.period.same_period_last_year();
+    let previous = scope.period.previous();
+    let now = sums(db, scope.period, &subtree, scope.published_only).await?;
+    let ly = sums(db, last_year, &subtree, scope.published_only).await?;
+    let prev = sums(db, previous, &subtree, scope.published_only).await?;
+    let wanted = measures(cat, scope.field.as_deref());
+    let mut lines = Vec::new();
+    for m in &wanted {
+        let (n, k) = total(&now, &subtree, &m.id);
+        let (l, lk) = total(&ly, &subtree, &m.id);
+        let (p, pk) = total(&prev, &subtree, &m.id);
+        // A measure nobody reported in any of the three periods says nothing.
+        if k == 0 && lk == 0 && pk == 0 {
+            continue;
+        }
+        let field = cat.field(&m.field_id).map(|f| f.name(lang)).unwrap_or("");
+        let summable = m.summable;
+        let some = |v: f64, k: i64| (summable && k > 0).then_some(v);
+        let (nowv, lyv, pv) = (some(n, k), some(l, lk), some(p, pk));
+        let ch = |b: Option<f64>| match (nowv, b) {
+            (Some(a), Some(b)) => Some(Change::of(a, b)),
+            (Some(a), None) if summable => Some(Change::of(a, 0.0)),
+            _ => None,
+        };
+        let (cl, cp) = (ch(lyv), ch(pv));
+        lines.push(Line {
+            field_id: m.field_id.clone(),
+            field: field.to_string(),
+            measure_id: m.id.clone(),
+            measure: m.name(lang).to_string(),
+            unit: m.unit(lang).to_string(),
+            summable,
+            now: nowv,
+            last_year: lyv,
+            previous: pv,
+            diff_last_year: cl.map(|c| c.diff),
+            pct_last_year: cl.and_then(|c| c.percent),
+            diff_previous: cp.map(|c| c.diff),
+            pct_previous: cp.and_then(|c| c.percent),
+            figures: k,
+        });
+    }
+    // The breakdown: the unit's own figures, then each unit right under it.
+    // One field: all its measures that add up; every field: the first measure each
+    // field's sentence names (its cases), so the table stays readable.
+    let reported = |m: &&&Measure| lines.iter().any(|l| l.measure_id == m.id);
+    let shown: Vec<String> = match scope.field {
+        Some(_) => wanted
+            .iter()
+            .filter(|m| m.summable)
+            .filter(reported)
+            .map(|m| m.id.clone())
+            .collect(),
+        None => cat
+            .fields
+            .iter()
+            .filter_map(|f| {
+                wanted
+                    .iter()
+                    .filter(|m| m.field_id == f.id && m.summable && m.in_narrative)
+                    .find(reported)
+                    .map(|m| m.id.clone())
+            })
+            .collect(),
+    };
+    let mut by_unit = Vec::new();
+    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+    if let Some(u) = units.get(&scope.unit_id) {
+        groups.push((u.id.clone(), u.name.clone(), vec![u.id.clone()]));
+    }
+    for c in units.children(&scope.unit_id) {
+        groups.push((c.id.clone(), c.name.clone(), units.subtree(&c.id)));
+    }
+    for (id, name, members) in groups {
+        let mut values = BTreeMap::new();
+        for m in &shown {
+            let (v, k) = total(&now, &members, m);
+            if k > 0 {
+                values.insert(m.clone(), v);
+            }
+        }
+        if !values.is_empty() {
+            by_unit.push(UnitLine {
+                unit_id: id,
+                unit: name,
+                values,
+            });
+        }
+    }
+    // Over time: by day up to a month, by week up to half a year, else by month.
+    let days = by_day(db, scope.period, &subtree, &shown, scope.published_only).await?;
+    let span = scope.period.days();
+    let (bucket, key): (&'static str, BucketOf) = if span <= 31 {
+        ("day", |d| (d, d.format("%d/%m").to_string()))
+    } else if span <= 190 {
+        ("week", |d| {
+            let w = Period::week_of(d);
+            (
+                w.from,
+                format!(
+                    "{}/{}",
+                    w.from.iso_week().week(),
+                    w.from.iso_week().year() % 100
+                ),
+            )
+        })
+    } else {
+        ("month", |d| {
+            let first = d.with_day(1).unwrap_or(d);
+            (first, d.format("%m/%y").to_string())
+        })
+    };
+    let mut buckets: BTreeMap<NaiveDate, Bucket> = BTreeMap::new();
+    let mut d = scope.period.from;
+    while d <= scope.period.to && buckets.len() < 400 {
+        let (k, label) = key(d);
+        buckets.entry(k).or_insert_with(|| Bucket {
+            label,
+            values: BTreeMap::new(),
+        });
+        d += Duration::days(1);
+    }
+    for ((d, m), v) in days {
+        let (k, label) = key(d);
+        let b = buckets.entry(k).or_insert_with(|| Bucket {
+            label,
+            values: BTreeMap::new(),
+        });
+        *b.values.entry(m).or_insert(0.0) += v;
+    }
+    let narrative = narrative(cat, &lines, scope.field.as_deref());
+    Ok(Report {
+        from: day_str(scope.period.from),
+        to: day_str(scope.period.to),
+        period_text: period_text(&scope.period, lang),
+        last_year_text: period_text(&last_year, lang),
+        previous_text: period_text(&previous, lang),
+        unit_id: scope.unit_id.clone(),
+        unit: units.name(&scope.unit_id),
+        field: scope.field.clone(),
+        lines,
+        by_unit,
+        shown_measures: shown,
+        over_time: buckets.into_values().collect(),
+        bucket,
+        narrative,
+        straddling: straddling(db, scope.period, &subtree, scope.published_only).await?,
+    })
+}
+
+/// The report's sentences (Vietnamese, the department's style): for each field with
+/// figures, what was done, the figures, and how they moved against the same period
+/// last year ("phát hiện, điều tra, xử lý 33 vụ, 73 đối tượng …, tăng 5 vụ (17,9%)
+/// … so với cùng kỳ").
+pub fn narrative(cat: &Catalogue, lines: &[Line], field: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &cat.fields {
+        if field.is_some_and(|x| x != f.id) {
+            continue;
+        }
+        let picked: Vec<(&Line, &Measure)> = lines
+            .iter()
+            .filter(|l| l.field_id == f.id)
+            .filter_map(|l| Some((l, cat.measure(&l.measure_id)?)))
+            .filter(|(l, m)| m.in_narrative && l.now.is_some())
+            .collect();
+        // Nothing this period and nothing last year: no sentence to write.
+        if picked
+            .iter()
+            .all(|(l, _)| l.now.unwrap_or(0.0) == 0.0 && l.last_year.unwrap_or(0.0) == 0.0)
+        {
+            continue;
+        }
+        let now: Vec<Figure> = picked
+            .iter()
+            .map(|(l, m)| Figure {
+                value: l.now.unwrap_or(0.0),
+                unit: &m.unit_vi,
+            })
+            .collect();
+        let before: Vec<f64> = picked
+            .iter()
+            .map(|(l, _)| l.last_year.unwrap_or(0.0))
+            .collect();
+        let s = sentence_about(&f.verb_vi, &now, &f.object_vi, &before, "cùng kỳ");
+        out.push(format!("{}: {s}.", f.name_vi));
+    }
+    out
+}

@@ -1,0 +1,364 @@
+//! Figures for the public: only the current versions of approved figures chosen for
+//! publication, each set with its period, source unit and data-quality note — on a
+//! page with charts (`/so-lieu`) and as open data (`GET /api/v1/stats`, JSON or CSV),
+//! filtered by period, unit subtree, field and measure, grouped by unit, day, week,
+//! month or not at all.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use keng_stats::Period;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+
+use super::catalogue::{self, Catalogue};
+use super::figures::{self};
+use super::model::{day, day_str, Units};
+use super::pages::{charts, scope_of, units, ReportQuery};
+use crate::platform::auth::Ctx;
+use crate::platform::db::Value;
+use crate::platform::errors::{AppError, AppResult};
+use crate::platform::spreadsheet::cell;
+use crate::platform::state::AppState;
+use crate::platform::web::page;
+
+/// `GET /so-lieu`: the published figures of a period, with charts.
+pub async fn page_public(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    let units = units(&app).await?;
+    let cat = catalogue::load(&app.db).await?;
+    let scope = scope_of(&q, &units, &cat, true)?;
+    let r = figures::report(&app.db, &cat, &units, &scope, ctx.lang).await?;
+    let notes = quality_notes(&app, &units, &scope.period, &units.subtree(&scope.unit_id)).await?;
+    Ok(page(
+        &app,
+        &ctx,
+        "stats/public.html",
+        context! {
+            r => &r, charts => charts(&r, &cat, ctx.lang), notes => notes,
+            units => units.list.iter().map(|u| context! { id => u.id.clone(), name => u.name.clone() }).collect::<Vec<_>>(),
+            fields => cat.fields.iter().map(|f| context! { id => f.id.clone(), name => f.name(ctx.lang) }).collect::<Vec<_>>(),
+        },
+    )?
+    .into_response())
+}
+
+/// The data-quality notes of the published figures in a range, with their units.
+async fn quality_notes(
+    app: &AppState,
+    units: &Units,
+    period: &Period,
+    members: &[String],
+) -> AppResult<Vec<(String, String)>> {
+    let rows = app
+        .db
+        .fetch_all(
+            "SELECT DISTINCT unit_id, quality_note FROM stat_submissions
+              WHERE is_current = TRUE AND published = TRUE AND period_from >= $1 AND period_to <= $2",
+            &[day_str(period.from).into(), day_str(period.to).into()],
+        )
+        .await?;
+    let mut by_note: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in &rows {
+        let u = r.str("unit_id")?;
+        if !members.contains(&u) {
+            continue;
+        }
+        if let Some(n) = r.opt_str("quality_note")? {
+            by_note.entry(n).or_default().insert(units.name(&u));
+        }
+    }
+    Ok(by_note
+        .into_iter()
+        .map(|(n, us)| (n, us.into_iter().collect::<Vec<_>>().join(", ")))
+        .collect())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct StatsParams {
+    /// First day (YYYY-MM-DD or dd/mm/yyyy); default 30 days before yesterday.
+    from: Option<String>,
+    /// Last day; default yesterday.
+    to: Option<String>,
+    /// Unit id or code; its whole subtree is counted (default: the province).
+    unit: Option<String>,
+    /// Field of work id ("ma_tuy").
+    field: Option<String>,
+    /// Measure id ("ma_tuy.subjects"); several separated by commas.
+    measure: Option<String>,
+    /// none (default), unit, day, week or month.
+    group_by: Option<String>,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+/// One published figure or total.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = StatRow)]
+pub struct Row {
+    pub measure_id: String,
+    pub measure: String,
+    pub field: String,
+    pub unit_of_measure: String,
+    /// The reporting unit (group_by=unit).
+    pub unit_id: Option<String>,
+    pub unit: Option<String>,
+    /// The first day of the day, week or month (group_by=day|week|month).
+    pub period: Option<String>,
+    pub value: f64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = StatResult)]
+pub struct StatsResult {
+    pub from: String,
+    pub to: String,
+    pub unit_id: String,
+    pub unit: String,
+    pub group_by: String,
+    /// How figures are counted (approved, published, whole period inside the range).
+    pub method: String,
+    /// Data-quality notes of the figures counted, with their units.
+    pub quality_notes: Vec<QualityNote>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = StatQualityNote)]
+pub struct QualityNote {
+    pub note: String,
+    pub units: String,
+}
+
+const METHOD: &str = "Only the current version of approved figures chosen for publication; a figure is counted when its whole period (day, week or month) lies within from–to; measures that may not be summed (rates) are never totalled.";
+
+/// Published figures as open data.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "stats", operation_id = "stats_public",
+    params(StatsParams),
+    responses((status = 200, body = StatsResult, content_type = "application/json"),
+        (status = 200, description = "The same rows as CSV (format=csv)", content_type = "text/csv"),
+        (status = 400), (status = 401), (status = 422)))]
+pub async fn api(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<StatsParams>,
+) -> AppResult<Response> {
+    if ctx.bad_token {
+        return Err(AppError::Unauthorized);
+    }
+    let units = units(&app).await?;
+    let cat = catalogue::load(&app.db).await?;
+    let q = ReportQuery {
+        from: p.from.clone(),
+        to: p.to.clone(),
+        unit: p.unit.clone(),
+        field: p.field.clone(),
+        done: None,
+    };
+    let scope = scope_of(&q, &units, &cat, true)?;
+    let group_by = p.group_by.as_deref().unwrap_or("none").trim().to_string();
+    if !["none", "unit", "day", "week", "month"].contains(&group_by.as_str()) {
+        return Err(AppError::invalid("group_by", "err.stats_bad_group"));
+    }
+    let csv = match p.format.as_deref().unwrap_or("json") {
+        "json" => false,
+        "csv" => true,
+        _ => return Err(AppError::invalid("format", "err.stats_bad_format")),
+    };
+    let mut measures: Vec<String> = Vec::new();
+    if let Some(m) = p.measure.as_deref().filter(|m| !m.trim().is_empty()) {
+        for id in m
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .take(100)
+        {
+            if cat.measure(id).is_none() {
+                return Err(AppError::invalid("measure", "err.stats_unknown_measure"));
+            }
+            measures.push(id.to_string());
+        }
+    }
+    let wanted: Vec<String> = cat
+        .measures(false)
+        .filter(|m| m.summable || group_by == "unit" || group_by == "day")
+        .filter(|m| scope.field.as_deref().is_none_or(|f| m.field_id == f))
+        .filter(|m| measures.is_empty() || measures.contains(&m.id))
+        .map(|m| m.id.clone())
+        .collect();
+    let members = units.subtree(&scope.unit_id);
+    let rows = rows(
+        &app,
+        &cat,
+        &units,
+        (&scope.period, &members, &wanted),
+        &group_by,
+        ctx.lang,
+    )
+    .await?;
+    let notes = quality_notes(&app, &units, &scope.period, &members).await?;
+    let result = StatsResult {
+        from: day_str(scope.period.from),
+        to: day_str(scope.period.to),
+        unit: units.name(&scope.unit_id),
+        unit_id: scope.unit_id.clone(),
+        group_by,
+        method: METHOD.into(),
+        quality_notes: notes
+            .into_iter()
+            .map(|(note, units)| QualityNote { note, units })
+            .collect(),
+        rows,
+    };
+    if !csv {
+        return Ok(Json(result).into_response());
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| AppError::Internal(e.to_string());
+    w.write_record([
+        "from",
+        "to",
+        "unit_id",
+        "unit",
+        "period",
+        "field",
+        "measure_id",
+        "measure",
+        "unit_of_measure",
+        "value",
+    ])
+    .map_err(io)?;
+    for r in &result.rows {
+        w.write_record([
+            result.from.clone(),
+            result.to.clone(),
+            r.unit_id.clone().unwrap_or_else(|| result.unit_id.clone()),
+            cell(&r.unit.clone().unwrap_or_else(|| result.unit.clone())),
+            r.period.clone().unwrap_or_default(),
+            cell(&r.field),
+            r.measure_id.clone(),
+            cell(&r.measure),
+            cell(&r.unit_of_measure),
+            r.value.to_string(),
+        ])
+        .map_err(io)?;
+    }
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(
+        w.into_inner()
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"keng-so-lieu.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The published figures of `members`, grouped.
+async fn rows(
+    app: &AppState,
+    cat: &Catalogue,
+    units: &Units,
+    (period, members, wanted): (&Period, &[String], &[String]),
+    group_by: &str,
+    lang: crate::platform::i18n::Lang,
+) -> AppResult<Vec<Row>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
+    let marks: Vec<String> = wanted
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            args.push(m.as_str().into());
+            format!("${}", i + 3)
+        })
+        .collect();
+    let (select, group) = match group_by {
+        "unit" => ("s.unit_id AS g", "s.unit_id, "),
+        "day" | "week" => ("s.period_from AS g", "s.period_from, "),
+        "month" => (
+            "SUBSTR(s.period_from, 1, 7) AS g",
+            "SUBSTR(s.period_from, 1, 7), ",
+        ),
+        _ => ("'' AS g", ""),
+    };
+    // The unit is needed to keep the subtree; grouped away afterwards.
+    let sql = format!(
+        "SELECT s.unit_id AS u, {select}, v.measure_id, SUM(v.value) AS total
+           FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
+          WHERE s.is_current = TRUE AND s.published = TRUE AND s.period_from >= $1 AND s.period_to <= $2
+            AND v.measure_id IN ({})
+          GROUP BY s.unit_id, {group}v.measure_id",
+        marks.join(", ")
+    );
+    let mut sums: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for r in app.db.fetch_all(&sql, &args).await? {
+        if !members.contains(&r.str("u")?) {
+            continue;
+        }
+        let mut g = r.str("g")?;
+        if group_by == "week" {
+            if let Some(d) = day(&g) {
+                g = day_str(Period::week_of(d).from);
+            }
+        } else if group_by == "month" {
+            g = format!("{g}-01");
+        }
+        *sums.entry((g, r.str("measure_id")?)).or_insert(0.0) += r.opt_f64("total")?.unwrap_or(0.0);
+    }
+    let order: BTreeMap<&str, usize> = cat
+        .measures(false)
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
+    let mut out: Vec<Row> = sums
+        .into_iter()
+        .filter_map(|((g, m), value)| {
+            let measure = cat.measure(&m)?;
+            Some(Row {
+                field: cat
+                    .field(&measure.field_id)
+                    .map(|f| f.name(lang).to_string())
+                    .unwrap_or_default(),
+                measure: measure.name(lang).to_string(),
+                unit_of_measure: measure.unit(lang).to_string(),
+                unit_id: (group_by == "unit").then(|| g.clone()),
+                unit: (group_by == "unit").then(|| units.name(&g)),
+                period: ["day", "week", "month"]
+                    .contains(&group_by)
+                    .then(|| g.clone()),
+                measure_id: m,
+                value,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (
+            a.period.clone(),
+            a.unit.clone(),
+            order.get(a.measure_id.as_str()),
+        )
+            .cmp(&(
+                b.period.clone(),
+                b.unit.clone(),
+                order.get(b.measure_id.as_str()),
+            ))
+    });
+    Ok(out)
+}
