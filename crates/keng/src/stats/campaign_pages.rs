@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::campaigns::{self, CampaignInput};
 use super::catalogue;
 use super::check::Raw;
+use super::model::day;
 use super::pages::{units, QueueQuery};
 use crate::platform::auth::Ctx;
 use crate::platform::clock::local_today;
@@ -174,8 +175,15 @@ pub async fn view(
     let progress = campaigns::progress(&app.db, &cat, &units, &c, local_today(), ctx.lang).await?;
     let mut charts = Vec::new();
     if let Some(p) = &progress {
-        let targeted: Vec<_> = p.lines.iter().filter(|l| l.target.is_some()).collect();
+        // Each measure against its own target, in per cent, so that counts of a few
+        // dozen and violations by the thousand share one scale.
+        let targeted: Vec<_> = p
+            .lines
+            .iter()
+            .filter(|l| l.target.is_some_and(|t| t > 0.0))
+            .collect();
         if !targeted.is_empty() {
+            let share = |v: f64, t: Option<f64>| t.map(|t| v / t * 100.0).unwrap_or(0.0);
             let chart = Chart {
                 title: t(ctx.lang, "stats.campaign_chart"),
                 desc: t(ctx.lang, "stats.campaign_chart_desc"),
@@ -186,18 +194,14 @@ pub async fn view(
                 series: vec![
                     Series::new(
                         t(ctx.lang, "stats.campaign_done"),
-                        targeted.iter().map(|l| l.value),
-                    ),
-                    Series::new(
-                        t(ctx.lang, "stats.campaign_target"),
-                        targeted.iter().map(|l| l.target.unwrap_or(0.0)),
+                        targeted.iter().map(|l| share(l.value, l.target)),
                     ),
                     Series::new(
                         t(ctx.lang, "stats.campaign_last_year"),
-                        targeted.iter().map(|l| l.last_year),
+                        targeted.iter().map(|l| share(l.last_year, l.target)),
                     ),
                 ],
-                unit: String::new(),
+                unit: "%".into(),
             };
             charts.push(context! { title => chart.title.clone(), svg => hbars(&chart) });
         }
@@ -210,6 +214,8 @@ pub async fn view(
         context! {
             c => &c, progress => progress, charts => charts, unit_names => unit_names,
             last_year => c.last_year().map(|p| super::figures::period_text(&p, ctx.lang)),
+            so_far => progress.as_ref().and_then(|p| Some(super::figures::period_text(&keng_stats::Period { from: day(&p.so_far_from)?, to: day(&p.so_far_to)? }, ctx.lang))),
+            last_year_so_far => progress.as_ref().and_then(|p| Some(super::figures::period_text(&keng_stats::Period { from: day(&p.last_year_from)?, to: day(&p.last_year_to)? }, ctx.lang))),
             period => c.period().map(|p| super::figures::period_text(&p, ctx.lang)),
             done => done_message(ctx.lang, q.done.as_deref()),
         },

@@ -402,6 +402,9 @@ pub async fn progress(
         }
         let value = total(&now, &m.id);
         let last_year = total(&before, &m.id);
+        if target.is_none() && value == 0.0 && last_year == 0.0 {
+            continue;
+        }
         let ch = Change::of(value, last_year);
         lines.push(Progress {
             measure_id: m.id.clone(),

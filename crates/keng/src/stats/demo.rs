@@ -146,6 +146,7 @@ fn fit_seed(
 
 /// Loads the figures, the campaigns and their targets.
 pub async fn load(db: &Db, _config: &Config) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let units = Units::new(accounts::list_units(db).await?);
     let leader = accounts::user_by_username(db, "giamdoc")
         .await?
@@ -276,6 +277,12 @@ pub async fn load(db: &Db, _config: &Config) -> anyhow::Result<()> {
     )
     .await?;
     tx.commit().await?;
+    tracing::info!(
+        submissions = subs.len(),
+        values = vals.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "demo figures loaded"
+    );
 
     let cat = catalogue::load(db).await?;
     let origin = Origin::system("demo");

@@ -2,7 +2,9 @@
 //! against a real server — the newsroom's walk in Vietnamese and in English, at desktop
 //! and phone widths, and the press desk's walk (`e2e/press_desk.mjs`: a field visit from
 //! request to permit and gate, the report), the scam check (`e2e/scamcheck.mjs`: a check,
-//! an analysis and a report on a phone, its proof of work done by the page), with axe-core on each page and no script
+//! an analysis and a report on a phone, its proof of work done by the page), the figures
+//! (`e2e/stats.mjs`: the public page on a phone, a ward's CSV upload, the leader's
+//! approval, report and campaign), with axe-core on each page and no script
 //! errors. `scripts/test-deps`
 //! installs Chromium and the npm packages; screenshots land in target/e2e/ (CI keeps them).
 
@@ -104,6 +106,22 @@ async fn a_person_checks_analyses_and_reports_a_scam_in_a_real_browser() {
         "scam-analysis",
         "scam-tracking",
         "scam-report-view",
+    ] {
+        screenshot(name);
+    }
+}
+
+#[tokio::test]
+async fn a_ward_uploads_figures_and_the_leader_reports_them_in_a_real_browser() {
+    let stdout = walk("stats.mjs").await;
+    assert!(stdout.contains("e2e: figures ok"), "{stdout}");
+    for name in [
+        "stats-public-phone",
+        "stats-submission",
+        "stats-enter-mistake",
+        "stats-dashboard",
+        "stats-report",
+        "stats-campaign",
     ] {
         screenshot(name);
     }
