@@ -87,6 +87,15 @@ try {
   if ((await leader.locator('figure.chart-figure svg').count()) < 1) fail('the campaign has no progress chart');
   await accessible(leader, 'a campaign');
   await shot(leader, 'campaign');
+  // 4. The administrator keeps the catalogue: a measure renamed in its own form.
+  const admin = await person('quantri', 1280, 900);
+  await admin.goto(`${base}/stats/catalogue`);
+  await accessible(admin, 'the catalogue');
+  await admin.click('form[action="/stats/catalogue/ma_tuy.heroin_g"] >> xpath=.. >> summary');
+  await admin.fill('[id="e-ma_tuy-heroin_g-name_en"]', 'Heroin seized (net)');
+  await Promise.all([admin.waitForNavigation(), admin.click('form[action="/stats/catalogue/ma_tuy.heroin_g"] button[type=submit]')]);
+  if (!(await inMain(admin, 'Đã lưu chỉ tiêu'))) fail('the measure was not saved');
+  await shot(admin, 'catalogue');
   const phone = await person('giamdoc', 390, 844);
   await phone.goto(`${base}/stats/report`);
   if (await wide(phone)) fail('the report is wider than a phone screen');

@@ -173,7 +173,7 @@ impl Period {
         };
         let parts: Vec<&str> = s.split('-').collect();
         match parts.as_slice() {
-            [y, w] if w.starts_with('W') || w.starts_with('w') => {
+            [y, w] if y.len() == 4 && (w.starts_with('W') || w.starts_with('w')) => {
                 let (y, w) = (num(y)?, num(&w[1..])?);
                 Ok((Kind::Week, Period::iso_week(y as i32, w)?))
             }
@@ -187,6 +187,14 @@ impl Period {
             }
             _ => Err(PeriodError::NoSuchDate),
         }
+        // Four-digit years only: a label is always written back the way it was read.
+        .and_then(|(k, p): (Kind, Period)| {
+            if (1000..=9999).contains(&p.from.year()) {
+                Ok((k, p))
+            } else {
+                Err(PeriodError::NoSuchDate)
+            }
+        })
     }
 
     /// The label of a reporting period of `kind` (see [`Period::parse_label`]).
@@ -195,7 +203,7 @@ impl Period {
             Kind::Day => self.from.format("%Y-%m-%d").to_string(),
             Kind::Week => {
                 let w = self.from.iso_week();
-                format!("{}-W{:02}", w.year(), w.week())
+                format!("{:04}-W{:02}", w.year(), w.week())
             }
             Kind::Month => self.from.format("%Y-%m").to_string(),
         }

@@ -1,7 +1,7 @@
 //! The leader's dashboard: this week, the campaign running now and this year, each
 //! against the same period last year (the report's sentences and the headline
 //! figures), the figures waiting for approval, and which units have not reported every
-//! day of last week.
+//! day of last week; and the figures' panel on the signed-in home page.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +19,7 @@ use super::pages::units;
 use super::store;
 use crate::args;
 use crate::platform::auth::Ctx;
+use crate::platform::capability::HomePanel;
 use crate::platform::clock::local_today;
 use crate::platform::db::Db;
 use crate::platform::errors::AppResult;
@@ -168,4 +169,61 @@ pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respo
         },
     )?
     .into_response())
+}
+
+/// The figures' panel on the signed-in home page: what waits for the leader's approval,
+/// and for an officer whose unit reports, whether last week is in.
+pub async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
+    if ctx.user.is_none() || !ctx.can(Action::ViewFigures) {
+        return Ok(None);
+    }
+    let units = units(app).await?;
+    let pending = store::list(&app.db, SState::Pending, None, 1000)
+        .await?
+        .len();
+    let mine = super::pages::reportable(ctx, &units);
+    let own_unit = ctx
+        .user
+        .as_ref()
+        .and_then(|u| u.unit_id.clone())
+        .filter(|u| mine.iter().any(|m| &m.id == u));
+    let mut last_week_missing = None;
+    if let Some(u) = &own_unit {
+        let week = Period::week_of(local_today() - Duration::days(7));
+        let missing = not_reported_by(&app.db, u, week).await?;
+        last_week_missing = Some(missing);
+    }
+    if pending == 0 && own_unit.is_none() && !ctx.can(Action::ApproveFigures) {
+        return Ok(None);
+    }
+    Ok(Some(HomePanel {
+        template: "stats/panel.html",
+        vars: context! {
+            pending => pending, approver => ctx.can(Action::ApproveFigures),
+            own_unit => own_unit.as_deref().map(|u| units.name(u)),
+            last_week_missing => last_week_missing,
+        },
+    }))
+}
+
+/// Days of `week` a unit has not covered with figures submitted or approved.
+async fn not_reported_by(db: &Db, unit_id: &str, week: Period) -> AppResult<i64> {
+    let rows = db
+        .fetch_all(
+            "SELECT period_from, period_to FROM stat_submissions
+              WHERE unit_id = $1 AND state IN ('pending', 'approved') AND period_from <= $3 AND period_to >= $2",
+            args![unit_id, day_str(week.from), day_str(week.to)],
+        )
+        .await?;
+    let mut days = std::collections::BTreeSet::new();
+    for r in &rows {
+        if let (Some(f), Some(t)) = (day(&r.str("period_from")?), day(&r.str("period_to")?)) {
+            let mut d = f.max(week.from);
+            while d <= t.min(week.to) {
+                days.insert(d);
+                d += Duration::days(1);
+            }
+        }
+    }
+    Ok(week.days() - days.len() as i64)
 }

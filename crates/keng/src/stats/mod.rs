@@ -14,6 +14,7 @@ pub mod api;
 pub mod campaign_pages;
 pub mod campaigns;
 pub mod catalogue;
+pub mod catalogue_pages;
 pub mod check;
 pub mod dashboard;
 pub mod demo;
@@ -30,9 +31,11 @@ use axum::Router;
 use futures::future::BoxFuture;
 use utoipa::OpenApi;
 
-use crate::platform::capability::{Capability, Description, NavEntry, ShownTo};
+use crate::platform::auth::Ctx;
+use crate::platform::capability::{Capability, Description, HomePanel, NavEntry, ShownTo};
 use crate::platform::config::Config;
 use crate::platform::db::Db;
+use crate::platform::errors::AppResult;
 use crate::platform::permissions::Action;
 use crate::platform::state::AppState;
 
@@ -63,6 +66,11 @@ impl Capability for Stats {
                 get(campaign_pages::list).post(campaign_pages::create),
             )
             .route("/stats/campaigns/{id}", get(campaign_pages::view))
+            .route(
+                "/stats/catalogue",
+                get(catalogue_pages::view).post(catalogue_pages::create),
+            )
+            .route("/stats/catalogue/{id}", post(catalogue_pages::update))
             .route("/api/v1/stats", get(public::api))
             .route("/api/v1/stats/catalogue", get(api::get_catalogue))
             .route("/api/v1/stats/measures", post(api::create_measure))
@@ -91,6 +99,14 @@ impl Capability for Stats {
 
     fn demo<'a>(&'a self, db: &'a Db, config: &'a Config) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(demo::load(db, config))
+    }
+
+    fn home_panel<'a>(
+        &'a self,
+        app: &'a AppState,
+        ctx: &'a Ctx,
+    ) -> BoxFuture<'a, AppResult<Option<HomePanel>>> {
+        Box::pin(dashboard::panel(app, ctx))
     }
 }
 

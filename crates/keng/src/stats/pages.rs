@@ -436,7 +436,12 @@ pub async fn take_sheet(
     cat: &Catalogue,
     (bytes, reason): (&[u8], &str),
 ) -> Result<super::model::Submission, Refused> {
-    let (filled, source) = sheet::read(bytes).map_err(Refused::Problems)?;
+    // Reading a spreadsheet is CPU work: off the request threads.
+    let owned = bytes.to_vec();
+    let (filled, source) = tokio::task::spawn_blocking(move || sheet::read(&owned))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(Refused::Problems)?;
     let Some(unit) = units.by_code(&filled.unit_code) else {
         return Err(Refused::Problems(vec![Problem::new("wrong_unit")
             .at(Some(super::check::Cell::new(

@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use keng_stats::{Kind, Period};
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -180,18 +180,72 @@ fn read_grid(
     }
 }
 
-fn raw(d: Option<&Data>) -> Raw {
-    match d {
-        None | Some(Data::Empty) => Raw::Text(String::new()),
-        Some(Data::Int(i)) => Raw::Number(*i as f64),
-        Some(Data::Float(f)) => Raw::Number(*f),
-        Some(Data::String(s)) => Raw::Text(s.clone()),
-        Some(other) => Raw::Text(other.to_string()),
+/// Rows and columns read from a sheet: the template's are far inside; anything beyond
+/// is ignored, never allocated (a cell at XFD1048576 is a file of a few bytes).
+const MAX_ROWS: u32 = 10_000;
+const MAX_COLS: u32 = 26;
+/// What an XLSX may hold once unpacked: its parts, each and together.
+const MAX_PARTS: usize = 200;
+const MAX_PART_BYTES: u64 = 16 * 1024 * 1024;
+const MAX_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Unpacks every part of the zip with a hard cap (a part that says it is small but
+/// inflates past it is caught too): a 2 MB upload may not become gigabytes. The
+/// problem's code when it is no zip or too big.
+fn unpacked_check(bytes: &[u8]) -> Result<(), &'static str> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Err("unreadable");
+    };
+    if zip.len() > MAX_PARTS {
+        return Err("too_big_unpacked");
     }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index(i) else {
+            return Err("unreadable");
+        };
+        if part.size() > MAX_PART_BYTES {
+            return Err("too_big_unpacked");
+        }
+        let mut capped = std::io::Read::take(part, MAX_PART_BYTES + 1);
+        let Ok(n) = std::io::copy(&mut capped, &mut std::io::sink()) else {
+            return Err("unreadable");
+        };
+        total += n;
+        if n > MAX_PART_BYTES || total > MAX_UNPACKED_BYTES {
+            return Err("too_big_unpacked");
+        }
+    }
+    Ok(())
 }
 
-/// Reads a filled-in XLSX template.
+/// A cell's value as figures read it; a formula, a date or an error in a figure's cell
+/// is a problem of its own (the value a formula last showed is not taken on trust).
+fn raw_ref(d: &DataRef) -> Result<Raw, &'static str> {
+    Ok(match d {
+        DataRef::Empty => Raw::Text(String::new()),
+        DataRef::Int(i) => Raw::Number(*i as f64),
+        DataRef::Float(f) => Raw::Number(*f),
+        DataRef::String(s) => Raw::Text(s.clone()),
+        DataRef::SharedString(s) => Raw::Text((*s).to_string()),
+        DataRef::Bool(b) => Raw::Text(b.to_string()),
+        DataRef::DateTime(_) | DataRef::DateTimeIso(_) | DataRef::DurationIso(_) => {
+            return Err("date_cell")
+        }
+        DataRef::Error(_) => return Err("error_cell"),
+    })
+}
+
+/// Reads a filled-in XLSX template: checked unpacked first, then read cell by cell
+/// (calamine's streaming reader, so the sheet is never laid out as a dense grid), in a
+/// guard that turns a reader's panic on a hostile file into "unreadable".
 pub fn read_xlsx(bytes: &[u8]) -> Result<Filled, Vec<Problem>> {
+    unpacked_check(bytes).map_err(|code| vec![Problem::new(code)])?;
+    std::panic::catch_unwind(|| read_xlsx_cells(bytes))
+        .unwrap_or_else(|_| Err(vec![Problem::new("unreadable")]))
+}
+
+fn read_xlsx_cells(bytes: &[u8]) -> Result<Filled, Vec<Problem>> {
     let unreadable = || vec![Problem::new("unreadable")];
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| unreadable())?;
@@ -204,15 +258,64 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Filled, Vec<Problem>> {
     else {
         return Err(unreadable());
     };
-    let range = book.worksheet_range(&name).map_err(|_| unreadable())?;
     let merged: Vec<(u32, u32)> = book
         .merge_cells_by_sheet_name(&name)
         .map_err(|_| unreadable())?
         .iter()
         .map(|d| d.start)
+        .filter(|(r, c)| *r < MAX_ROWS && *c < MAX_COLS)
         .collect();
-    let rows = range.end().map(|(r, _)| r + 1).unwrap_or(0).min(10_000);
-    read_grid(&name, |r, c| raw(range.get_value((r, c))), rows, &merged)
+    let mut cells: std::collections::HashMap<(u32, u32), Raw> = std::collections::HashMap::new();
+    let mut odd = Vec::new();
+    let mut rows = 0;
+    {
+        let mut reader = book
+            .worksheet_cells_reader(&name)
+            .map_err(|_| unreadable())?;
+        while let Some(c) = reader
+            .next_cell_with_formula_metadata()
+            .map_err(|_| unreadable())?
+        {
+            let (r, col) = c.pos;
+            if r >= MAX_ROWS || col >= MAX_COLS {
+                continue;
+            }
+            let at = Some(Cell::new(&name, r, col));
+            if c.formula.is_some() && col == VALUE_COL && r >= FIRST_ROW {
+                odd.push(Problem::new("formula_cell").at(at));
+                continue;
+            }
+            match raw_ref(&c.value) {
+                Ok(v) => {
+                    rows = rows.max(r + 1);
+                    cells.insert((r, col), v);
+                }
+                Err(code) if col == VALUE_COL && r >= FIRST_ROW => {
+                    odd.push(Problem::new(code).at(at));
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    let read = read_grid(
+        &name,
+        |r, c| {
+            cells
+                .get(&(r, c))
+                .cloned()
+                .unwrap_or(Raw::Text(String::new()))
+        },
+        rows,
+        &merged,
+    );
+    match (read, odd.is_empty()) {
+        (read, true) => read,
+        (Ok(_), false) => Err(odd),
+        (Err(mut p), false) => {
+            p.extend(odd);
+            Err(p)
+        }
+    }
 }
 
 /// Reads a filled-in CSV template (UTF-8, with or without a byte-order mark; comma or
@@ -314,6 +417,110 @@ mod tests {
             f.values[1].2.as_ref().map(|c| (c.row, c.column.as_str())),
             Some((5, "E"))
         );
+    }
+
+    /// A copy of a zip with each part passed through `change`.
+    fn rezip(bytes: &[u8], change: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut part = zin.by_index(i).unwrap();
+            let name = part.name().unwrap().to_string();
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).unwrap();
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            out.start_file(name.clone(), opts).unwrap();
+            out.write_all(&change(&name, data)).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    fn filled(extra: impl Fn(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let cat = catalogue();
+        let t = template_xlsx(&cat, "CAP-HACTHANH", "2026-W47").unwrap();
+        let (head, rows) = {
+            let f = read(&t).unwrap().0;
+            (f.unit_code, f.values.len())
+        };
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(SHEET).unwrap();
+        for (c, v) in super::header(&head, "2026-W47").iter().enumerate() {
+            ws.write_string(0, c as u16, v).unwrap();
+        }
+        ws.write_string(3, 0, "ma_tuy.cases").unwrap();
+        ws.write_number(3, 4, 3.0).unwrap();
+        assert_eq!(rows, 2);
+        extra(ws);
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_cell_far_away_is_ignored_not_laid_out() {
+        // XFD1048576: a dense grid to it would be half a terabyte.
+        let x = filled(|ws| {
+            ws.write_number(1_048_575, 16_383, 3.0).unwrap();
+        });
+        let f = read(&x).unwrap().0;
+        assert_eq!(f.values.len(), 1);
+    }
+
+    #[test]
+    fn formulas_dates_and_error_cells_are_named_not_read() {
+        let x = filled(|ws| {
+            ws.write_string(4, 0, "ma_tuy.heroin_g").unwrap();
+            ws.write_formula(4, 4, "=1+2").unwrap();
+            ws.write_string(5, 0, "ma_tuy.pills").unwrap();
+            let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+            ws.write_number_with_format(5, 4, 43831.0, &date).unwrap();
+        });
+        let p = read(&x).unwrap_err();
+        let codes: Vec<_> = p
+            .iter()
+            .map(|p| (p.code.as_str(), p.cell.clone().map(|c| c.row)))
+            .collect();
+        assert!(codes.contains(&("formula_cell", Some(5))), "{codes:?}");
+        assert!(codes.contains(&("date_cell", Some(6))), "{codes:?}");
+    }
+
+    #[test]
+    fn hostile_zips_are_refused_without_exhausting_anything() {
+        let x = filled(|_| {});
+        // A cell reference past any integer: the reader's panic is caught.
+        let huge = rezip(&x, |name, data| {
+            if name.ends_with("sheet1.xml") {
+                String::from_utf8(data)
+                    .unwrap()
+                    .replace("r=\"E4\"", "r=\"E99999999999999999999\"")
+                    .into_bytes()
+            } else {
+                data
+            }
+        });
+        match read(&huge) {
+            // Debug builds check arithmetic: the reader panics, the guard answers.
+            Err(p) => assert_eq!(p[0].code, "unreadable"),
+            // Release builds wrap: the cell lands somewhere and is ignored or read.
+            Ok(f) => assert!(!cfg!(debug_assertions) && f.0.values.len() <= 1),
+        }
+        // A part that inflates to 40 MB.
+        let bomb = rezip(&x, |name, data| {
+            if name.ends_with("sheet1.xml") {
+                let mut d = data;
+                d.extend(std::iter::repeat_n(b' ', 40 * 1024 * 1024));
+                d
+            } else {
+                data
+            }
+        });
+        assert!(
+            bomb.len() < 2 * 1024 * 1024,
+            "the bomb is small: {}",
+            bomb.len()
+        );
+        assert_eq!(read(&bomb).unwrap_err()[0].code, "too_big_unpacked");
     }
 
     #[test]

@@ -56,6 +56,12 @@ impl From<crate::platform::db::DbError> for Refused {
     }
 }
 
+/// The first day figures may be entered for.
+const FIRST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
+
 /// The longest reason or note kept.
 const MAX_NOTE: usize = 2000;
 
@@ -197,6 +203,10 @@ pub async fn submit(
     let today = crate::platform::clock::local_today();
     if draft.period.from > today {
         return Err(AppError::invalid("period", "err.stats_future_period").into());
+    }
+    // Figures kept on paper before the platform are entered from 2000 on.
+    if draft.period.from < FIRST_DAY {
+        return Err(AppError::invalid("period", "err.stats_bad_period").into());
     }
     let values = check::values(cat, &draft.values).map_err(Refused::Problems)?;
     let from = day_str(draft.period.from);

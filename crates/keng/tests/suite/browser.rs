@@ -122,6 +122,7 @@ async fn a_ward_uploads_figures_and_the_leader_reports_them_in_a_real_browser() 
         "stats-dashboard",
         "stats-report",
         "stats-campaign",
+        "stats-catalogue",
     ] {
         screenshot(name);
     }
