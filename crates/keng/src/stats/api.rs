@@ -224,6 +224,10 @@ pub async fn upload(State(app): State<AppState>, ctx: Ctx, req: Request) -> AppR
 pub struct ListParams {
     /// pending (default), approved, rejected, withdrawn or superseded.
     state: Option<String>,
+    /// At most this many (1–1000, default 200), oldest first.
+    limit: Option<i64>,
+    /// Skip this many (for the next page).
+    offset: Option<i64>,
 }
 
 /// Submissions in a state (oldest first): the leader's queue by default.
@@ -240,7 +244,13 @@ pub async fn list(
         None => SState::Pending,
         Some(s) => SState::parse(s).ok_or(AppError::bad("err.stats_bad_state"))?,
     };
-    Ok(Json(store::list(&app.db, state, None, 1000).await?))
+    let limit = p.limit.unwrap_or(200);
+    if !(1..=1000).contains(&limit) || p.offset.is_some_and(|o| o < 0) {
+        return Err(AppError::bad("err.stats_bad_page"));
+    }
+    Ok(Json(
+        store::list(&app.db, state, None, (limit, p.offset.unwrap_or(0))).await?,
+    ))
 }
 
 /// One submission with its values.

@@ -35,6 +35,8 @@ pub struct Measure {
     pub at_least: Option<String>,
     /// Named in the report's sentences.
     pub in_narrative: bool,
+    /// The largest value it may take (100 for a percentage), if any.
+    pub max_value: Option<f64>,
     pub position: i64,
     pub active: bool,
 }
@@ -52,6 +54,7 @@ impl Measure {
             summable: r.bool("summable")?,
             at_least: r.opt_str("at_least")?,
             in_narrative: r.bool("in_narrative")?,
+            max_value: r.opt_f64("max_value")?,
             position: r.i64("position")?,
             active: r.bool("active")?,
         })
@@ -171,6 +174,8 @@ pub struct MeasureInput {
     pub at_least: Option<String>,
     #[serde(default)]
     pub in_narrative: bool,
+    /// The largest value it may take (a percentage: 100).
+    pub max_value: Option<f64>,
     #[serde(default = "yes")]
     pub active: bool,
 }
@@ -207,6 +212,12 @@ fn check(cat: &Catalogue, id: &str, input: &MeasureInput) -> AppResult<()> {
             bad.push((name.to_string(), "err.required"));
         }
     }
+    if input
+        .max_value
+        .is_some_and(|m| !(0.0..=keng_stats::number::MAX).contains(&m))
+    {
+        bad.push(("max_value".to_string(), "err.stats_bad_max"));
+    }
     if let Some(other) = &input.at_least {
         match cat.measure(other) {
             Some(m) if m.id != id && m.whole == input.whole => {}
@@ -217,6 +228,14 @@ fn check(cat: &Catalogue, id: &str, input: &MeasureInput) -> AppResult<()> {
         Ok(())
     } else {
         Err(AppError::Invalid(bad))
+    }
+}
+
+/// A measure's largest value as bound (NULL when it has none).
+fn max_arg(v: Option<f64>) -> crate::platform::db::Value {
+    match v {
+        Some(x) => x.into(),
+        None => crate::platform::db::Value::Float(None),
     }
 }
 
@@ -239,12 +258,13 @@ pub async fn create_measure(db: &Db, origin: &Origin, input: &MeasureInput) -> A
     let now = now_ms();
     let mut tx = db.begin().await?;
     tx.execute(
-        "INSERT INTO stat_measures (id, field_id, name_vi, name_en, unit_vi, unit_en, whole, summable, at_least, in_narrative, position, active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+        "INSERT INTO stat_measures (id, field_id, name_vi, name_en, unit_vi, unit_en, whole, summable, at_least, in_narrative, position, active, created_at, updated_at, max_value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)",
         args![
             id.as_str(), input.field_id.as_str(), input.name_vi.trim(), input.name_en.trim(),
             input.unit_vi.trim(), input.unit_en.trim(), input.whole, input.summable,
-            input.at_least.clone(), input.in_narrative, position, input.active, now
+            input.at_least.clone(), input.in_narrative, position, input.active, now,
+            max_arg(input.max_value)
         ],
     )
     .await?;
@@ -287,12 +307,13 @@ pub async fn update_measure(
     let mut tx = db.begin().await?;
     tx.execute(
         "UPDATE stat_measures SET name_vi = $2, name_en = $3, unit_vi = $4, unit_en = $5, whole = $6,
-                summable = $7, at_least = $8, in_narrative = $9, active = $10, updated_at = $11
+                summable = $7, at_least = $8, in_narrative = $9, active = $10, updated_at = $11,
+                max_value = $12
           WHERE id = $1",
         args![
             id, input.name_vi.trim(), input.name_en.trim(), input.unit_vi.trim(),
             input.unit_en.trim(), input.whole, input.summable, input.at_least.clone(),
-            input.in_narrative, input.active, now_ms()
+            input.in_narrative, input.active, now_ms(), max_arg(input.max_value)
         ],
     )
     .await?;

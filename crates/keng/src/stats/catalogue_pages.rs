@@ -33,6 +33,8 @@ pub struct MeasureForm {
     pub at_least: Option<String>,
     pub in_narrative: Option<String>,
     pub active: Option<String>,
+    /// Blank for none; a number typed the Vietnamese way.
+    pub max_value: Option<String>,
 }
 
 impl MeasureForm {
@@ -53,6 +55,13 @@ impl MeasureForm {
             summable: self.summable.is_some(),
             at_least: self.at_least.clone().filter(|s| !s.trim().is_empty()),
             in_narrative: self.in_narrative.is_some(),
+            // Unreadable is refused by the catalogue's check (NaN is no maximum).
+            max_value: self
+                .max_value
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| keng_stats::number::parse(s, false).unwrap_or(f64::NAN)),
             active: self.active.is_some(),
         }
     }

@@ -70,7 +70,7 @@ pub fn column_name(mut c: u32) -> String {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = StatProblem)]
 pub struct Problem {
-    /// not_a_number, negative, not_whole, ambiguous, too_large, empty, unknown_measure,
+    /// not_a_number, negative, not_whole, ambiguous, too_large, above_max, empty, unknown_measure,
     /// retired_measure, duplicate, below_rule, no_values, merged_cells,
     /// wrong_template, wrong_unit, wrong_period, not_a_template.
     pub code: String,
@@ -178,6 +178,14 @@ pub fn values(
             Raw::Text(s) => keng_stats::number::parse(s, m.whole),
         };
         match read {
+            Ok(n) if m.max_value.is_some_and(|max| n > max) => {
+                let mut p = Problem::new("above_max")
+                    .measure(id)
+                    .at(cell.clone())
+                    .value(v.shown());
+                p.other = m.max_value.map(|x| keng_charts::number_to(x, 6));
+                problems.push(p);
+            }
             Ok(n) => {
                 out.insert(id.clone(), n);
                 cells.insert(id.clone(), cell.clone());

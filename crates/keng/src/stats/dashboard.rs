@@ -154,9 +154,7 @@ pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respo
     }
     let last_week = Period::week_of(today - Duration::days(7));
     let missing = not_reported(&app.db, &units, last_week).await?;
-    let pending = store::list(&app.db, SState::Pending, None, 1000)
-        .await?
-        .len();
+    let pending = store::count(&app.db, SState::Pending).await?;
     Ok(page(
         &app,
         &ctx,
@@ -178,9 +176,7 @@ pub async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
         return Ok(None);
     }
     let units = units(app).await?;
-    let pending = store::list(&app.db, SState::Pending, None, 1000)
-        .await?
-        .len();
+    let pending = store::count(&app.db, SState::Pending).await?;
     let mine = super::pages::reportable(ctx, &units);
     let own_unit = ctx
         .user

@@ -584,7 +584,7 @@ pub async fn queue(
         .and_then(SState::parse)
         .unwrap_or(SState::Pending);
     let units = units(&app).await?;
-    let list = store::list(&app.db, state, None, 300).await?;
+    let list = store::list(&app.db, state, None, (300, 0)).await?;
     let rows: Vec<_> = list
         .iter()
         .map(|s| context! { s => s, unit => units.name(&s.unit_id) })

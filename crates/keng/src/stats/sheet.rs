@@ -383,6 +383,7 @@ mod tests {
             summable: true,
             at_least: None,
             in_narrative: true,
+            max_value: None,
             position: 0,
             active: true,
         };

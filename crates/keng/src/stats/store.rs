@@ -146,17 +146,17 @@ pub async fn history(db: &Db, unit_id: &str, from: &str, to: &str) -> AppResult<
 }
 
 /// Submissions in a state (the leader's queue: pending), oldest first, for the units
-/// in `units` (None: all).
+/// in `units` (None: all): at most `limit` after skipping `offset`.
 pub async fn list(
     db: &Db,
     state: State,
     units: Option<&[String]>,
-    limit: i64,
+    (limit, offset): (i64, i64),
 ) -> AppResult<Vec<Submission>> {
     let rows = db
         .fetch_all(
-            "SELECT * FROM stat_submissions WHERE state = $1 ORDER BY submitted_at, id LIMIT $2",
-            args![state.as_str(), limit.clamp(1, 5000)],
+            "SELECT * FROM stat_submissions WHERE state = $1 ORDER BY submitted_at, id LIMIT $2 OFFSET $3",
+            args![state.as_str(), limit.clamp(1, 5000), offset.max(0)],
         )
         .await?;
     let mut out = Vec::new();
@@ -167,6 +167,17 @@ pub async fn list(
         }
     }
     Ok(out)
+}
+
+/// How many submissions are in a state.
+pub async fn count(db: &Db, state: State) -> AppResult<i64> {
+    Ok(db
+        .fetch_one(
+            "SELECT COUNT(*) AS n FROM stat_submissions WHERE state = $1",
+            args![state.as_str()],
+        )
+        .await?
+        .i64("n")?)
 }
 
 /// A unit's latest submissions (any state), newest period first.

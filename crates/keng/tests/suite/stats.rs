@@ -749,6 +749,18 @@ async fn bad_figures_are_refused_clearly_and_nothing_is_half_saved() {
             body["problems"][0]["message"].as_str().unwrap().len() > 10,
             "said in words"
         );
+        // A percentage past 100.
+        let (st, body) = officer
+            .post(
+                "/api/v1/stats/submissions",
+                &submit("CAP-HACTHANH", &week, json!({"ttxh.clearance_rate": 500})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            problems(&body),
+            vec![("above_max".to_string(), "ttxh.clearance_rate".to_string())]
+        );
         // English for an English reader.
         let r = reqwest::Client::new()
             .post(s.url("/api/v1/stats/submissions"))
