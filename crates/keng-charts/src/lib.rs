@@ -46,7 +46,14 @@ pub struct Chart {
     pub unit: String,
 }
 
-/// `&`, `<`, `>`, `"` and `'` escaped for text and attribute values.
+/// May `c` stand in XML 1.0 text? Control characters (but tab and line feed) and the
+/// non-characters U+FFFE/U+FFFF may not; a document holding one is not XML at all.
+pub fn allowed_in_xml(c: char) -> bool {
+    !(((c as u32) < 0x20 && c != '\n' && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}')
+}
+
+/// `&`, `<`, `>`, `"` and `'` escaped for text and attribute values (characters XML
+/// does not allow become spaces).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -56,13 +63,7 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0 text.
-            c if ((c as u32) < 0x20 && c != '\n' && c != '\t')
-                || c == '\u{FFFE}'
-                || c == '\u{FFFF}' =>
-            {
-                out.push(' ')
-            }
+            c if !allowed_in_xml(c) => out.push(' '),
             c => out.push(c),
         }
     }
@@ -305,20 +306,30 @@ fn scale(
     max
 }
 
-/// Grouped columns: categories along the bottom (months, years), a column per series,
-/// a scale on the left with round steps. 640 × 260 units.
-pub fn columns(chart: &Chart) -> String {
-    const WIDTH: u32 = 640;
-    const HEIGHT: u32 = 260;
-    const LEFT: u32 = 48;
-    const BOTTOM: u32 = 40;
+/// The size of the charts with a value scale (columns, lines) and their margins.
+const WIDTH: u32 = 640;
+const HEIGHT: u32 = 260;
+const LEFT: u32 = 48;
+const BOTTOM: u32 = 40;
+
+/// The start of a chart with a value scale: the SVG opened with its title, the legend,
+/// and the scale drawn from the left margin to `right`. Returns the SVG so far, the top
+/// of the scale, and the plot's top and height.
+fn scaled_frame(chart: &Chart, right: u32) -> (String, f64, u32, f64) {
     let top: u32 = if chart.series.len() > 1 { 28 } else { 10 };
     let plot_h = f64::from(HEIGHT - BOTTOM - top);
     let id = id_of(chart);
     let mut out = String::new();
     open(&mut out, chart, WIDTH, HEIGHT, &id);
     legend(&mut out, chart, 4);
-    let max = scale(&mut out, chart, (LEFT, WIDTH), (top, plot_h));
+    let max = scale(&mut out, chart, (LEFT, right), (top, plot_h));
+    (out, max, top, plot_h)
+}
+
+/// Grouped columns: categories along the bottom (months, years), a column per series,
+/// a scale on the left with round steps. 640 × 260 units.
+pub fn columns(chart: &Chart) -> String {
+    let (mut out, max, top, plot_h) = scaled_frame(chart, WIDTH);
     let cats = chart.categories.len().max(1) as f64;
     let slot = f64::from(WIDTH - LEFT) / cats;
     let n = chart.series.len().max(1) as f64;
@@ -358,18 +369,8 @@ pub fn columns(chart: &Chart) -> String {
 /// round steps, dashed series after the first so they stay apart in grey print.
 /// 640 × 260 units.
 pub fn lines(chart: &Chart) -> String {
-    const WIDTH: u32 = 640;
-    const HEIGHT: u32 = 260;
-    const LEFT: u32 = 48;
     const RIGHT: u32 = 12;
-    const BOTTOM: u32 = 40;
-    let top: u32 = if chart.series.len() > 1 { 28 } else { 10 };
-    let plot_h = f64::from(HEIGHT - BOTTOM - top);
-    let id = id_of(chart);
-    let mut out = String::new();
-    open(&mut out, chart, WIDTH, HEIGHT, &id);
-    legend(&mut out, chart, 4);
-    let max = scale(&mut out, chart, (LEFT, WIDTH - RIGHT), (top, plot_h));
+    let (mut out, max, top, plot_h) = scaled_frame(chart, WIDTH - RIGHT);
     let n = chart.categories.len();
     let span = f64::from(WIDTH - LEFT - RIGHT);
     let x_of = |c: usize| {

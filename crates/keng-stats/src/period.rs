@@ -145,19 +145,30 @@ impl Period {
         (start_month, start_day): (u32, u32),
         season: TetSeason,
     ) -> Result<Period, PeriodError> {
+        // 29 February starts a campaign on the 28th in a common year.
         let from = NaiveDate::from_ymd_opt(lunar_year - 1, start_month, start_day)
+            .or_else(|| {
+                ((start_month, start_day) == (2, 29))
+                    .then(|| NaiveDate::from_ymd_opt(lunar_year - 1, 2, 28))
+                    .flatten()
+            })
             .ok_or(PeriodError::NoSuchDate)?;
         let day = match season {
             TetSeason::ToDayOfFirstMonth(d) => d,
             TetSeason::ToFirstFullMoon => 15,
         };
-        let to = keng_calendar::lunar_to_solar(keng_calendar::LunarDate {
-            year: lunar_year,
-            month: 1,
-            day,
-            leap: false,
-        })
-        .ok_or(PeriodError::NoSuchDate)?;
+        let solar = |day| {
+            keng_calendar::lunar_to_solar(keng_calendar::LunarDate {
+                year: lunar_year,
+                month: 1,
+                day,
+                leap: false,
+            })
+        };
+        // "To the 30th" in a first month of 29 days is to its last day.
+        let to = solar(day)
+            .or_else(|| (day == 30).then(|| solar(29)).flatten())
+            .ok_or(PeriodError::NoSuchDate)?;
         Period::new(from, to)
     }
 
@@ -311,6 +322,35 @@ impl std::fmt::Display for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_campaign_exists_every_year_it_is_asked_for() {
+        // The first lunar month of 2024 has 29 days; "to the 30th" is to its last day.
+        let p = Period::tet_campaign(2024, (12, 15), TetSeason::ToDayOfFirstMonth(30)).unwrap();
+        let last = Period::tet_campaign(2024, (12, 15), TetSeason::ToDayOfFirstMonth(29)).unwrap();
+        assert_eq!(p, last);
+        // 29 February in a common year is the 28th.
+        let p = Period::tet_campaign(2024, (2, 29), TetSeason::ToFirstFullMoon).unwrap();
+        assert_eq!(p.from, NaiveDate::from_ymd_opt(2023, 2, 28).unwrap());
+        assert!(
+            Period::tet_campaign(2025, (2, 29), TetSeason::ToFirstFullMoon)
+                .unwrap()
+                .from
+                .day()
+                == 29
+        );
+        assert!(Period::tet_campaign(2025, (2, 30), TetSeason::ToFirstFullMoon).is_err());
+        assert!(Period::tet_campaign(2025, (12, 15), TetSeason::ToDayOfFirstMonth(31)).is_err());
+        for y in 2000..2090 {
+            for last in [29, 30] {
+                assert!(
+                    Period::same_campaign_last_year(y, (2, 29), TetSeason::ToDayOfFirstMonth(last))
+                        .is_ok(),
+                    "{y}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn reporting_periods_by_label() {

@@ -249,7 +249,7 @@ pub async fn list(
         return Err(AppError::bad("err.stats_bad_page"));
     }
     Ok(Json(
-        store::list(&app.db, state, None, (limit, p.offset.unwrap_or(0))).await?,
+        store::list(&app.db, state, (limit, p.offset.unwrap_or(0))).await?,
     ))
 }
 
@@ -302,12 +302,8 @@ pub struct PublicationInput {
     /// What a reader should know about the figures (required to publish).
     pub quality_note: Option<String>,
     /// false withdraws the figures from publication.
-    #[serde(default = "yes")]
+    #[serde(default = "super::catalogue::yes")]
     pub publish: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

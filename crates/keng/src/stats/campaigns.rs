@@ -207,12 +207,7 @@ fn clean(input: &CampaignInput, cat: &Catalogue, units: &Units) -> AppResult<Cle
             rule,
             units: clean_units,
             targets,
-            note: input
-                .note
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| s.chars().take(2000).collect()),
+            note: super::store::note(input.note.as_deref()),
         }),
         _ => Err(AppError::Invalid(bad)),
     }

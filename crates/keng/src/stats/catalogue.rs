@@ -180,7 +180,8 @@ pub struct MeasureInput {
     pub active: bool,
 }
 
-fn yes() -> bool {
+/// `true`, as a serde default.
+pub(super) fn yes() -> bool {
     true
 }
 

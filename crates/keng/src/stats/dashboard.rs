@@ -3,7 +3,7 @@
 //! figures), the figures waiting for approval, and which units have not reported every
 //! day of last week; and the figures' panel on the signed-in home page.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -35,17 +35,22 @@ pub struct Missing {
     pub days_missing: i64,
 }
 
-/// Units that reported in the eight weeks before `week` but have not covered every
-/// day of it with figures submitted or approved.
-pub async fn not_reported(db: &Db, units: &Units, week: Period) -> AppResult<Vec<Missing>> {
+/// The days of `week` each unit (or only `unit`) covered with figures submitted or
+/// approved.
+async fn covered(
+    db: &Db,
+    week: Period,
+    unit: Option<&str>,
+) -> AppResult<BTreeMap<String, BTreeSet<NaiveDate>>> {
     let rows = db
         .fetch_all(
             "SELECT unit_id, period_from, period_to FROM stat_submissions
-              WHERE state IN ('pending', 'approved') AND period_from <= $2 AND period_to >= $1",
-            args![day_str(week.from), day_str(week.to)],
+              WHERE state IN ('pending', 'approved') AND period_from <= $2 AND period_to >= $1
+                AND ($3 = '' OR unit_id = $3)",
+            args![day_str(week.from), day_str(week.to), unit.unwrap_or("")],
         )
         .await?;
-    let mut covered: BTreeMap<String, std::collections::BTreeSet<NaiveDate>> = BTreeMap::new();
+    let mut covered: BTreeMap<String, BTreeSet<NaiveDate>> = BTreeMap::new();
     for r in &rows {
         let (Some(f), Some(t)) = (day(&r.str("period_from")?), day(&r.str("period_to")?)) else {
             continue;
@@ -57,8 +62,15 @@ pub async fn not_reported(db: &Db, units: &Units, week: Period) -> AppResult<Vec
             d += Duration::days(1);
         }
     }
+    Ok(covered)
+}
+
+/// Units that reported in the eight weeks before `week` but have not covered every
+/// day of it with figures submitted or approved.
+pub async fn not_reported(db: &Db, units: &Units, week: Period) -> AppResult<Vec<Missing>> {
+    let covered = covered(db, week, None).await?;
     // The units expected to report: those that did in the eight weeks before.
-    let expected: std::collections::BTreeSet<String> = db
+    let expected: BTreeSet<String> = db
         .fetch_all(
             "SELECT DISTINCT unit_id FROM stat_submissions
               WHERE state IN ('pending', 'approved') AND period_from >= $1 AND period_from < $2",
@@ -204,22 +216,6 @@ pub async fn panel(app: &AppState, ctx: &Ctx) -> AppResult<Option<HomePanel>> {
 
 /// Days of `week` a unit has not covered with figures submitted or approved.
 async fn not_reported_by(db: &Db, unit_id: &str, week: Period) -> AppResult<i64> {
-    let rows = db
-        .fetch_all(
-            "SELECT period_from, period_to FROM stat_submissions
-              WHERE unit_id = $1 AND state IN ('pending', 'approved') AND period_from <= $3 AND period_to >= $2",
-            args![unit_id, day_str(week.from), day_str(week.to)],
-        )
-        .await?;
-    let mut days = std::collections::BTreeSet::new();
-    for r in &rows {
-        if let (Some(f), Some(t)) = (day(&r.str("period_from")?), day(&r.str("period_to")?)) {
-            let mut d = f.max(week.from);
-            while d <= t.min(week.to) {
-                days.insert(d);
-                d += Duration::days(1);
-            }
-        }
-    }
-    Ok(week.days() - days.len() as i64)
+    let covered = covered(db, week, Some(unit_id)).await?;
+    Ok(week.days() - covered.get(unit_id).map_or(0, |d| d.len() as i64))
 }

@@ -37,7 +37,7 @@ fn columns(lang: Lang) -> Vec<String> {
     .collect()
 }
 
-/// "tăng 5" / "giảm 3" as a signed number for machines: +5, −3.
+/// A figure in Vietnamese digits, empty when there is none.
 fn num(v: Option<f64>) -> String {
     v.map(|x| number_to(x, 2)).unwrap_or_default()
 }
@@ -186,6 +186,17 @@ fn font() -> RunFonts {
 }
 
 fn text(s: &str, size: usize, bold: bool) -> Paragraph {
+    // docx-rs escapes markup but passes control characters, which make the file no XML.
+    let s: String = s
+        .chars()
+        .map(|c| {
+            if keng_charts::allowed_in_xml(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
     let mut run = Run::new().add_text(s).size(size).fonts(font());
     if bold {
         run = run.bold();

@@ -5,7 +5,7 @@
 //! the department's style. Only current versions count; a figure counts when its whole
 //! period lies within the report's (one that straddles an edge is counted out and
 //! reported as such, never prorated); a measure that may not be summed is shown per
-//! unit, never totalled or averaged. `published_only` gives the public's view.
+//! unit, never totalled or averaged. Which figures count for whom is `visibility`'s.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::catalogue::{Catalogue, Measure};
 use super::model::{day, day_str, Units};
+use super::visibility::{bind_list, counted, Audience};
 use crate::platform::db::{Db, Value};
 use crate::platform::errors::AppResult;
 use crate::platform::i18n::Lang;
@@ -37,39 +38,31 @@ type BucketOf = fn(NaiveDate) -> (NaiveDate, String);
 /// Sums of one measure: (value, number of figures).
 type Sum = (f64, i64);
 
-/// Sums per (unit, measure) of the current figures in `period` for `units`.
+/// Sums per (unit, measure) of the figures that count in `period` for `units` (all
+/// units when empty).
 pub async fn sums(
     db: &Db,
     period: Period,
     units: &[String],
     published_only: bool,
 ) -> AppResult<HashMap<(String, String), Sum>> {
-    let mut args: Vec<Value> = vec![
-        day_str(period.from).into(),
-        day_str(period.to).into(),
-        (!published_only).into(),
-    ];
-    let mut unit_filter = String::new();
-    if !units.is_empty() && units.len() <= 2000 {
-        let marks: Vec<String> = (0..units.len()).map(|i| format!("${}", i + 4)).collect();
-        unit_filter = format!(" AND s.unit_id IN ({})", marks.join(", "));
-        args.extend(units.iter().map(|u| Value::from(u.as_str())));
-    }
+    let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
+    let unit_filter = if units.is_empty() {
+        String::new()
+    } else {
+        format!(" AND s.unit_id IN ({})", bind_list(&mut args, units))
+    };
     let sql = format!(
         "SELECT s.unit_id, v.measure_id, SUM(v.value) AS total, COUNT(*) AS n
            FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
-          WHERE s.is_current = TRUE AND s.period_from >= $1 AND s.period_to <= $2
-            AND (s.published = TRUE OR $3 = TRUE){unit_filter}
-          GROUP BY s.unit_id, v.measure_id"
+          WHERE {} AND s.period_from >= $1 AND s.period_to <= $2{unit_filter}
+          GROUP BY s.unit_id, v.measure_id",
+        counted(Audience::of(published_only))
     );
     let mut out = HashMap::new();
     for r in db.fetch_all(&sql, &args).await? {
-        let unit = r.str("unit_id")?;
-        if !units.is_empty() && !units.contains(&unit) {
-            continue;
-        }
         out.insert(
-            (unit, r.str("measure_id")?),
+            (r.str("unit_id")?, r.str("measure_id")?),
             (r.opt_f64("total")?.unwrap_or(0.0), r.i64("n")?),
         );
     }
@@ -88,32 +81,20 @@ async fn by_day(
     if measures.is_empty() {
         return Ok(out);
     }
-    let mut args: Vec<Value> = vec![
-        day_str(period.from).into(),
-        day_str(period.to).into(),
-        (!published_only).into(),
-    ];
-    let mut n = 3;
-    let mut mark = |args: &mut Vec<Value>, v: &str| {
-        n += 1;
-        args.push(v.into());
-        format!("${n}")
-    };
-    let m: Vec<String> = measures.iter().map(|x| mark(&mut args, x)).collect();
-    let u: Vec<String> = units.iter().map(|x| mark(&mut args, x)).collect();
-    let unit_filter = if u.is_empty() {
+    let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
+    let measure_list = bind_list(&mut args, measures);
+    let unit_filter = if units.is_empty() {
         String::new()
     } else {
-        format!(" AND s.unit_id IN ({})", u.join(", "))
+        format!(" AND s.unit_id IN ({})", bind_list(&mut args, units))
     };
     let sql = format!(
         "SELECT s.period_from, v.measure_id, SUM(v.value) AS total
            FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
-          WHERE s.is_current = TRUE AND s.period_from >= $1 AND s.period_to <= $2
-            AND (s.published = TRUE OR $3 = TRUE)
-            AND v.measure_id IN ({}){unit_filter}
+          WHERE {} AND s.period_from >= $1 AND s.period_to <= $2
+            AND v.measure_id IN ({measure_list}){unit_filter}
           GROUP BY s.period_from, v.measure_id",
-        m.join(", ")
+        counted(Audience::of(published_only))
     );
     for r in db.fetch_all(&sql, &args).await? {
         if let Some(d) = day(&r.str("period_from")?) {
@@ -126,30 +107,26 @@ async fn by_day(
     Ok(out)
 }
 
-/// How many current figures of `units` straddle an edge of `period` (not counted).
+/// How many counted figures of `units` straddle an edge of `period` (not counted).
 async fn straddling(
     db: &Db,
     period: Period,
     units: &[String],
     published_only: bool,
 ) -> AppResult<i64> {
-    let rows = db
-        .fetch_all(
-            "SELECT unit_id FROM stat_submissions
-              WHERE is_current = TRUE AND (published = TRUE OR $3 = TRUE)
-                AND period_from <= $2 AND period_to >= $1
-                AND (period_from < $1 OR period_to > $2)",
-            &[
-                day_str(period.from).into(),
-                day_str(period.to).into(),
-                (!published_only).into(),
-            ],
-        )
-        .await?;
-    Ok(rows
-        .iter()
-        .filter(|r| r.str("unit_id").is_ok_and(|u| units.contains(&u)))
-        .count() as i64)
+    let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
+    let unit_filter = if units.is_empty() {
+        String::new()
+    } else {
+        format!(" AND s.unit_id IN ({})", bind_list(&mut args, units))
+    };
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM stat_submissions s
+          WHERE {} AND s.period_from <= $2 AND s.period_to >= $1
+            AND (s.period_from < $1 OR s.period_to > $2){unit_filter}",
+        counted(Audience::of(published_only))
+    );
+    Ok(db.fetch_one(&sql, &args).await?.i64("n")?)
 }
 
 /// One measure's line of the report.

@@ -6,7 +6,8 @@
 //! with charts, the department's sentences and CSV, XLSX and DOCX downloads
 //! (`figures`, `export`, `pages`); peak campaigns anchored to Tết with targets
 //! (`campaigns`); the leader's dashboard; published figures for the public and as open
-//! data (`public`); and the demo's two years of daily figures. The arithmetic of
+//! data (`public`), what counts for whom decided in `visibility` only; and the demo's
+//! daily figures. The arithmetic of
 //! periods, changes and sentences is the pure crate `keng-stats`. Reads the unit tree
 //! through `accounts::store`.
 
@@ -25,6 +26,7 @@ pub mod pages;
 pub mod public;
 pub mod sheet;
 pub mod store;
+pub mod visibility;
 
 use axum::routing::{get, post, put};
 use axum::Router;

@@ -342,22 +342,29 @@ fn download(bytes: Vec<u8>, mime: &str, name: &str) -> Response {
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
+/// The template of a unit and period, as XLSX or (`csv`) CSV.
+async fn template(app: &AppState, ctx: &Ctx, q: &TemplateQuery, csv: bool) -> AppResult<Response> {
+    ctx.user()?;
+    let units = units(app).await?;
+    let (code, period) = template_for(ctx, &units, q)?;
+    let cat = catalogue::load(&app.db).await?;
+    let name = format!("keng-so-lieu-{code}-{period}");
+    Ok(if csv {
+        let bytes = sheet::template_csv(&cat, &code, &period).map_err(AppError::Internal)?;
+        download(bytes, "text/csv; charset=utf-8", &format!("{name}.csv"))
+    } else {
+        let bytes = sheet::template_xlsx(&cat, &code, &period).map_err(AppError::Internal)?;
+        download(bytes, XLSX, &format!("{name}.xlsx"))
+    })
+}
+
 /// `GET /stats/template.xlsx?unit=&period=`.
 pub async fn template_xlsx(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(q): Query<TemplateQuery>,
 ) -> AppResult<Response> {
-    ctx.user()?;
-    let units = units(&app).await?;
-    let (code, period) = template_for(&ctx, &units, &q)?;
-    let cat = catalogue::load(&app.db).await?;
-    let bytes = sheet::template_xlsx(&cat, &code, &period).map_err(AppError::Internal)?;
-    Ok(download(
-        bytes,
-        XLSX,
-        &format!("keng-so-lieu-{code}-{period}.xlsx"),
-    ))
+    template(&app, &ctx, &q, false).await
 }
 
 /// `GET /stats/template.csv?unit=&period=`.
@@ -366,16 +373,7 @@ pub async fn template_csv(
     ctx: Ctx,
     Query(q): Query<TemplateQuery>,
 ) -> AppResult<Response> {
-    ctx.user()?;
-    let units = units(&app).await?;
-    let (code, period) = template_for(&ctx, &units, &q)?;
-    let cat = catalogue::load(&app.db).await?;
-    let bytes = sheet::template_csv(&cat, &code, &period).map_err(AppError::Internal)?;
-    Ok(download(
-        bytes,
-        "text/csv; charset=utf-8",
-        &format!("keng-so-lieu-{code}-{period}.csv"),
-    ))
+    template(&app, &ctx, &q, true).await
 }
 
 /// The largest spreadsheet accepted.
@@ -506,63 +504,33 @@ pub async fn upload(State(app): State<AppState>, ctx: Ctx, req: Request) -> AppR
         return Err(AppError::Forbidden("err.stats_no_unit"));
     }
     let cat = catalogue::load(&app.db).await?;
-    let (bytes, reason) = match read_sheet_upload(req).await {
-        Ok(x) => x,
-        Err(AppError::Invalid(f)) => {
-            let msg = f.first().map(|(_, k)| t(ctx.lang, k));
-            return upload_page(
-                &app,
-                &ctx,
-                &units,
-                Vec::new(),
-                msg,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(e) => return Err(e),
+    let outcome = match read_sheet_upload(req).await {
+        Ok((bytes, reason)) => take_sheet(&app, &ctx, &units, &cat, (&bytes, &reason)).await,
+        Err(e) => Err(Refused::App(e)),
     };
-    match take_sheet(&app, &ctx, &units, &cat, (&bytes, &reason)).await {
-        Ok(s) => Ok(see_other(Some(&format!(
-            "/stats/submissions/{}?done=stats_uploaded",
-            s.id
-        )))),
-        Err(Refused::Problems(p)) => {
-            upload_page(
-                &app,
-                &ctx,
-                &units,
-                explain(p, &cat, ctx.lang),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+    let (problems, general, status) = match outcome {
+        Ok(s) => {
+            return Ok(see_other(Some(&format!(
+                "/stats/submissions/{}?done=stats_uploaded",
+                s.id
+            ))))
         }
+        Err(Refused::Problems(p)) => (
+            explain(p, &cat, ctx.lang),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(Refused::App(AppError::Conflict(k))) => {
-            upload_page(
-                &app,
-                &ctx,
-                &units,
-                Vec::new(),
-                Some(t(ctx.lang, k)),
-                StatusCode::CONFLICT,
-            )
-            .await
+            (Vec::new(), Some(t(ctx.lang, k)), StatusCode::CONFLICT)
         }
-        Err(Refused::App(AppError::Invalid(f))) => {
-            let msg = f.first().map(|(_, k)| t(ctx.lang, k));
-            upload_page(
-                &app,
-                &ctx,
-                &units,
-                Vec::new(),
-                msg,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(Refused::App(e)) => Err(e),
-    }
+        Err(Refused::App(AppError::Invalid(f))) => (
+            Vec::new(),
+            f.first().map(|(_, k)| t(ctx.lang, k)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(Refused::App(e)) => return Err(e),
+    };
+    upload_page(&app, &ctx, &units, problems, general, status).await
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -584,7 +552,7 @@ pub async fn queue(
         .and_then(SState::parse)
         .unwrap_or(SState::Pending);
     let units = units(&app).await?;
-    let list = store::list(&app.db, state, None, (300, 0)).await?;
+    let list = store::list(&app.db, state, (300, 0)).await?;
     let rows: Vec<_> = list
         .iter()
         .map(|s| context! { s => s, unit => units.name(&s.unit_id) })
@@ -899,7 +867,7 @@ pub async fn report_page(
     let cat = catalogue::load(&app.db).await?;
     let scope = scope_of(&q, &units, &cat, false)?;
     let r = figures::report(&app.db, &cat, &units, &scope, ctx.lang).await?;
-    let query = serde_urlencoded(&[
+    let query = query_string(&[
         ("from", r.from.clone()),
         ("to", r.to.clone()),
         ("unit", r.unit_id.clone()),
@@ -920,7 +888,7 @@ pub async fn report_page(
     .into_response())
 }
 
-fn serde_urlencoded(pairs: &[(&str, String)]) -> String {
+fn query_string(pairs: &[(&str, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs.iter().filter(|(_, v)| !v.is_empty()))
         .finish()
@@ -1001,7 +969,7 @@ pub async fn publish(
         (true, _) => "stats_published",
         (false, _) => "stats_unpublished",
     };
-    let back = serde_urlencoded(&[
+    let back = query_string(&[
         ("from", day_str(scope.period.from)),
         ("to", day_str(scope.period.to)),
         ("unit", scope.unit_id.clone()),

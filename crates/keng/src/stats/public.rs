@@ -19,6 +19,7 @@ use super::catalogue::{self, Catalogue};
 use super::figures::{self};
 use super::model::{day, day_str, Units};
 use super::pages::{charts, scope_of, units, ReportQuery};
+use super::visibility::{bind_list, counted, Audience};
 use crate::platform::auth::Ctx;
 use crate::platform::db::Value;
 use crate::platform::errors::{AppError, AppResult};
@@ -57,11 +58,15 @@ async fn quality_notes(
     period: &Period,
     members: &[String],
 ) -> AppResult<Vec<(String, String)>> {
+    let sql = format!(
+        "SELECT DISTINCT s.unit_id, s.quality_note FROM stat_submissions s
+          WHERE {} AND s.period_from >= $1 AND s.period_to <= $2",
+        counted(Audience::Public)
+    );
     let rows = app
         .db
         .fetch_all(
-            "SELECT DISTINCT unit_id, quality_note FROM stat_submissions
-              WHERE is_current = TRUE AND published = TRUE AND period_from >= $1 AND period_to <= $2",
+            &sql,
             &[day_str(period.from).into(), day_str(period.to).into()],
         )
         .await?;
@@ -281,14 +286,7 @@ async fn rows(
         return Ok(Vec::new());
     }
     let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
-    let marks: Vec<String> = wanted
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            args.push(m.as_str().into());
-            format!("${}", i + 3)
-        })
-        .collect();
+    let measure_list = bind_list(&mut args, wanted);
     let (select, group) = match group_by {
         "unit" => ("s.unit_id AS g", "s.unit_id, "),
         "day" | "week" => ("s.period_from AS g", "s.period_from, "),
@@ -302,10 +300,10 @@ async fn rows(
     let sql = format!(
         "SELECT s.unit_id AS u, {select}, v.measure_id, SUM(v.value) AS total
            FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
-          WHERE s.is_current = TRUE AND s.published = TRUE AND s.period_from >= $1 AND s.period_to <= $2
-            AND v.measure_id IN ({})
+          WHERE {} AND s.period_from >= $1 AND s.period_to <= $2
+            AND v.measure_id IN ({measure_list})
           GROUP BY s.unit_id, {group}v.measure_id",
-        marks.join(", ")
+        counted(Audience::Public)
     );
     let mut sums: BTreeMap<(String, String), f64> = BTreeMap::new();
     for r in app.db.fetch_all(&sql, &args).await? {

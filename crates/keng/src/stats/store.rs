@@ -7,8 +7,6 @@
 //! current figures of a range. A unit reports each day once: a period overlapping
 //! another of the same unit (a week over a day already reported) is refused.
 
-use std::collections::BTreeMap;
-
 use keng_stats::{Kind, Period};
 use serde::Deserialize;
 
@@ -18,7 +16,7 @@ use super::model::{day_str, State, Submission, Units};
 use crate::args;
 use crate::platform::audit::{record_change, Origin};
 use crate::platform::clock::now_ms;
-use crate::platform::db::{Db, Tx};
+use crate::platform::db::{Conn, Db};
 use crate::platform::errors::{AppError, AppResult};
 use crate::platform::ids::{is_id, new_id};
 use crate::platform::permissions::{allowed, Action, Actor, Owner};
@@ -65,7 +63,8 @@ const FIRST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2000,
 /// The longest reason or note kept.
 const MAX_NOTE: usize = 2000;
 
-fn note(s: Option<&str>) -> Option<String> {
+/// A note or reason as kept: trimmed, at most `MAX_NOTE` characters, None when blank.
+pub(super) fn note(s: Option<&str>) -> Option<String> {
     s.map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| s.chars().take(MAX_NOTE).collect())
@@ -75,45 +74,20 @@ fn as_json(s: &Submission) -> serde_json::Value {
     serde_json::to_value(s).unwrap_or(serde_json::Value::Null)
 }
 
-async fn values_of(tx: &mut Tx, id: &str) -> AppResult<BTreeMap<String, f64>> {
-    let mut out = BTreeMap::new();
-    for r in tx
-        .fetch_all(
-            "SELECT measure_id, value FROM stat_values WHERE submission_id = $1",
-            args![id],
-        )
-        .await?
-    {
-        out.insert(r.str("measure_id")?, r.opt_f64("value")?.unwrap_or(0.0));
-    }
-    Ok(out)
-}
-
-async fn load_tx(tx: &mut Tx, id: &str) -> AppResult<Option<Submission>> {
-    let Some(r) = tx
-        .fetch_optional("SELECT * FROM stat_submissions WHERE id = $1", args![id])
-        .await?
-    else {
-        return Ok(None);
-    };
-    let mut s = Submission::from_row(&r)?;
-    s.values = values_of(tx, id).await?;
-    Ok(Some(s))
-}
-
-/// One submission with its values.
-pub async fn get(db: &Db, id: &str) -> AppResult<Option<Submission>> {
+/// One submission with its values, from the database or inside a transaction.
+pub async fn get<'a>(conn: impl Into<Conn<'a>>, id: &str) -> AppResult<Option<Submission>> {
     if !is_id(id) {
         return Ok(None);
     }
-    let Some(r) = db
+    let mut conn = conn.into();
+    let Some(r) = conn
         .fetch_optional("SELECT * FROM stat_submissions WHERE id = $1", args![id])
         .await?
     else {
         return Ok(None);
     };
     let mut s = Submission::from_row(&r)?;
-    for v in db
+    for v in conn
         .fetch_all(
             "SELECT measure_id, value FROM stat_values WHERE submission_id = $1",
             args![id],
@@ -126,47 +100,52 @@ pub async fn get(db: &Db, id: &str) -> AppResult<Option<Submission>> {
     Ok(Some(s))
 }
 
-/// Every version of a unit's figures for a period, newest first.
+/// Every version of a unit's figures for a period with their values, newest first (two
+/// queries, however many versions).
 pub async fn history(db: &Db, unit_id: &str, from: &str, to: &str) -> AppResult<Vec<Submission>> {
-    let rows = db
+    let mut out = db
         .fetch_all(
             "SELECT * FROM stat_submissions WHERE unit_id = $1 AND period_from = $2 AND period_to = $3
               ORDER BY version DESC",
             args![unit_id, from, to],
         )
+        .await?
+        .iter()
+        .map(Submission::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let values = db
+        .fetch_all(
+            "SELECT v.submission_id, v.measure_id, v.value
+               FROM stat_values v JOIN stat_submissions s ON s.id = v.submission_id
+              WHERE s.unit_id = $1 AND s.period_from = $2 AND s.period_to = $3",
+            args![unit_id, from, to],
+        )
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let id = r.str("id")?;
-        if let Some(s) = get(db, &id).await? {
-            out.push(s);
+    for v in &values {
+        let sid = v.str("submission_id")?;
+        if let Some(s) = out.iter_mut().find(|s| s.id == sid) {
+            s.values
+                .insert(v.str("measure_id")?, v.opt_f64("value")?.unwrap_or(0.0));
         }
     }
     Ok(out)
 }
 
-/// Submissions in a state (the leader's queue: pending), oldest first, for the units
-/// in `units` (None: all): at most `limit` after skipping `offset`.
+/// Submissions in a state (the leader's queue: pending), oldest first: at most `limit`
+/// after skipping `offset`.
 pub async fn list(
     db: &Db,
     state: State,
-    units: Option<&[String]>,
     (limit, offset): (i64, i64),
 ) -> AppResult<Vec<Submission>> {
-    let rows = db
-        .fetch_all(
-            "SELECT * FROM stat_submissions WHERE state = $1 ORDER BY submitted_at, id LIMIT $2 OFFSET $3",
-            args![state.as_str(), limit.clamp(1, 5000), offset.max(0)],
-        )
-        .await?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let s = Submission::from_row(r)?;
-        if units.is_none_or(|u| u.contains(&s.unit_id)) {
-            out.push(s);
-        }
-    }
-    Ok(out)
+    db.fetch_all(
+        "SELECT * FROM stat_submissions WHERE state = $1 ORDER BY submitted_at, id LIMIT $2 OFFSET $3",
+        args![state.as_str(), limit.clamp(1, 5000), offset.max(0)],
+    )
+    .await?
+    .iter()
+    .map(|r| Submission::from_row(r).map_err(AppError::from))
+    .collect()
 }
 
 /// How many submissions are in a state.
@@ -178,18 +157,6 @@ pub async fn count(db: &Db, state: State) -> AppResult<i64> {
         )
         .await?
         .i64("n")?)
-}
-
-/// A unit's latest submissions (any state), newest period first.
-pub async fn recent_of_unit(db: &Db, unit_id: &str, limit: i64) -> AppResult<Vec<Submission>> {
-    db.fetch_all(
-        "SELECT * FROM stat_submissions WHERE unit_id = $1 ORDER BY period_from DESC, version DESC LIMIT $2",
-        args![unit_id, limit.clamp(1, 500)],
-    )
-    .await?
-    .iter()
-    .map(|r| Submission::from_row(r).map_err(AppError::from))
-    .collect()
 }
 
 /// Stores a unit's figures for a period as a new version (see the module).
@@ -268,13 +235,13 @@ pub async fn submit(
         return Err(AppError::Conflict("err.stats_correction_needs_reason").into());
     }
     for p in &pending {
-        let before = load_tx(&mut tx, p).await?;
+        let before = get(&mut tx, p).await?;
         tx.execute(
             "UPDATE stat_submissions SET state = 'withdrawn' WHERE id = $1 AND state = 'pending'",
             args![p.as_str()],
         )
         .await?;
-        let after = load_tx(&mut tx, p).await?;
+        let after = get(&mut tx, p).await?;
         record_change(
             &mut tx,
             origin,
@@ -312,7 +279,7 @@ pub async fn submit(
         )
         .await?;
     }
-    let s = load_tx(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
+    let s = get(&mut tx, &id).await?.ok_or(AppError::NotFound)?;
     record_change(
         &mut tx,
         origin,
@@ -355,7 +322,7 @@ pub async fn decide(
         return Err(AppError::invalid("note", "err.stats_note_required"));
     }
     let mut tx = db.begin().await?;
-    let before = load_tx(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if before.state != State::Pending {
         return Err(AppError::Conflict("err.stats_not_pending"));
     }
@@ -383,7 +350,7 @@ pub async fn decide(
         // The version it corrects stays as history; publication carries over.
         let previous = tx
             .fetch_optional(
-                "SELECT id, published, quality_note, published_at FROM stat_submissions
+                "SELECT id, published, quality_note FROM stat_submissions
                   WHERE unit_id = $1 AND period_from = $2 AND period_to = $3 AND is_current = TRUE",
                 args![
                     before.unit_id.as_str(),
@@ -394,13 +361,13 @@ pub async fn decide(
             .await?;
         if let Some(p) = &previous {
             let pid = p.str("id")?;
-            let pbefore = load_tx(&mut tx, &pid).await?;
+            let pbefore = get(&mut tx, &pid).await?;
             tx.execute(
                 "UPDATE stat_submissions SET is_current = FALSE, state = 'superseded' WHERE id = $1",
                 args![pid.as_str()],
             )
             .await?;
-            let pafter = load_tx(&mut tx, &pid).await?;
+            let pafter = get(&mut tx, &pid).await?;
             record_change(
                 &mut tx,
                 origin,
@@ -411,13 +378,15 @@ pub async fn decide(
                 pafter.as_ref().map(as_json),
             )
             .await?;
+            // A correction of published figures is public from its approval on.
+            let published = p.bool("published")?;
             tx.execute(
                 "UPDATE stat_submissions SET published = $2, quality_note = $3, published_at = $4 WHERE id = $1",
                 args![
                     id,
-                    p.bool("published")?,
+                    published,
                     p.opt_str("quality_note")?,
-                    p.opt_i64("published_at")?
+                    published.then_some(now)
                 ],
             )
             .await?;
@@ -428,7 +397,7 @@ pub async fn decide(
         )
         .await?;
     }
-    let after = load_tx(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let after = get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     record_change(
         &mut tx,
         origin,

@@ -658,6 +658,13 @@ async fn three_wards_upload_last_weeks_figures_and_the_province_reports_them() {
             Some(json!(4.0)),
             "the correction is current and still published"
         );
+        let (_, v2now) = leader_api
+            .get(&format!("/api/v1/stats/submissions/{v2id}"))
+            .await;
+        assert!(
+            v2now["published_at"].as_i64() >= v2now["decided_at"].as_i64(),
+            "the correction is public from its approval: {v2now}"
+        );
         let (_, v1) = leader_api
             .get(&format!("/api/v1/stats/submissions/{hacthanh}"))
             .await;
@@ -982,5 +989,26 @@ async fn bad_figures_are_refused_clearly_and_nothing_is_half_saved() {
             .1
             .iter()
             .any(|(_, m)| m == "ma_tuy.cannabis_g"));
+        // A control character in a measure's name does not break the Word report.
+        let (st, _) = admin
+            .send(
+                reqwest::Method::PUT,
+                "/api/v1/stats/measures/ttxh.cases",
+                &json!({
+                    "field_id": "ttxh", "name_vi": "Số vụ\u{1}\u{b}", "name_en": "Cases",
+                    "unit_vi": "vụ", "unit_en": "cases", "whole": true, "summable": true,
+                    "in_narrative": true,
+                }),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let docx = b
+            .get("/stats/report.docx?from=2025-01-01&to=2025-01-31")
+            .await;
+        assert_eq!(docx.status(), StatusCode::OK);
+        assert!(
+            docx_text(&docx.bytes().await.unwrap()).contains("Số vụ"),
+            "a DOCX docx-rs reads"
+        );
     }
 }

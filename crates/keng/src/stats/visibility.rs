@@ -1,0 +1,40 @@
+//! Which figures count, decided here and only here: the current version of approved
+//! figures for staff, and of those only the ones chosen for publication for the public
+//! (never pending, rejected, withdrawn or superseded versions). Every query over
+//! figures takes its condition from [`counted`], with `stat_submissions` aliased `s`.
+
+/// Whom a query answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Staff,
+    Public,
+}
+
+impl Audience {
+    pub fn of(published_only: bool) -> Audience {
+        if published_only {
+            Audience::Public
+        } else {
+            Audience::Staff
+        }
+    }
+}
+
+/// The SQL condition on `stat_submissions s` for figures that count for `who`.
+pub fn counted(who: Audience) -> &'static str {
+    match who {
+        Audience::Staff => "s.is_current = TRUE",
+        Audience::Public => "s.is_current = TRUE AND s.published = TRUE",
+    }
+}
+
+/// Appends `values` to a query's arguments and returns their placeholders
+/// ("$4, $5, …") for an `IN (…)` list.
+pub fn bind_list(args: &mut Vec<crate::platform::db::Value>, values: &[String]) -> String {
+    let mut marks = Vec::with_capacity(values.len());
+    for v in values {
+        args.push(v.as_str().into());
+        marks.push(format!("${}", args.len()));
+    }
+    marks.join(", ")
+}
