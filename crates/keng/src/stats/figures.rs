@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::catalogue::{Catalogue, Measure};
 use super::model::{day, day_str, Units};
-use super::visibility::{bind_list, counted, Audience};
+use super::visibility::{bind_list, counted, units_in, Audience};
 use crate::platform::db::{Db, Value};
 use crate::platform::errors::AppResult;
 use crate::platform::i18n::Lang;
@@ -47,11 +47,7 @@ pub async fn sums(
     published_only: bool,
 ) -> AppResult<HashMap<(String, String), Sum>> {
     let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
-    let unit_filter = if units.is_empty() {
-        String::new()
-    } else {
-        format!(" AND s.unit_id IN ({})", bind_list(&mut args, units))
-    };
+    let unit_filter = units_in(&mut args, units);
     let sql = format!(
         "SELECT s.unit_id, v.measure_id, SUM(v.value) AS total, COUNT(*) AS n
            FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
@@ -83,11 +79,7 @@ async fn by_day(
     }
     let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
     let measure_list = bind_list(&mut args, measures);
-    let unit_filter = if units.is_empty() {
-        String::new()
-    } else {
-        format!(" AND s.unit_id IN ({})", bind_list(&mut args, units))
-    };
+    let unit_filter = units_in(&mut args, units);
     let sql = format!(
         "SELECT s.period_from, v.measure_id, SUM(v.value) AS total
            FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
@@ -115,11 +107,7 @@ async fn straddling(
     published_only: bool,
 ) -> AppResult<i64> {
     let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
-    let unit_filter = if units.is_empty() {
-        String::new()
-    } else {
-        format!(" AND s.unit_id IN ({})", bind_list(&mut args, units))
-    };
+    let unit_filter = units_in(&mut args, units);
     let sql = format!(
         "SELECT COUNT(*) AS n FROM stat_submissions s
           WHERE {} AND s.period_from <= $2 AND s.period_to >= $1

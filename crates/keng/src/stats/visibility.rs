@@ -38,3 +38,13 @@ pub fn bind_list(args: &mut Vec<crate::platform::db::Value>, values: &[String]) 
     }
     marks.join(", ")
 }
+
+/// " AND s.unit_id IN (…)" for `units`, bound into `args`; nothing for none (every
+/// unit).
+pub fn units_in(args: &mut Vec<crate::platform::db::Value>, units: &[String]) -> String {
+    if units.is_empty() {
+        String::new()
+    } else {
+        format!(" AND s.unit_id IN ({})", bind_list(args, units))
+    }
+}
