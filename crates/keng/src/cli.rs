@@ -108,6 +108,30 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// The security figures' derived data.
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StatsCommand {
+    /// Rebuild the running totals the reports read from the figures (a running server
+    /// keeps them current by itself; reports scan the figures while this runs).
+    Rebuild,
+    /// Compare the running totals with a scan of the figures for random periods, every
+    /// unit and subtree, staff's and the public's; exits 1 on any difference.
+    Verify {
+        /// How many random periods.
+        #[arg(long, default_value_t = 50)]
+        periods: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How long to wait for the totals to be current, in seconds.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -426,6 +450,56 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Restore { dir, files_only } => restore(&g, &dir, files_only).await,
+        Command::Stats { command } => {
+            let (db, _) = open(&g).await?;
+            match command {
+                StatsCommand::Rebuild => {
+                    let started = std::time::Instant::now();
+                    let pb = bar("units", 0);
+                    crate::stats::running::rebuild(&db, &mut |done, total| {
+                        pb.set_length(total as u64);
+                        pb.set_position(done as u64);
+                    })
+                    .await?;
+                    pb.finish_and_clear();
+                    let rows = db
+                        .fetch_one("SELECT COUNT(*) AS n FROM stat_running", &[])
+                        .await?
+                        .i64("n")?;
+                    println!(
+                        "running totals rebuilt: {rows} rows in {:.1} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(())
+                }
+                StatsCommand::Verify {
+                    periods,
+                    seed,
+                    wait,
+                } => {
+                    let o = crate::stats::verify::verify(
+                        &db,
+                        periods,
+                        seed,
+                        std::time::Duration::from_secs(wait),
+                    )
+                    .await?;
+                    for m in &o.mismatches {
+                        println!("MISMATCH {m}");
+                    }
+                    println!(
+                        "{} comparisons, {} mismatches",
+                        o.comparisons,
+                        o.mismatches.len()
+                    );
+                    if o.mismatches.is_empty() {
+                        Ok(())
+                    } else {
+                        anyhow::bail!("the running totals differ from the figures")
+                    }
+                }
+            }
+        }
         Command::Reindex => {
             let (db, _) = open(&g).await?;
             let n = reindex(&db, &g.data_dir).await?;

@@ -612,10 +612,11 @@ impl Import {
         })
     }
 
-    /// Adds rows, 500 a statement (one round trip each, well under both backends'
-    /// limits on parameters; a key twice in one statement counts once).
+    /// Adds rows, 100 a statement (one round trip each; short, because SQLite's driver
+    /// walks the parameter list for every parameter; a key twice in one statement
+    /// counts once).
     pub async fn add(&mut self, rows: &[(Recognised, Status)]) -> AppResult<()> {
-        for chunk in rows.chunks(500) {
+        for chunk in rows.chunks(100) {
             let mut sql = String::from(
                 "INSERT INTO scam_indicators (id, kind, lookup_key, display, status, report_count, first_seen, last_seen, evidence, warning_ids, incident, source, version, created_at, updated_at) VALUES ",
             );

@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::Catalogue;
 use super::check::Raw;
-use super::figures::sums;
 use super::model::{day, day_str, Units};
+use super::tally::{self, Group, Range, Via};
+use super::visibility::Audience;
 use crate::args;
 use crate::platform::audit::{record_change, Origin};
 use crate::platform::clock::{local_today, now_ms, parse_date};
@@ -365,29 +366,28 @@ pub async fn progress(
         from: ly.from,
         to: (ly.from + Duration::days(so_far.days() - 1)).min(ly.to),
     };
-    let members: Vec<String> = if c.units.is_empty() {
-        units
-            .root()
-            .map(|r| units.subtree(&r.id))
-            .unwrap_or_default()
-    } else {
-        let mut all = Vec::new();
-        for u in &c.units {
-            for x in units.subtree(u) {
-                if !all.contains(&x) {
-                    all.push(x);
-                }
-            }
-        }
-        all
+    let group = Group {
+        subtrees: if c.units.is_empty() {
+            units.root().map(|r| vec![r.id.clone()]).unwrap_or_default()
+        } else {
+            c.units.clone()
+        },
+        own: Vec::new(),
     };
-    let now = sums(db, so_far, &members, false).await?;
-    let before = sums(db, ly_so_far, &members, false).await?;
-    let total = |s: &std::collections::HashMap<(String, String), (f64, i64)>, m: &str| {
-        members
-            .iter()
-            .filter_map(|u| s.get(&(u.clone(), m.to_string())).map(|x| x.0))
-            .sum::<f64>()
+    let sums = tally::sums(
+        db,
+        units,
+        Audience::Staff,
+        &[Range::of(so_far), Range::of(ly_so_far)],
+        &[group],
+        Via::Auto,
+    )
+    .await?;
+    let total = |i: usize, m: &str| {
+        sums.get(i)
+            .and_then(|s| s.get(&(0, m.to_string())))
+            .map(|x| x.0)
+            .unwrap_or(0.0)
     };
     let mut lines = Vec::new();
     for m in cat.measures(true).filter(|m| m.summable) {
@@ -395,8 +395,8 @@ pub async fn progress(
         if target.is_none() && !m.in_narrative {
             continue;
         }
-        let value = total(&now, &m.id);
-        let last_year = total(&before, &m.id);
+        let value = total(0, &m.id);
+        let last_year = total(1, &m.id);
         if target.is_none() && value == 0.0 && last_year == 0.0 {
             continue;
         }

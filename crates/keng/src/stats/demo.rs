@@ -233,7 +233,8 @@ pub async fn load(db: &Db, _config: &Config) -> anyhow::Result<()> {
             vals.push(vec![id.clone().into(), (*m).into(), (*v).into()]);
         }
     }
-    for chunk in subs.chunks(200) {
+    // Short statements: the SQLite driver walks the parameter list per parameter.
+    for chunk in subs.chunks(40) {
         let mut sql = String::from(
             "INSERT INTO stat_submissions (id, unit_id, period_kind, period_from, period_to, version, state, is_current,
                 source, submitted_at, decided_by, decided_at, published, quality_note, published_at) VALUES ",
@@ -252,7 +253,7 @@ pub async fn load(db: &Db, _config: &Config) -> anyhow::Result<()> {
         }
         tx.execute(&sql, &args).await?;
     }
-    for chunk in vals.chunks(1000) {
+    for chunk in vals.chunks(100) {
         let mut sql =
             String::from("INSERT INTO stat_values (submission_id, measure_id, value) VALUES ");
         let mut args = Vec::new();

@@ -7,15 +7,16 @@
 //! reported as such, never prorated); a measure that may not be summed is shown per
 //! unit, never totalled or averaged. Which figures count for whom is `visibility`'s.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use keng_stats::{sentence_about, Change, Figure, Period};
 use serde::Serialize;
 
 use super::catalogue::{Catalogue, Measure};
-use super::model::{day, day_str, Units};
-use super::visibility::{bind_list, counted, units_in, Audience};
+use super::model::{day_str, Units};
+use super::tally::{self, Group, Range, Via};
+use super::visibility::{counted_unindexed, units_in, Audience};
 use crate::platform::db::{Db, Value};
 use crate::platform::errors::AppResult;
 use crate::platform::i18n::Lang;
@@ -35,84 +36,26 @@ pub struct Scope {
 /// The bucket of time a day falls in: its first day and its label.
 type BucketOf = fn(NaiveDate) -> (NaiveDate, String);
 
-/// Sums of one measure: (value, number of figures).
-type Sum = (f64, i64);
-
-/// Sums per (unit, measure) of the figures that count in `period` for `units` (all
-/// units when empty).
-pub async fn sums(
-    db: &Db,
-    period: Period,
-    units: &[String],
-    published_only: bool,
-) -> AppResult<HashMap<(String, String), Sum>> {
-    let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
-    let unit_filter = units_in(&mut args, units);
-    let sql = format!(
-        "SELECT s.unit_id, v.measure_id, SUM(v.value) AS total, COUNT(*) AS n
-           FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
-          WHERE {} AND s.period_from >= $1 AND s.period_to <= $2{unit_filter}
-          GROUP BY s.unit_id, v.measure_id",
-        counted(Audience::of(published_only))
-    );
-    let mut out = HashMap::new();
-    for r in db.fetch_all(&sql, &args).await? {
-        out.insert(
-            (r.str("unit_id")?, r.str("measure_id")?),
-            (r.opt_f64("total")?.unwrap_or(0.0), r.i64("n")?),
-        );
-    }
-    Ok(out)
-}
-
-/// Sums per (first day of the figure's period, measure), for the chart over time.
-async fn by_day(
-    db: &Db,
-    period: Period,
-    units: &[String],
-    measures: &[String],
-    published_only: bool,
-) -> AppResult<BTreeMap<(NaiveDate, String), f64>> {
-    let mut out = BTreeMap::new();
-    if measures.is_empty() {
-        return Ok(out);
-    }
-    let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
-    let measure_list = bind_list(&mut args, measures);
-    let unit_filter = units_in(&mut args, units);
-    let sql = format!(
-        "SELECT s.period_from, v.measure_id, SUM(v.value) AS total
-           FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
-          WHERE {} AND s.period_from >= $1 AND s.period_to <= $2
-            AND v.measure_id IN ({measure_list}){unit_filter}
-          GROUP BY s.period_from, v.measure_id",
-        counted(Audience::of(published_only))
-    );
-    for r in db.fetch_all(&sql, &args).await? {
-        if let Some(d) = day(&r.str("period_from")?) {
-            out.insert(
-                (d, r.str("measure_id")?),
-                r.opt_f64("total")?.unwrap_or(0.0),
-            );
-        }
-    }
-    Ok(out)
-}
-
-/// How many counted figures of `units` straddle an edge of `period` (not counted).
+/// How many counted figures of `units` straddle an edge of `period` (not counted):
+/// only figures longer than a day can, and they end at most a month after it begins.
 async fn straddling(
     db: &Db,
     period: Period,
     units: &[String],
     published_only: bool,
 ) -> AppResult<i64> {
-    let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
+    let mut args: Vec<Value> = vec![
+        day_str(period.from).into(),
+        day_str(period.to).into(),
+        day_str(period.to + Duration::days(31)).into(),
+    ];
     let unit_filter = units_in(&mut args, units);
     let sql = format!(
         "SELECT COUNT(*) AS n FROM stat_submissions s
-          WHERE {} AND s.period_from <= $2 AND s.period_to >= $1
-            AND (s.period_from < $1 OR s.period_to > $2){unit_filter}",
-        counted(Audience::of(published_only))
+          WHERE s.period_kind <> 'day' AND s.period_to >= $1 AND s.period_to <= $3
+            AND (s.period_from < $1 OR (s.period_to > $2 AND s.period_from <= $2))
+            AND {}{unit_filter}",
+        counted_unindexed(Audience::of(published_only))
     );
     Ok(db.fetch_one(&sql, &args).await?.i64("n")?)
 }
@@ -176,15 +119,6 @@ pub struct Report {
     pub straddling: i64,
 }
 
-fn total(s: &HashMap<(String, String), Sum>, units: &[String], m: &str) -> (f64, i64) {
-    units.iter().fold((0.0, 0), |(v, n), u| {
-        match s.get(&(u.clone(), m.to_string())) {
-            Some((x, k)) => (v + x, n + k),
-            None => (v, n),
-        }
-    })
-}
-
 /// "từ 15/12/2024 đến 13/01/2025".
 pub fn period_text(p: &Period, lang: Lang) -> String {
     let (f, t) = (p.from.format("%d/%m/%Y"), p.to.format("%d/%m/%Y"));
@@ -212,15 +146,29 @@ pub async fn report(
     let subtree = units.subtree(&scope.unit_id);
     let last_year = scope.period.same_period_last_year();
     let previous = scope.period.previous();
-    let now = sums(db, scope.period, &subtree, scope.published_only).await?;
-    let ly = sums(db, last_year, &subtree, scope.published_only).await?;
-    let prev = sums(db, previous, &subtree, scope.published_only).await?;
+    let who = Audience::of(scope.published_only);
+    // The unit's subtree, its own figures, and each unit right under it.
+    let kids = units.children(&scope.unit_id);
+    let mut groups = vec![Group::subtree(&scope.unit_id), Group::own(&scope.unit_id)];
+    groups.extend(kids.iter().map(|c| Group::subtree(&c.id)));
+    let ranges = [
+        Range::of(scope.period),
+        Range::of(last_year),
+        Range::of(previous),
+    ];
+    let sums = tally::sums(db, units, who, &ranges, &groups, Via::Auto).await?;
+    let total = |period: usize, group: usize, m: &str| -> (f64, i64) {
+        sums.get(period)
+            .and_then(|s| s.get(&(group, m.to_string())))
+            .copied()
+            .unwrap_or((0.0, 0))
+    };
     let wanted = measures(cat, scope.field.as_deref());
     let mut lines = Vec::new();
     for m in &wanted {
-        let (n, k) = total(&now, &subtree, &m.id);
-        let (l, lk) = total(&ly, &subtree, &m.id);
-        let (p, pk) = total(&prev, &subtree, &m.id);
+        let (n, k) = total(0, 0, &m.id);
+        let (l, lk) = total(1, 0, &m.id);
+        let (p, pk) = total(2, 0, &m.id);
         // A measure nobody reported in any of the three periods says nothing.
         if k == 0 && lk == 0 && pk == 0 {
             continue;
@@ -276,17 +224,17 @@ pub async fn report(
             .collect(),
     };
     let mut by_unit = Vec::new();
-    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut names: Vec<(String, String)> = Vec::new();
     if let Some(u) = units.get(&scope.unit_id) {
-        groups.push((u.id.clone(), u.name.clone(), vec![u.id.clone()]));
+        names.push((u.id.clone(), u.name.clone()));
+    } else {
+        names.push((scope.unit_id.clone(), String::new()));
     }
-    for c in units.children(&scope.unit_id) {
-        groups.push((c.id.clone(), c.name.clone(), units.subtree(&c.id)));
-    }
-    for (id, name, members) in groups {
+    names.extend(kids.iter().map(|c| (c.id.clone(), c.name.clone())));
+    for (i, (id, name)) in names.into_iter().enumerate() {
         let mut values = BTreeMap::new();
         for m in &shown {
-            let (v, k) = total(&now, &members, m);
+            let (v, k) = total(0, i + 1, m);
             if k > 0 {
                 values.insert(m.clone(), v);
             }
@@ -300,7 +248,6 @@ pub async fn report(
         }
     }
     // Over time: by day up to a month, by week up to half a year, else by month.
-    let days = by_day(db, scope.period, &subtree, &shown, scope.published_only).await?;
     let span = scope.period.days();
     let (bucket, key): (&'static str, BucketOf) = if span <= 31 {
         ("day", |d| (d, d.format("%d/%m").to_string()))
@@ -332,13 +279,22 @@ pub async fn report(
         });
         d += Duration::days(1);
     }
-    for ((d, m), v) in days {
-        let (k, label) = key(d);
-        let b = buckets.entry(k).or_insert_with(|| Bucket {
-            label,
-            values: BTreeMap::new(),
-        });
-        *b.values.entry(m).or_insert(0.0) += v;
+    let starts: Vec<NaiveDate> = buckets.keys().copied().collect();
+    let over = tally::sums(
+        db,
+        units,
+        who,
+        &tally::buckets(scope.period, &starts),
+        &[Group::subtree(&scope.unit_id)],
+        Via::Auto,
+    )
+    .await?;
+    for (b, s) in buckets.values_mut().zip(over) {
+        for m in &shown {
+            if let Some((v, _)) = s.get(&(0, m.clone())) {
+                b.values.insert(m.clone(), *v);
+            }
+        }
     }
     let narrative = narrative(cat, &lines, scope.field.as_deref());
     Ok(Report {

@@ -6,8 +6,9 @@
 //! with charts, the department's sentences and CSV, XLSX and DOCX downloads
 //! (`figures`, `export`, `pages`); peak campaigns anchored to Tết with targets
 //! (`campaigns`); the leader's dashboard; published figures for the public and as open
-//! data (`public`), what counts for whom decided in `visibility` only; and the demo's
-//! daily figures. The arithmetic of
+//! data (`public`), what counts for whom decided in `visibility` only; every sum over a
+//! period from `tally`, which reads the running totals the event log keeps current
+//! (`running`) or, while they lag, scans the figures; and the demo's daily figures. The arithmetic of
 //! periods, changes and sentences is the pure crate `keng-stats`. Reads the unit tree
 //! through `accounts::store`.
 
@@ -24,20 +25,26 @@ pub mod figures;
 pub mod model;
 pub mod pages;
 pub mod public;
+pub mod running;
 pub mod sheet;
 pub mod store;
+pub mod tally;
+pub mod verify;
 pub mod visibility;
 
 use axum::routing::{get, post, put};
+use std::sync::Arc;
+
 use axum::Router;
 use futures::future::BoxFuture;
 use utoipa::OpenApi;
 
 use crate::platform::auth::Ctx;
-use crate::platform::capability::{Capability, Description, HomePanel, NavEntry, ShownTo};
+use crate::platform::capability::{Capability, Description, HomePanel, NavEntry, ShownTo, Task};
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::errors::AppResult;
+use crate::platform::events::Follower;
 use crate::platform::permissions::Action;
 use crate::platform::state::AppState;
 
@@ -101,6 +108,22 @@ impl Capability for Stats {
 
     fn demo<'a>(&'a self, db: &'a Db, config: &'a Config) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(demo::load(db, config))
+    }
+
+    /// The running totals, kept current from the event log.
+    fn followers(&self, _app: &AppState) -> Vec<Arc<dyn Follower>> {
+        vec![Arc::new(running::Running)]
+    }
+
+    /// A node that finds figures but no running totals (figures loaded by other means,
+    /// a database from before them) asks the follower to build them.
+    fn tasks(&self, app: &AppState, _stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
+        let db = app.db.clone();
+        vec![Box::pin(async move {
+            if let Err(e) = running::ask_if_never_built(&db).await {
+                tracing::warn!(error = %e, "could not ask for the running totals to be built");
+            }
+        })]
     }
 
     fn home_panel<'a>(

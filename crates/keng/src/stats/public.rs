@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chrono::{Datelike, NaiveDate};
 use keng_stats::Period;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
@@ -17,11 +18,11 @@ use utoipa::IntoParams;
 
 use super::catalogue::{self, Catalogue};
 use super::figures::{self};
-use super::model::{day, day_str, Units};
+use super::model::{day_str, Units};
 use super::pages::{charts, scope_of, units, ReportQuery};
-use super::visibility::{bind_list, counted, Audience};
+use super::tally::{self, Group, Range, Via};
+use super::visibility::{counted, Audience};
 use crate::platform::auth::Ctx;
-use crate::platform::db::Value;
 use crate::platform::errors::{AppError, AppResult};
 use crate::platform::spreadsheet::cell;
 use crate::platform::state::AppState;
@@ -60,7 +61,7 @@ async fn quality_notes(
 ) -> AppResult<Vec<(String, String)>> {
     let sql = format!(
         "SELECT DISTINCT s.unit_id, s.quality_note FROM stat_submissions s
-          WHERE {} AND s.period_from >= $1 AND s.period_to <= $2",
+          WHERE {} AND s.period_from >= $1 AND s.period_from <= $2 AND s.period_to <= $2",
         counted(Audience::Public)
     );
     let rows = app
@@ -203,7 +204,7 @@ pub async fn api(
         &app,
         &cat,
         &units,
-        (&scope.period, &members, &wanted),
+        (&scope.period, &scope.unit_id, &members, &wanted),
         &group_by,
         ctx.lang,
     )
@@ -273,53 +274,82 @@ pub async fn api(
         .into_response())
 }
 
-/// The published figures of `members`, grouped.
+/// The published figures of `unit`'s subtree (`members`), grouped. A measure that may
+/// not be summed appears only where a group holds one figure (never a total of rates).
 async fn rows(
     app: &AppState,
     cat: &Catalogue,
     units: &Units,
-    (period, members, wanted): (&Period, &[String], &[String]),
+    (period, unit, members, wanted): (&Period, &str, &[String], &[String]),
     group_by: &str,
     lang: crate::platform::i18n::Lang,
 ) -> AppResult<Vec<Row>> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let mut args: Vec<Value> = vec![day_str(period.from).into(), day_str(period.to).into()];
-    let measure_list = bind_list(&mut args, wanted);
-    let (select, group) = match group_by {
-        "unit" => ("s.unit_id AS g", "s.unit_id, "),
-        "day" | "week" => ("s.period_from AS g", "s.period_from, "),
-        "month" => (
-            "SUBSTR(s.period_from, 1, 7) AS g",
-            "SUBSTR(s.period_from, 1, 7), ",
+    // The groups (and what each is called in the answer), and the ranges of days.
+    let (groups, labels, ranges): (Vec<Group>, Vec<String>, Vec<Range>) = match group_by {
+        "unit" => (
+            members.iter().map(|u| Group::own(u)).collect(),
+            members.to_vec(),
+            vec![Range::of(*period)],
         ),
-        _ => ("'' AS g", ""),
-    };
-    // The unit is needed to keep the subtree; grouped away afterwards.
-    let sql = format!(
-        "SELECT s.unit_id AS u, {select}, v.measure_id, SUM(v.value) AS total
-           FROM stat_submissions s JOIN stat_values v ON v.submission_id = s.id
-          WHERE {} AND s.period_from >= $1 AND s.period_to <= $2
-            AND v.measure_id IN ({measure_list})
-          GROUP BY s.unit_id, {group}v.measure_id",
-        counted(Audience::Public)
-    );
-    let mut sums: BTreeMap<(String, String), f64> = BTreeMap::new();
-    for r in app.db.fetch_all(&sql, &args).await? {
-        if !members.contains(&r.str("u")?) {
-            continue;
-        }
-        let mut g = r.str("g")?;
-        if group_by == "week" {
-            if let Some(d) = day(&g) {
-                g = day_str(Period::week_of(d).from);
+        "day" | "week" | "month" => {
+            let mut starts: Vec<NaiveDate> = Vec::new();
+            let mut d = period.from;
+            while d <= period.to && starts.len() < 20_000 {
+                let s = match group_by {
+                    "day" => d,
+                    "week" => Period::week_of(d).from,
+                    _ => d.with_day(1).unwrap_or(d),
+                };
+                if starts.last() != Some(&s) {
+                    starts.push(s);
+                }
+                d += chrono::Duration::days(1);
             }
-        } else if group_by == "month" {
-            g = format!("{g}-01");
+            (
+                vec![Group::subtree(unit)],
+                starts.iter().map(|s| day_str(*s)).collect(),
+                tally::buckets(*period, &starts),
+            )
         }
-        *sums.entry((g, r.str("measure_id")?)).or_insert(0.0) += r.opt_f64("total")?.unwrap_or(0.0);
+        _ => (
+            vec![Group::subtree(unit)],
+            vec![String::new()],
+            vec![Range::of(*period)],
+        ),
+    };
+    let sums = tally::sums(
+        &app.db,
+        units,
+        Audience::Public,
+        &ranges,
+        &groups,
+        Via::Auto,
+    )
+    .await?;
+    let wanted: BTreeSet<&str> = wanted.iter().map(String::as_str).collect();
+    let mut out_sums: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for (ri, s) in sums.iter().enumerate() {
+        for ((gi, m), (v, n)) in s {
+            if !wanted.contains(m.as_str()) {
+                continue;
+            }
+            if cat.measure(m).is_some_and(|x| !x.summable) && *n != 1 {
+                continue;
+            }
+            let label = if group_by == "unit" {
+                labels.get(*gi)
+            } else {
+                labels.get(ri)
+            };
+            if let Some(g) = label {
+                out_sums.insert((g.clone(), m.clone()), *v);
+            }
+        }
     }
+    let sums = out_sums;
     let order: BTreeMap<&str, usize> = cat
         .measures(false)
         .enumerate()

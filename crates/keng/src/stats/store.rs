@@ -448,10 +448,13 @@ pub async fn publish(
         .await?;
     let now = now_ms();
     let mut n = 0u64;
+    let mut changed: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for r in &rows {
-        if !units.contains(&r.str("unit_id")?) {
+        let unit = r.str("unit_id")?;
+        if !units.contains(&unit) {
             continue;
         }
+        changed.insert(unit);
         n += tx
             .execute(
                 "UPDATE stat_submissions SET published = $2, quality_note = $3, published_at = $4 WHERE id = $1",
@@ -479,6 +482,7 @@ pub async fn publish(
             None,
             Some(serde_json::json!({
                 "from": from, "to": to, "units": units.len(), "versions": n,
+                "unit_ids": changed,
                 "quality_note": quality,
             })),
         )

@@ -1012,3 +1012,140 @@ async fn bad_figures_are_refused_clearly_and_nothing_is_half_saved() {
         );
     }
 }
+
+/// Submits figures as the officer and approves them as the leader; the new version's id.
+async fn approved(officer: &Api, leader: &Api, body: Value) -> String {
+    let (st, v) = officer.post("/api/v1/stats/submissions", &body).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}: {v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let (st, v) = leader
+        .post(
+            &format!("/api/v1/stats/submissions/{id}/approve"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    id
+}
+
+/// One measure's value in an open-data answer (None when it has no row).
+fn public_value(v: &Value, m: &str, period: Option<&str>) -> Option<f64> {
+    v["rows"].as_array()?.iter().find_map(|r| {
+        (r["measure_id"] == m && period.is_none_or(|p| r["period"] == p))
+            .then(|| r["value"].as_f64())
+            .flatten()
+    })
+}
+
+/// The running totals reports read answer what a scan of the figures does: a week and a
+/// month of figures from before the demo's (so periods can straddle them), a day, a
+/// correction of a figure from long ago that drops a measure, a publication — then
+/// `keng stats verify` compares both ways for random periods and every edge of the long
+/// figures, for staff and the public, every unit and subtree; and the open data counts
+/// a figure straddling an edge out, on either side.
+#[tokio::test]
+async fn the_running_totals_answer_what_a_scan_of_the_figures_does() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("capx.hacthanh").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let spokes = s.api(Some(&s.token_for("phatngon").await));
+        let sub = |period: &str, values: Value| json!({"unit": "CAP-HACTHANH", "period": period, "values": values});
+        approved(
+            &officer,
+            &leader,
+            sub("2023-W43", json!({"ttxh.cases": 2, "ttxh.subjects": 3})),
+        )
+        .await;
+        approved(
+            &officer,
+            &leader,
+            sub("2023-11", json!({"ttxh.cases": 5, "ttxh.subjects": 7})),
+        )
+        .await;
+        approved(
+            &officer,
+            &leader,
+            sub("2023-12-01", json!({"ttxh.cases": 1, "ttxh.subjects": 1})),
+        )
+        .await;
+        // A correction of one of the demo's days, long ago, giving fewer measures.
+        let mut body = sub("2024-03-10", json!({"ttxh.cases": 9, "ttxh.subjects": 9}));
+        body["reason"] = json!("Rà soát lại theo hồ sơ vụ việc");
+        approved(&officer, &leader, body).await;
+        let (st, v) = spokes
+            .post(
+                "/api/v1/stats/publication",
+                &json!({"from": "2023-10-01", "to": "2023-12-14", "unit": "CAP-HACTHANH",
+                        "quality_note": "Số liệu trước khi triển khai báo cáo ngày"}),
+            )
+            .await;
+        assert_eq!(
+            (st, v["changed"].as_u64()),
+            (StatusCode::OK, Some(3)),
+            "{v}"
+        );
+
+        let out =
+            s.db.command()
+                .args(["stats", "verify", "--periods", "40", "--wait", "90"])
+                .output()
+                .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains(" 0 mismatches"),
+            "{}: {text}{}",
+            backend.name(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let n: usize = text
+            .split_whitespace()
+            .next()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(0);
+        assert!(n > 500, "{text}");
+
+        // A figure counts only when its whole period is inside: the week (23–29/10)
+        // straddles a start on 25/10, the month a 29/11 end.
+        let anon = s.api(None);
+        let cases = |q: &str| {
+            let anon = &anon;
+            let q = q.to_string();
+            async move {
+                let (st, v) = anon
+                    .get(&format!(
+                        "/api/v1/stats?unit=CAP-HACTHANH&measure=ttxh.cases&{q}"
+                    ))
+                    .await;
+                assert_eq!(st, StatusCode::OK, "{v}");
+                v
+            }
+        };
+        let v = cases("from=2023-10-25&to=2023-11-30").await;
+        assert_eq!(public_value(&v, "ttxh.cases", None), Some(5.0), "{v}");
+        let v = cases("from=2023-10-23&to=2023-11-30").await;
+        assert_eq!(public_value(&v, "ttxh.cases", None), Some(7.0), "{v}");
+        let v = cases("from=2023-10-23&to=2023-11-29").await;
+        assert_eq!(public_value(&v, "ttxh.cases", None), Some(2.0), "{v}");
+        let v = cases("from=2023-10-01&to=2023-12-14&group_by=month").await;
+        for (month, want) in [
+            ("2023-10-01", 2.0),
+            ("2023-11-01", 5.0),
+            ("2023-12-01", 1.0),
+        ] {
+            assert_eq!(
+                public_value(&v, "ttxh.cases", Some(month)),
+                Some(want),
+                "{month}: {v}"
+            );
+        }
+        // The demo published its old days; the correction carries that over, with only
+        // the measures it gives.
+        let v = cases("from=2024-03-10&to=2024-03-10").await;
+        assert_eq!(public_value(&v, "ttxh.cases", None), Some(9.0), "{v}");
+        let (_, v) = anon
+            .get("/api/v1/stats?unit=CAP-HACTHANH&from=2024-03-10&to=2024-03-10")
+            .await;
+        assert_eq!(public_value(&v, "ma_tuy.cases", None), None, "{v}");
+    }
+}
