@@ -560,10 +560,7 @@ async fn apply(db: &Db, own: &[(String, i64)], trees: &[(String, i64)]) -> anyho
             let empty = BTreeMap::new();
             let mine = sums.get(m).unwrap_or(&empty);
             let (start, base) = match base {
-                Some(r) => (
-                    from,
-                    Totals::from_row(&r)?,
-                ),
+                Some(r) => (from, Totals::from_row(&r)?),
                 None => match mine.keys().next() {
                     Some(first) => (*first, Totals::default()),
                     None => continue,
