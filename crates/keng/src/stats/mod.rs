@@ -40,7 +40,7 @@ use futures::future::BoxFuture;
 use utoipa::OpenApi;
 
 use crate::platform::auth::Ctx;
-use crate::platform::capability::{Capability, Description, HomePanel, NavEntry, ShownTo, Task};
+use crate::platform::capability::{Capability, Description, HomePanel, NavEntry, ShownTo};
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::errors::AppResult;
@@ -113,17 +113,6 @@ impl Capability for Stats {
     /// The running totals, kept current from the event log.
     fn followers(&self, _app: &AppState) -> Vec<Arc<dyn Follower>> {
         vec![Arc::new(running::Running)]
-    }
-
-    /// A node that finds figures but no running totals (figures loaded by other means,
-    /// a database from before them) asks the follower to build them.
-    fn tasks(&self, app: &AppState, _stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
-        let db = app.db.clone();
-        vec![Box::pin(async move {
-            if let Err(e) = running::ask_if_never_built(&db).await {
-                tracing::warn!(error = %e, "could not ask for the running totals to be built");
-            }
-        })]
     }
 
     fn home_panel<'a>(

@@ -9,9 +9,11 @@
 //! The rows are derived data. The `stats.running` follower keeps them current from the
 //! event log: an approval, a correction or a publication recomputes the series it
 //! touches from the day it touches, in one transaction and from the figures themselves
-//! (so a replayed event changes nothing); the demo loader and `keng stats rebuild`
-//! rebuild them whole. [`current`] says whether they may answer: while they lag the log,
-//! reports scan the figures instead, so an answer is never stale.
+//! (so a replayed event changes nothing). They are built on demand — `keng stats
+//! rebuild`, for a province whose figures have grown past what a scan answers quickly —
+//! and kept from then on; a database where they were never built (the demo, a small
+//! province) has reports scan the figures, and so does one whose totals lag the log:
+//! [`current`] says whether they may answer, so an answer is never stale.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -220,8 +222,7 @@ impl Follower for Running {
             return Ok(());
         }
         let Some(st) = state(db).await? else {
-            // Never built: build from the figures (every event so far is in them).
-            rebuild(db, &mut |_, _| {}).await?;
+            // Never built: nothing to keep (reports scan the figures).
             return Ok(());
         };
         if e.id <= st.built_upto {
@@ -301,32 +302,6 @@ impl Follower for Running {
         }
         Ok(())
     }
-}
-
-/// Asks the follower to build the totals when there are figures and the totals were
-/// never built.
-pub async fn ask_if_never_built(db: &Db) -> anyhow::Result<()> {
-    if state(db).await?.is_some()
-        || db
-            .fetch_optional("SELECT id FROM stat_submissions LIMIT 1", &[])
-            .await?
-            .is_none()
-    {
-        return Ok(());
-    }
-    let mut tx = db.begin().await?;
-    crate::platform::audit::record_change(
-        &mut tx,
-        &crate::platform::audit::Origin::system("stats"),
-        "stat_running.rebuild_requested",
-        "stat_running",
-        "1",
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 async fn load_units(db: &Db) -> anyhow::Result<Units> {
@@ -489,8 +464,7 @@ async fn apply(db: &Db, own: &[(String, i64)], trees: &[(String, i64)]) -> anyho
     let units = load_units(db).await?;
     let mut tx = db.begin().await?;
     let Some(st) = state(&mut tx).await? else {
-        drop(tx);
-        return rebuild(db, &mut |_, _| {}).await;
+        return Ok(());
     };
     // What to recompute, from which day.
     let mut dirty: BTreeMap<(String, bool), i64> = BTreeMap::new();

@@ -1037,8 +1037,8 @@ fn public_value(v: &Value, m: &str, period: Option<&str>) -> Option<f64> {
     })
 }
 
-/// The running totals reports read answer what a scan of the figures does: a week and a
-/// month of figures from before the demo's (so periods can straddle them), a day, a
+/// The running totals reports read, once built, are kept by the follower and answer what
+/// a scan of the figures does: a week and a month of figures from before the demo's (so periods can straddle them), a day, a
 /// correction of a figure from long ago that drops a measure, a publication — then
 /// `keng stats verify` compares both ways for random periods and every edge of the long
 /// figures, for staff and the public, every unit and subtree; and the open data counts
@@ -1050,6 +1050,14 @@ async fn the_running_totals_answer_what_a_scan_of_the_figures_does() {
         let officer = s.api(Some(&s.token_for("capx.hacthanh").await));
         let leader = s.api(Some(&s.token_for("giamdoc").await));
         let spokes = s.api(Some(&s.token_for("phatngon").await));
+        // Built on demand (the demo's reports scan); kept by the follower from then on.
+        let out = s.db.command().args(["stats", "rebuild"]).output().unwrap();
+        assert!(
+            out.status.success()
+                && String::from_utf8_lossy(&out.stdout).contains("running totals rebuilt"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let sub = |period: &str, values: Value| json!({"unit": "CAP-HACTHANH", "period": period, "values": values});
         approved(
             &officer,
