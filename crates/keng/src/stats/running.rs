@@ -30,13 +30,7 @@ use crate::platform::events::{self, Event, Follower};
 pub const FOLLOWER: &str = "stats.running";
 
 /// The entities whose events change what the running totals hold.
-const RELEVANT: [&str; 5] = [
-    "stat_submission",
-    "stat_publication",
-    "stat_demo",
-    "stat_running",
-    "unit",
-];
+const RELEVANT: [&str; 4] = ["stat_submission", "stat_publication", "stat_demo", "unit"];
 
 /// Rows per INSERT statement (6 parameters each): SQLite's driver looks every
 /// parameter's name up by walking a list, so its statements stay short.
@@ -229,7 +223,7 @@ impl Follower for Running {
             return Ok(());
         }
         match e.entity.as_str() {
-            "stat_demo" | "stat_running" => {
+            "stat_demo" => {
                 rebuild(db, &mut |_, _| {}).await?;
             }
             "stat_submission"
@@ -351,7 +345,7 @@ async fn daily(
     Ok(out)
 }
 
-/// The series ids of `unit` (own or subtree) by measure, creating those of `measures`
+/// Every series id of `unit` (own or subtree) by measure, creating those of `measures`
 /// that are missing.
 async fn series_ids(
     tx: &mut Tx,
@@ -515,9 +509,8 @@ async fn apply(db: &Db, own: &[(String, i64)], trees: &[(String, i64)]) -> anyho
             vec![unit.clone()]
         };
         let sums = daily(&mut tx, Some(&members), from).await?;
-        let mut measures: BTreeSet<String> = sums.keys().cloned().collect();
-        let existing = series_ids(&mut tx, &unit, subtree, &BTreeSet::new()).await?;
-        measures.extend(existing.keys().cloned());
+        // Every series the unit already has, and those its figures now start.
+        let measures: BTreeSet<String> = sums.keys().cloned().collect();
         let ids = series_ids(&mut tx, &unit, subtree, &measures).await?;
         for (m, id) in &ids {
             let base = tx

@@ -60,3 +60,16 @@ pub fn units_in(args: &mut Vec<crate::platform::db::Value>, units: &[String]) ->
         format!(" AND s.unit_id IN ({})", bind_list(args, units))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_sees_what_staff_see_and_only_what_is_published() {
+        assert_eq!(
+            counted(Audience::Public),
+            format!("{} AND {PUBLIC_TOO}", counted(Audience::Staff))
+        );
+    }
+}
