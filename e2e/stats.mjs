@@ -3,7 +3,8 @@
 // week's CSV template from the upload page, fills it in and uploads it, and on the entry
 // form is told precisely what is wrong with a figure; the leader reads the dashboard,
 // approves the ward's figures, opens the report with its charts and a campaign's
-// progress. No script errors, axe-core on each page, screenshots under OUT_DIR.
+// progress; a press officer drafts a bulletin from a report and opens the quote's
+// page. No script errors, axe-core on each page, screenshots under OUT_DIR.
 //   node e2e/stats.mjs http://127.0.0.1:PORT OUT_DIR
 import { readFileSync } from 'node:fs';
 import { accessible, fail, launch, watch, wide } from './lib.mjs';
@@ -96,6 +97,18 @@ try {
   await Promise.all([admin.waitForNavigation(), admin.click('form[action="/stats/catalogue/ma_tuy.heroin_g"] button[type=submit]')]);
   if (!(await inMain(admin, 'Đã lưu chỉ tiêu'))) fail('the measure was not saved');
   await shot(admin, 'catalogue');
+  // 5. The press officer drafts a bulletin from the campaign's report and opens the quote.
+  const press = await person('tuyentruyen', 1280, 900);
+  await press.goto(`${base}/stats/report?from=2024-12-15&to=2025-01-13&field=ttxh`);
+  await Promise.all([press.waitForNavigation(), press.click('form[action="/stats/quotes"] button[type=submit]')]);
+  if (!press.url().includes('/newsroom/b/')) fail(`drafting from the report went to ${press.url()}`);
+  if (!(await inMain(press, '33 vụ, 73 đối tượng'))) fail('the drafted bulletin does not quote 33 cases, 73 subjects');
+  await accessible(press, 'a bulletin drafted from figures');
+  await shot(press, 'quote-draft');
+  await Promise.all([press.waitForNavigation(), press.click('main a[href*="/so-lieu/trich-dan/"]')]);
+  if (!(await inMain(press, 'Các báo cáo số liệu đã tính'))) fail('the quote page does not list its sources');
+  await accessible(press, 'a quote of figures');
+  await shot(press, 'quote');
   const phone = await person('giamdoc', 390, 844);
   await phone.goto(`${base}/stats/report`);
   if (await wide(phone)) fail('the report is wider than a phone screen');

@@ -61,7 +61,7 @@ async fn straddling(
 }
 
 /// One measure's line of the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Line {
     pub field_id: String,
     pub field: String,

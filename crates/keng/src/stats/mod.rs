@@ -25,6 +25,8 @@ pub mod figures;
 pub mod model;
 pub mod pages;
 pub mod public;
+pub mod quote_pages;
+pub mod quotes;
 pub mod running;
 pub mod sheet;
 pub mod store;
@@ -70,6 +72,8 @@ impl Capability for Stats {
             .route("/stats/report", get(pages::report_page))
             .route("/stats/{file}", get(pages::report_file))
             .route("/stats/publish", post(pages::publish))
+            .route("/stats/quotes", post(quote_pages::create_form))
+            .route("/so-lieu/trich-dan/{id}", get(quote_pages::view))
             .route(
                 "/stats/campaigns",
                 get(campaign_pages::list).post(campaign_pages::create),
@@ -92,6 +96,8 @@ impl Capability for Stats {
             .route("/api/v1/stats/submissions/{id}/{step}", post(api::decide))
             .route("/api/v1/stats/uploads", post(api::upload))
             .route("/api/v1/stats/publication", post(api::publish))
+            .route("/api/v1/stats/quotes", post(quote_pages::create_api))
+            .route("/api/v1/stats/quotes/{id}", get(quote_pages::get_api))
             .route(
                 "/api/v1/stats/campaigns",
                 get(api::list_campaigns).post(api::create_campaign),
@@ -154,13 +160,15 @@ static DESCRIPTION: Description = Description {
 #[openapi(
     paths(public::api, api::get_catalogue, api::create_measure, api::update_measure, api::submit,
         api::upload, api::list, api::get, api::decide, api::publish, api::list_campaigns,
-        api::create_campaign, api::get_campaign, api::update_campaign),
+        api::create_campaign, api::get_campaign, api::update_campaign, quote_pages::create_api,
+        quote_pages::get_api),
     components(schemas(
         catalogue::Catalogue, catalogue::Field, catalogue::Measure, catalogue::MeasureInput,
         check::Raw, check::Cell, check::Problem, model::Submission, model::State,
         api::SubmissionInput, api::Problems, api::FieldError, api::PublicationInput, api::PublicationResult,
         api::CampaignView, campaigns::Campaign, campaigns::CampaignInput, store::Decision,
-        public::StatsResult, public::Row, public::QualityNote,
+        public::StatsResult, public::Row, public::QualityNote, quotes::Quote, quotes::Quoted,
+        quotes::Sources, quote_pages::QuoteInput, quote_pages::QuoteView,
     )),
     tags((name = "stats", description = "Security figures: the catalogue, units' submissions and their approval, campaigns, and published figures as open data")),
 )]

@@ -882,6 +882,7 @@ pub async fn report_page(
             units => unit_choices(&units),
             fields => cat.fields.iter().map(|f| context! { id => f.id.clone(), name => f.name(ctx.lang) }).collect::<Vec<_>>(),
             may_publish => ctx.can(Action::PublishFigures),
+            may_quote => ctx.can(Action::DraftBulletin),
             done => done_message(ctx.lang, q.done.as_deref()),
         },
     )?

@@ -1009,6 +1009,15 @@ fn table() -> Vec<Route> {
         },
         Route {
             method: "POST",
+            pattern: "/stats/quotes",
+            kind: Form,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: F(&[("from", "2024-01-01"), ("to", "2024-01-07")]),
+            bad: F(&[("from", "31/02/2024"), ("unit", "không có")]),
+        },
+        Route {
+            method: "POST",
             pattern: "/stats/publish",
             kind: Form,
             allowed: "giamdoc",
@@ -1115,6 +1124,15 @@ fn table() -> Vec<Route> {
             wrong: Some("pv.ttxvn"),
             good: J(r#"{}"#),
             bad: J(r#"{"file":"x"}"#),
+        },
+        Route {
+            method: "POST",
+            pattern: "/api/v1/stats/quotes",
+            kind: Json,
+            allowed: "tuyentruyen",
+            wrong: Some("pv.ttxvn"),
+            good: J(r#"{"from":"2024-01-01","to":"2024-01-07"}"#),
+            bad: J(r#"{"from":"2024-01-01","to":"hôm qua"}"#),
         },
         Route {
             method: "POST",

@@ -1157,3 +1157,152 @@ async fn the_running_totals_answer_what_a_scan_of_the_figures_does() {
         assert_eq!(public_value(&v, "ma_tuy.cases", None), None, "{v}");
     }
 }
+
+/// A press officer drafts a bulletin from a report: its body quotes the figures in a
+/// table against the same period last year, tied to the versions counted. Nobody outside
+/// the staff sees the quote before the bulletin is published; once it is, the public
+/// reads it; a later correction leaves the bulletin's numbers alone and the quote's page
+/// says a newer version exists. A report with nothing to quote is refused, and only the
+/// staff who may draft bulletins may quote.
+#[tokio::test]
+async fn a_bulletin_drafted_from_a_report_keeps_the_figures_it_quoted() {
+    for backend in backends() {
+        let s = Server::start(&backend).await;
+        let officer = s.api(Some(&s.token_for("capx.hacthanh").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let press = s.api(Some(&s.token_for("tuyentruyen").await));
+        let spokes = s.api(Some(&s.token_for("phatngon").await));
+        let journalist = s.api(Some(&s.token_for("pv.ttxvn").await));
+        let anon = s.api(None);
+        let sub = |period: &str, c: u32, n: u32| {
+            json!({"unit": "CAP-HACTHANH", "period": period,
+                   "values": {"ttxh.cases": c, "ttxh.subjects": n}})
+        };
+        // Before the demo's figures: two days this June, one day the June before.
+        approved(&officer, &leader, sub("2023-06-01", 2, 3)).await;
+        approved(&officer, &leader, sub("2023-06-02", 1, 1)).await;
+        approved(&officer, &leader, sub("2022-06-03", 2, 2)).await;
+        let ask = json!({"from": "2023-06-01", "to": "2023-06-07", "unit": "CAP-HACTHANH", "field": "ttxh"});
+
+        // Only staff who may draft bulletins.
+        let (st, _) = anon.post("/api/v1/stats/quotes", &ask).await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        let (st, _) = journalist.post("/api/v1/stats/quotes", &ask).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        // Nothing to quote: a 409 that says so.
+        let (st, v) = press
+            .post(
+                "/api/v1/stats/quotes",
+                &json!({"from": "2021-01-01", "to": "2021-01-07", "unit": "CAP-HACTHANH"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CONFLICT, "{v}");
+        let title = v["title"].as_str().unwrap_or("");
+        assert!(
+            title.contains("trích dẫn") || title.contains("to quote"),
+            "{v}"
+        );
+
+        let (st, q) = press.post("/api/v1/stats/quotes", &ask).await;
+        assert_eq!(st, StatusCode::CREATED, "{}: {q}", backend.name());
+        let qid = q["id"].as_str().unwrap().to_string();
+        let bid = q["bulletin_id"].as_str().unwrap().to_string();
+        let line = |v: &Value, m: &str| -> (f64, f64, Option<f64>) {
+            let l = v["quoted"]["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["measure_id"] == m)
+                .unwrap_or_else(|| panic!("{m} in {v}"))
+                .clone();
+            (
+                l["now"].as_f64().unwrap(),
+                l["last_year"].as_f64().unwrap(),
+                l["pct_last_year"].as_f64(),
+            )
+        };
+        assert_eq!(line(&q, "ttxh.cases"), (3.0, 2.0, Some(50.0)));
+        assert_eq!(line(&q, "ttxh.subjects"), (4.0, 2.0, Some(100.0)));
+        assert!(
+            q["quoted"]["narrative"][0]
+                .as_str()
+                .unwrap_or("")
+                .contains("3 vụ, 4 đối tượng"),
+            "{q}"
+        );
+
+        // The draft: the figures in a table, the link to the quote, filed under its field.
+        let (st, item) = press.get(&format!("/api/v1/desk/bulletins/{bid}")).await;
+        assert_eq!(st, StatusCode::OK, "{item}");
+        let b = &item["bulletin"];
+        let body = b["body_html"].as_str().unwrap_or_default().to_string();
+        assert!(
+            body.contains("<td>3</td><td>2</td><td>+1 (50%)</td>")
+                && body.contains(&format!("/so-lieu/trich-dan/{qid}")),
+            "{body}"
+        );
+        assert_eq!(
+            (b["state"].as_str(), b["category"].as_str()),
+            (Some("draft"), Some("trat_tu_xa_hoi")),
+            "{b}"
+        );
+
+        // Before publication the quote is the staff's only.
+        let page = format!("/so-lieu/trich-dan/{qid}");
+        let api = format!("/api/v1/stats/quotes/{qid}");
+        assert_eq!(anon.get_text(&page).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(anon.get(&api).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(journalist.get(&api).await.0, StatusCode::NOT_FOUND);
+        let (st, v) = press.get(&api).await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        assert_eq!(
+            (
+                v["sources"][0]["versions"].as_i64(),
+                v["superseded"].as_i64()
+            ),
+            (Some(3), Some(0)),
+            "{v}"
+        );
+
+        // Four eyes, then the public reads the bulletin and the quote.
+        for (who, step) in [
+            (&press, "submit"),
+            (&spokes, "approve"),
+            (&press, "publish"),
+        ] {
+            let (st, v) = who
+                .post(&format!("/api/v1/bulletins/{bid}/{step}"), &json!({}))
+                .await;
+            assert_eq!(st, StatusCode::OK, "{step}: {v}");
+        }
+        let (st, html) = anon.get_text(&format!("/tin/{bid}")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            html.contains("<td>3</td><td>2</td><td>+1 (50%)</td>"),
+            "{html}"
+        );
+        let (st, html) = anon.get_text(&page).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            html.contains("+1 (50%)")
+                && html.contains("03/06/2022 – 02/06/2023")
+                && !html.contains("điều chỉnh bằng phiên bản mới"),
+            "{html}"
+        );
+
+        // A correction of a quoted day: the bulletin keeps its numbers, the quote says so.
+        let mut fix = sub("2023-06-01", 5, 6);
+        fix["reason"] = json!("Bổ sung vụ việc phát hiện muộn");
+        approved(&officer, &leader, fix).await;
+        let (_, html) = anon.get_text(&format!("/tin/{bid}")).await;
+        assert!(html.contains("<td>3</td><td>2</td>"), "{html}");
+        let (_, v) = anon.get(&api).await;
+        assert_eq!(v["superseded"].as_i64(), Some(1), "{v}");
+        assert_eq!(line(&v, "ttxh.cases").0, 3.0, "{v}");
+        let (_, html) = anon.get_text(&page).await;
+        assert!(html.contains("điều chỉnh bằng phiên bản mới"), "{html}");
+        // …while a new quote counts the correction.
+        let (_, q2) = press.post("/api/v1/stats/quotes", &ask).await;
+        assert_eq!(line(&q2, "ttxh.cases"), (6.0, 2.0, Some(200.0)), "{q2}");
+    }
+}

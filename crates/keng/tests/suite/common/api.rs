@@ -21,14 +21,25 @@ impl Api {
         r
     }
 
-    pub async fn get(&self, path: &str) -> (StatusCode, serde_json::Value) {
-        let r = self
-            .req(reqwest::Method::GET, path)
+    async fn fetch(&self, path: &str) -> reqwest::Response {
+        self.req(reqwest::Method::GET, path)
             .send()
             .await
-            .expect("GET");
-        let s = r.status();
-        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+            .expect("GET")
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let r = self.fetch(path).await;
+        (
+            r.status(),
+            r.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// A page (or any text answer) and its status.
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let r = self.fetch(path).await;
+        (r.status(), r.text().await.unwrap_or_default())
     }
 
     pub async fn send(
