@@ -53,7 +53,7 @@ impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
             coverage: 0.40,
-            review: 0.25,
+            review: 0.20,
         }
     }
 }

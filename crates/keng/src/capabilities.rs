@@ -15,6 +15,7 @@ pub static ALL: &[&dyn Capability] = &[
     &crate::warnings::Warnings,
     &crate::scamcheck::ScamCheck,
     &crate::stats::Stats,
+    &crate::coverage::Coverage,
 ];
 
 /// Every capability.

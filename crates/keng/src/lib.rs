@@ -24,6 +24,7 @@
 pub mod accounts;
 pub mod capabilities;
 pub mod cli;
+pub mod coverage;
 pub mod demo;
 pub mod newsroom;
 pub mod openapi;

@@ -118,6 +118,12 @@ impl From<f64> for Value {
         Value::Float(Some(v))
     }
 }
+impl From<Option<f64>> for Value {
+    fn from(v: Option<f64>) -> Self {
+        Value::Float(v)
+    }
+}
+
 impl From<bool> for Value {
     fn from(v: bool) -> Self {
         Value::Bool(Some(v))

@@ -135,6 +135,9 @@ pub enum Action {
     /// Keep the bank list (BINs and names) the check recognises.
     ManageBanks,
     // coverage and the yearly review
+    /// See the press monitoring: feeds, articles, coverage and the review queue.
+    ViewCoverage,
+    /// Register agencies' feeds, confirm or reject matches, record coverage by hand.
     ManageCoverage,
     SignCommendation,
 }
@@ -262,6 +265,7 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         ModerateScam => matches!(role, Leader | Spokesperson | PressOfficer),
         ManageScamRules => matches!(role, Admin | PressOfficer),
         ManageBanks => role == Admin,
+        ViewCoverage => role.is_staff(),
         ManageCoverage => matches!(role, Admin | PressOfficer),
         SignCommendation => role == Leader,
     }
@@ -429,6 +433,9 @@ mod tests {
             (Leader, SignCommendation, Owner::None, true),
             (PressOfficer, SignCommendation, Owner::None, false),
             (PressOfficer, ManageCoverage, Owner::None, true),
+            (UnitOfficer, ViewCoverage, Owner::None, true),
+            (Journalist, ViewCoverage, own_agency.clone(), false),
+            (UnitOfficer, ManageCoverage, Owner::None, false),
             (Journalist, ManageCoverage, own_agency, false),
             (Public, SubmitPressRequest, other_agency, false),
             // scam check: staff see the desk; the press office moderates; admins and
@@ -473,6 +480,7 @@ mod tests {
             DraftWarning,
             ReportFigures,
             ViewFigures,
+            ViewCoverage,
             ManageCoverage,
             SignCommendation,
             ViewScamDesk,

@@ -10,6 +10,7 @@ mod backups;
 mod blobs;
 mod browser;
 mod cli_and_ops;
+mod coverage;
 mod distribution;
 mod i18n_and_api_docs;
 mod journey;

@@ -1,0 +1,484 @@
+//! The press monitor against fixture press sites on loopback: three agencies' feeds are
+//! registered; after a bulletin is published their articles about it become coverage
+//! with the time to pickup (a link back, a rewrite without a link, a Windows-1258 page
+//! found through a news sitemap); a near-miss about another ward waits for review and is
+//! rejected; an unrelated story is left alone; robots.txt is honoured; a 429 with
+//! Retry-After, broken XML and an oversized page are recorded on their feed or article
+//! and the monitor carries on; a second read of a feed is conditional (304) and no
+//! article page is fetched twice.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::{header, HeaderMap, StatusCode as S};
+use axum::response::{IntoResponse, Response};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::{self, agency_id, backends, Options, Server};
+
+/// The fixture press sites: what each path answers, and how often it was asked.
+#[derive(Clone, Default)]
+struct Site {
+    hits: Arc<Mutex<HashMap<String, usize>>>,
+    bulletin: Arc<Mutex<String>>,
+    base: Arc<Mutex<String>>,
+}
+
+impl Site {
+    fn hit(&self, path: &str) -> usize {
+        let mut h = self.hits.lock().unwrap();
+        let n = h.entry(path.to_string()).or_insert(0);
+        *n += 1;
+        *n
+    }
+
+    fn count(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+}
+
+const REWRITE: &str = "Theo Công an tỉnh Thanh Hóa, lực lượng công an huyện Hoằng Hóa vừa bắt 4 đối tượng trộm cắp xe máy tại xã Hoằng Lộc, thu hồi 7 xe máy. Các đối tượng khai nhận đã nhiều lần trộm cắp tài sản tại các xã lân cận. Vụ việc đang được điều tra, xử lý theo quy định của pháp luật.";
+/// About the same kind of case in the same district, naming no ward and no count: it
+/// may be about our bulletin, a person must say.
+const DOUBTFUL: &str = "Công an huyện Hoằng Hoá vừa triệt phá một nhóm trộm cắp xe máy hoạt động trên địa bàn huyện. Lực lượng chức năng đang tiếp tục điều tra, mở rộng vụ án.";
+/// Another case: another ward, other counts.
+const OTHER_CASE: &str = "Công an huyện Hoằng Hoá vừa bắt 2 đối tượng trộm cắp xe máy tại xã Hoằng Đạo, thu hồi 3 xe máy. Các đối tượng khai nhận đã trộm cắp tài sản.";
+
+fn page(title: &str, text: &str, extra: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><header><nav><a href=\"/\">Trang chủ</a></nav></header>\
+         <article><h1>{title}</h1><p>{text}</p><p>{text}</p>{extra}</article><footer>Bản quyền thuộc về toà soạn.</footer></body></html>"
+    )
+}
+
+fn rss(base: &str, items: &[(&str, &str, &str)]) -> String {
+    let items: String = items
+        .iter()
+        .map(|(path, title, summary)| {
+            format!("<item><title>{title}</title><link>{base}{path}</link><description>{summary}</description><pubDate>{}</pubDate></item>",
+                chrono::Utc::now().to_rfc2822())
+        })
+        .collect();
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Báo</title>{items}</channel></rss>")
+}
+
+async fn answer(site: Site, path: String, headers: HeaderMap) -> Response {
+    let n = site.hit(&path);
+    let base = site.base.lock().unwrap().clone();
+    let bulletin = site.bulletin.lock().unwrap().clone();
+    let html =
+        |body: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+    match path.as_str() {
+        "/robots.txt" => "User-agent: *\nDisallow: /private/\n".into_response(),
+        "/a/rss.xml" => {
+            if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
+                return S::NOT_MODIFIED.into_response();
+            }
+            let body = rss(&base, &[
+                ("/a/1.html", "Bắt 4 đối tượng trộm cắp xe máy ở Hoằng Hoá", "Công an Hoằng Hoá bắt nhóm trộm xe máy."),
+                ("/a/2.html", "Hoằng Hóa: 4 người trộm cắp xe máy ở xã Hoằng Lộc bị bắt", "Thu hồi 7 xe máy."),
+                ("/a/3.html", "Thanh Hoá đón đợt không khí lạnh mạnh", "Nhiệt độ giảm sâu."),
+                ("/private/4.html", "Tin nội bộ", "Không dành cho máy."),
+                ("/a/big.html", "Ảnh phóng sự", "Rất nhiều ảnh."),
+            ]);
+            ([(header::ETAG, "\"v1\""), (header::CONTENT_TYPE, "application/rss+xml")], body).into_response()
+        }
+        "/a/1.html" => html(page(
+            "Bắt 4 đối tượng trộm cắp xe máy ở Hoằng Hoá",
+            "Công an huyện Hoằng Hoá cho biết đã bắt nhóm trộm xe máy.",
+            &format!("<p>Nguồn: <a href=\"{bulletin}\">Cổng thông tin Công an tỉnh</a></p>"),
+        )),
+        "/a/2.html" => html(page("Hoằng Hóa: 4 người trộm cắp xe máy ở xã Hoằng Lộc bị bắt", REWRITE, "")),
+        "/a/3.html" => html(page(
+            "Thanh Hoá đón đợt không khí lạnh mạnh",
+            "Theo Đài Khí tượng thuỷ văn tỉnh, từ đêm nay không khí lạnh tràn về, nhiệt độ vùng núi xuống dưới 10 độ C.",
+            "",
+        )),
+        "/a/big.html" => html(page("Ảnh phóng sự", &"Ảnh. ".repeat(60_000), "")),
+        "/b/rss.xml" => rss(&base, &[
+            ("/b/1.html", "Hoằng Hoá triệt phá nhóm trộm cắp xe máy", "Công an vào cuộc."),
+            ("/b/2.html", "Hoằng Hoá: bắt nhóm trộm xe máy ở xã Hoằng Đạo", "Thu hồi 3 xe máy."),
+        ]).into_response(),
+        "/b/1.html" => html(page("Hoằng Hoá triệt phá nhóm trộm cắp xe máy", DOUBTFUL, "")),
+        "/b/2.html" => html(page("Hoằng Hoá: bắt nhóm trộm xe máy ở xã Hoằng Đạo", OTHER_CASE, "")),
+        // The third agency: first "come back in a second", then broken XML.
+        "/c/rss.xml" => {
+            if n == 1 {
+                (S::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "1")], "chậm lại").into_response()
+            } else {
+                "Đây không phải XML {{{ <<<".into_response()
+            }
+        }
+        "/c/sitemap.xml" => format!(
+            "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\
+             <url><loc>{base}/c/1.html</loc><news:news><news:publication_date>{}</news:publication_date><news:title>Trộm xe máy ở Hoằng Lộc</news:title></news:news></url></urlset>",
+            chrono::Utc::now().to_rfc3339()
+        )
+        .into_response(),
+        "/c/1.html" => {
+            let html = page("Trộm xe máy ở Hoằng Lộc", REWRITE, "").replace("utf-8", "windows-1258");
+            let (bytes, _, _) = encoding_rs::WINDOWS_1258.encode(&html);
+            ([(header::CONTENT_TYPE, "text/html")], bytes.into_owned()).into_response()
+        }
+        _ => S::NOT_FOUND.into_response(),
+    }
+}
+
+async fn start_site() -> (Site, String) {
+    let site = Site::default();
+    let s2 = site.clone();
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri, headers: HeaderMap| {
+        let site = s2.clone();
+        async move { answer(site, uri.path().to_string(), headers).await }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    *site.base.lock().unwrap() = base.clone();
+    (site, base)
+}
+
+/// Polls `path` until `ok` holds of its answer (at most 40 s).
+async fn until(api: &common::Api, path: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..400 {
+        let (st, v) = api.get(path).await;
+        if st == StatusCode::OK && ok(&v) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, v) = api.get(path).await;
+    panic!("{what}: {v}");
+}
+
+#[tokio::test]
+async fn the_press_monitor_finds_coverage_and_keeps_going() {
+    for backend in backends() {
+        let (site, base) = start_site().await;
+        let s = Server::start_with(
+            &backend,
+            Options {
+                env: vec![
+                    (
+                        "KENG_COVERAGE__ALLOW_PRIVATE".into(),
+                        r#"["127.0.0.1/8"]"#.into(),
+                    ),
+                    ("KENG_COVERAGE__TICK_SECONDS".into(), "1".into()),
+                    ("KENG_COVERAGE__HOST_PAUSE_MS".into(), "20".into()),
+                    ("KENG_COVERAGE__MAX_BYTES".into(), "200000".into()),
+                ],
+                ..Default::default()
+            },
+        )
+        .await;
+        let press = s.api(Some(&s.token_for("tuyentruyen").await));
+        let leader = s.api(Some(&s.token_for("giamdoc").await));
+        let journalist = s.api(Some(&s.token_for("pv.ttxvn").await));
+        let body = json!({"kind": "press_release", "category": "trom_cap",
+            "title": "Hoằng Hoá: bắt 4 đối tượng trộm cắp xe máy tại xã Hoằng Lộc",
+            "summary": "Công an huyện Hoằng Hoá bắt giữ 4 đối tượng trộm cắp xe máy, thu hồi 7 xe máy.",
+            "body": "Ngày 10/01/2026, Công an huyện Hoằng Hoá bắt giữ 4 đối tượng trộm cắp xe máy tại xã Hoằng Lộc, thu hồi 7 xe máy. Các đối tượng khai nhận đã trộm cắp tài sản tại nhiều địa phương.",
+            "audience": "public"});
+        let bid = common::publish(&press, &leader, &body, common::Until::Published).await;
+        *site.bulletin.lock().unwrap() = s.url(&format!("/tin/{bid}"));
+
+        // Only the press office registers feeds; an internal address is refused.
+        let a = agency_id(&press, "BTH").await;
+        let b = agency_id(&press, "TTXVN-TH").await;
+        let c = agency_id(&press, "PTTH-TH").await;
+        let (st, _) = journalist
+            .post(
+                "/api/v1/coverage/feeds",
+                &json!({"agency_id": a, "url": format!("{base}/a/rss.xml")}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let (st, v) = press
+            .post(
+                "/api/v1/coverage/feeds",
+                &json!({"agency_id": a, "url": "http://10.0.0.1/rss.xml"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let mut feeds = HashMap::new();
+        for (agency, path, kind) in [
+            (&a, "/a/rss.xml", "feed"),
+            (&b, "/b/rss.xml", "feed"),
+            (&c, "/c/rss.xml", "feed"),
+            (&c, "/c/sitemap.xml", "sitemap"),
+        ] {
+            let (st, v) = press
+                .post(
+                    "/api/v1/coverage/feeds",
+                    &json!({"agency_id": agency, "url": format!("{base}{path}"), "kind": kind}),
+                )
+                .await;
+            assert_eq!(st, StatusCode::CREATED, "{v}");
+            feeds.insert(path, v["id"].as_str().unwrap().to_string());
+        }
+        let (st, _) = press
+            .post(
+                "/api/v1/coverage/feeds",
+                &json!({"agency_id": a, "url": format!("{base}/a/rss.xml")}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CONFLICT);
+
+        // Coverage: the link back, the rewrite, the Windows-1258 page of the sitemap.
+        let cov = until(
+            &press,
+            &format!("/api/v1/coverage?bulletin={bid}"),
+            "three stories carried the bulletin",
+            |v| v.as_array().is_some_and(|a| a.len() >= 3),
+        )
+        .await;
+        let urls: Vec<&str> = cov
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["url"].as_str())
+            .collect();
+        for p in ["/a/1.html", "/a/2.html", "/c/1.html"] {
+            assert!(
+                urls.contains(&format!("{base}{p}").as_str()),
+                "{p} in {urls:?}"
+            );
+        }
+        for c in cov.as_array().unwrap() {
+            assert!(c["pickup_minutes"].as_i64().is_some_and(|m| m >= 0), "{c}");
+            if c["url"].as_str().is_some_and(|u| u.ends_with("/a/1.html")) {
+                assert_eq!(
+                    (c["confidence"].as_f64(), c["evidence"]["reason"].as_str()),
+                    (Some(1.0), Some("link")),
+                    "{c}"
+                );
+            } else {
+                assert!(
+                    c["evidence"]["shared"]
+                        .as_array()
+                        .is_some_and(|s| !s.is_empty()),
+                    "{c}"
+                );
+            }
+        }
+        assert_eq!(cov.as_array().unwrap().len(), 3, "{cov}");
+
+        // Robots.txt honoured, the oversized page recorded, the weather left alone.
+        let arts = until(
+            &press,
+            "/api/v1/coverage/articles",
+            "every article read or tried",
+            |v| {
+                v.as_array().is_some_and(|a| {
+                    a.len() >= 8
+                        && a.iter()
+                            .filter(|x| x["state"] != "new" || x["error"].is_string())
+                            .count()
+                            >= 8
+                })
+            },
+        )
+        .await;
+        let of = |p: &str| {
+            arts.as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["url"].as_str().is_some_and(|u| u.ends_with(p)))
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            of("/private/4.html")["error"].as_str(),
+            Some("robots.txt"),
+            "{arts}"
+        );
+        assert_eq!(site.count("/private/4.html"), 0);
+        assert!(
+            of("/a/big.html")["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("200000")),
+            "{arts}"
+        );
+        let (_, all) = press.get("/api/v1/coverage").await;
+        assert!(
+            all.as_array()
+                .unwrap()
+                .iter()
+                .all(|c| !c["url"].as_str().unwrap_or("").ends_with("/a/3.html")),
+            "{all}"
+        );
+
+        // The doubtful story and the other case wait for a person, with the evidence;
+        // the press officer confirms the first (it becomes coverage) and rejects the
+        // second; a decision stands.
+        let (_, waiting) = press.get("/api/v1/coverage/reviews").await;
+        let scores: Vec<(String, Value)> = arts
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["url"].as_str().unwrap_or("").to_string(),
+                    x["best_confidence"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            waiting.as_array().map(Vec::len),
+            Some(2),
+            "{waiting}: {scores:?}"
+        );
+        let review_of = |p: &str| {
+            let article = of(p)["id"].clone();
+            waiting
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["article_id"] == article)
+                .cloned()
+                .unwrap_or_else(|| panic!("{p} waits: {waiting}"))
+        };
+        let (doubtful, other) = (review_of("/b/1.html"), review_of("/b/2.html"));
+        assert!(
+            other["evidence"]["shared"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty()),
+            "{other}"
+        );
+        let decide = |who: &common::Api, r: &Value, decision: &str| {
+            let (who, path) = (
+                who.clone(),
+                format!(
+                    "/api/v1/coverage/reviews/{}/{decision}",
+                    r["id"].as_str().unwrap_or("")
+                ),
+            );
+            async move { who.post(&path, &json!({})).await }
+        };
+        assert_eq!(
+            decide(&journalist, &other, "reject").await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (st, v) = decide(&press, &other, "reject").await;
+        assert_eq!(
+            (st, v["state"].as_str()),
+            (StatusCode::OK, Some("rejected")),
+            "{v}"
+        );
+        assert_eq!(
+            decide(&press, &other, "confirm").await.0,
+            StatusCode::CONFLICT
+        );
+        let (st, v) = decide(&press, &doubtful, "confirm").await;
+        assert_eq!(
+            (st, v["state"].as_str()),
+            (StatusCode::OK, Some("confirmed")),
+            "{v}"
+        );
+        let (_, cov) = press.get(&format!("/api/v1/coverage?bulletin={bid}")).await;
+        let confirmed: Vec<&Value> = cov
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["source"] == "confirmed")
+            .collect();
+        assert_eq!(confirmed.len(), 1, "{cov}");
+        assert!(
+            confirmed[0]["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/b/1.html"))
+                && confirmed[0]["evidence"]["confirmed_by"] == "tuyentruyen",
+            "{cov}"
+        );
+        let (_, left) = press.get("/api/v1/coverage/reviews").await;
+        assert_eq!(left.as_array().map(Vec::len), Some(0), "{left}");
+
+        // The 429 was obeyed and recorded; asked again, the broken XML is recorded too.
+        let c_feed = feeds["/c/rss.xml"].clone();
+        let feed = |id: String| {
+            let press = press.clone();
+            async move {
+                let (_, v) = press.get("/api/v1/coverage/feeds").await;
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f["id"] == id.as_str())
+                    .cloned()
+                    .unwrap()
+            }
+        };
+        let f = feed(c_feed.clone()).await;
+        assert_eq!(f["last_status"].as_i64(), Some(429), "{f}");
+        assert!(
+            f["last_error"]
+                .as_str()
+                .is_some_and(|e| e.contains("retry after 1 s")),
+            "{f}"
+        );
+        let (st, _) = press
+            .post(
+                &format!("/api/v1/coverage/feeds/{c_feed}"),
+                &json!({"poll_now": true}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        until(
+            &press,
+            "/api/v1/coverage/feeds",
+            "the broken feed's error is kept",
+            |v| {
+                v.as_array().unwrap().iter().any(|f| {
+                    f["id"] == c_feed.as_str()
+                        && f["last_error"]
+                            .as_str()
+                            .is_some_and(|e| e.contains("not a feed"))
+                })
+            },
+        )
+        .await;
+
+        // Read again: conditional (304), nothing fetched twice.
+        let a_feed = feeds["/a/rss.xml"].clone();
+        let (st, _) = press
+            .post(
+                &format!("/api/v1/coverage/feeds/{a_feed}"),
+                &json!({"poll_now": true}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        until(
+            &press,
+            "/api/v1/coverage/feeds",
+            "the second read is a 304",
+            |v| {
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["id"] == a_feed.as_str() && f["last_status"] == 304)
+            },
+        )
+        .await;
+        for p in [
+            "/a/1.html",
+            "/a/2.html",
+            "/a/3.html",
+            "/b/1.html",
+            "/b/2.html",
+            "/c/1.html",
+        ] {
+            assert_eq!(site.count(p), 1, "{p} fetched once on {}", backend.name());
+        }
+
+        // The desk page shows it all.
+        let (st, html) = press.get_text("/coverage").await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(
+            html.contains("Hoằng Lộc") && html.contains("not a feed"),
+            "{html}"
+        );
+    }
+}
