@@ -111,11 +111,15 @@ impl Index {
             return;
         };
         let keys: Vec<u64> = pairs(b.text).into_iter().map(|p| p.key).collect();
+        self.published.push(b.published_at);
+        // Postings are kept in order of publication, so an article reads only the part
+        // of each that falls in its window (a bulletin added late goes in its place).
         for k in &keys {
-            self.postings.entry(*k).or_default().push(n);
+            let post = self.postings.entry(*k).or_default();
+            let at = post.partition_point(|&m| self.published[m as usize] <= b.published_at);
+            post.insert(at, n);
         }
         self.ids.push(b.id.to_string());
-        self.published.push(b.published_at);
         self.pairs_of.push(keys);
         self.facts.push(Facts::of(b.text));
         self.live.push(true);
@@ -150,14 +154,19 @@ impl Index {
         self.postings.get(&key).map_or(0, |p| p.len())
     }
 
-    /// Pairs found in more bulletins than this are skipped when gathering candidates.
+    /// Pairs found in more bulletins than this tell none apart (their weight is nearly
+    /// nothing): skipped.
     fn max_df(&self) -> usize {
-        (self.live_count / 50).max(64)
+        (self.live_count / 2).max(64)
     }
 
-    fn in_window(&self, n: usize, at: i64) -> bool {
-        let p = self.published[n];
-        at >= p - self.window.before && at <= p.saturating_add(self.window.after)
+    /// The part of a posting list published within the window of an article at `at`.
+    fn in_window<'a>(&self, post: &'a [u32], at: i64) -> &'a [u32] {
+        let lo = at.saturating_sub(self.window.after);
+        let hi = at.saturating_add(self.window.before);
+        let from = post.partition_point(|&m| self.published[m as usize] < lo);
+        let to = post.partition_point(|&m| self.published[m as usize] <= hi);
+        &post[from..to.max(from)]
     }
 
     /// The bulletin a link points to (`…/tin/{id}`, with or without a query or a
@@ -203,9 +212,8 @@ impl Index {
             }
             let w = self.weight(post.len());
             article_total += w;
-            for &n in post {
-                let i = n as usize;
-                if self.live[i] && self.in_window(i, at) {
+            for &n in self.in_window(post, at) {
+                if self.live[n as usize] {
                     *shared.entry(n).or_insert(0.0) += w;
                 }
             }
@@ -258,7 +266,7 @@ impl Index {
                 confidence: score,
                 reason: Reason::Text {
                     score,
-                    evidence: self.evidence(&article, n),
+                    evidence: self.evidence(&article, n, at),
                 },
             });
         }
@@ -267,14 +275,14 @@ impl Index {
     }
 
     /// The rarest pairs the article shares with bulletin `n`, as text.
-    fn evidence(&self, article: &[crate::Pair], n: u32) -> Vec<String> {
+    fn evidence(&self, article: &[crate::Pair], n: u32, at: i64) -> Vec<String> {
         let mut both: Vec<(f64, &str)> = article
             .iter()
             .filter_map(|p| {
                 let post = self.postings.get(&p.key)?;
-                post.binary_search(&n)
-                    .ok()
-                    .map(|_| (self.weight(post.len()), p.text.as_str()))
+                self.in_window(post, at)
+                    .contains(&n)
+                    .then(|| (self.weight(post.len()), p.text.as_str()))
             })
             .collect();
         both.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));

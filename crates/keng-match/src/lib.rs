@@ -18,9 +18,9 @@
 //! - **Evidence**: the rarest shared word pairs, as the article writes them, so a person
 //!   reviewing a match sees why.
 //!
-//! Candidates come from an inverted index over the bulletins' pairs, skipping pairs
-//! found in too many bulletins to tell them apart, so an article costs a few thousand
-//! additions whatever the number of bulletins.
+//! Candidates come from an inverted index over the bulletins' pairs whose lists are kept
+//! in order of publication: an article reads only the part of each list inside its time
+//! window, so its cost follows the bulletins of a month, not of all years.
 
 mod facts;
 mod index;

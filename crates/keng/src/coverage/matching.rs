@@ -48,8 +48,7 @@ impl Matcher {
         if !stale && self.index.read().await.is_some() {
             return Ok(());
         }
-        let mut index = Index::new(Window::default());
-        let mut released = HashMap::new();
+        let mut all = Vec::new();
         let mut offset = 0;
         loop {
             let page = list(
@@ -63,29 +62,36 @@ impl Matcher {
                 false,
             )
             .await?;
-            for b in &page {
-                let Some(at) = b.press_released_at.or(b.released_at).or(b.published_at) else {
-                    continue;
-                };
-                let text = format!("{}. {}. {}", b.title, b.summary, plain(&b.body_html));
-                index.add(Bulletin {
-                    id: &b.id,
-                    text: &text,
-                    published_at: at / 1000,
-                });
-                released.insert(
-                    b.id.clone(),
-                    Released {
-                        id: b.id.clone(),
-                        title: b.title.clone(),
-                        released_at: at,
-                    },
-                );
+            let last = page.len() < 500;
+            for b in page {
+                if let Some(at) = b.press_released_at.or(b.released_at).or(b.published_at) {
+                    let text = format!("{}. {}. {}", b.title, b.summary, plain(&b.body_html));
+                    all.push((at, b.id, b.title, text));
+                }
             }
-            if page.len() < 500 {
+            if last {
                 break;
             }
             offset += 500;
+        }
+        // Oldest first: the index keeps its lists in order of publication.
+        all.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut index = Index::new(Window::default());
+        let mut released = HashMap::new();
+        for (at, id, title, text) in all {
+            index.add(Bulletin {
+                id: &id,
+                text: &text,
+                published_at: at / 1000,
+            });
+            released.insert(
+                id.clone(),
+                Released {
+                    id,
+                    title,
+                    released_at: at,
+                },
+            );
         }
         *self.index.write().await = Some((index, released));
         Ok(())
