@@ -515,7 +515,11 @@ impl Db {
     /// Starts a write transaction.
     pub async fn begin(&self) -> DbResult<Tx> {
         let inner = match self {
-            Db::Sqlite { write, .. } => TxInner::Sqlite(write.begin().await?),
+            // IMMEDIATE: the write lock is taken at BEGIN (waiting up to the busy
+            // timeout), so a transaction that reads before it writes cannot fail with
+            // SQLITE_BUSY_SNAPSHOT when another process (the CLI beside a running
+            // server) committed in between.
+            Db::Sqlite { write, .. } => TxInner::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => TxInner::Postgres(p.begin().await?),
         };
         Ok(Tx {
