@@ -153,7 +153,7 @@ pub struct ReviewQuery {
 /// The matches waiting for a person (or decided ones).
 #[utoipa::path(get, path = "/api/v1/coverage/reviews", tag = "coverage", operation_id = "coverage_reviews",
     params(ReviewQuery),
-    responses((status = 200, body = [Review]), (status = 400), (status = 401), (status = 403)))]
+    responses((status = 200, body = [Review]), (status = 400), (status = 401), (status = 403), (status = 422)))]
 pub async fn list_reviews(
     State(app): State<AppState>,
     ctx: Ctx,
