@@ -121,7 +121,20 @@ impl Matcher {
     }
 }
 
-/// Marks the matcher stale on every event about a bulletin.
+/// Steps of a bulletin before it reaches anyone outside the police: they change nothing
+/// the press received, so the index stays (any other event about a bulletin — and any
+/// kind not listed here — marks it stale).
+const BEFORE_RELEASE: &[&str] = &[
+    "bulletin.created",
+    "bulletin.updated",
+    "bulletin.submitted",
+    "bulletin.approved",
+    "bulletin.self_approved",
+    "bulletin.changes_requested",
+    "bulletin.attachment_added",
+];
+
+/// Marks the matcher stale on every event that may change what the press received.
 pub struct Stale(pub Arc<Matcher>);
 
 #[async_trait::async_trait]
@@ -131,7 +144,7 @@ impl LocalFollower for Stale {
     }
 
     async fn handle(&self, _db: &Db, event: &Event) -> anyhow::Result<()> {
-        if event.entity == "bulletin" {
+        if event.entity == "bulletin" && !BEFORE_RELEASE.contains(&event.kind.as_str()) {
             self.0.mark_stale();
         }
         Ok(())
