@@ -1,7 +1,8 @@
 // What the browser walks share: Chromium launched as the tests need it, a failure that
-// ends the walk with a message, script errors collected per page, the sideways-scroll
-// check for phones, and axe-core run inside a page (through the DevTools protocol, so
-// the site's CSP does not block it) with no serious or critical violation allowed.
+// ends the walk with a message, a demo person signed in on a new page, script errors
+// collected per page, the sideways-scroll check for phones, and axe-core run inside a
+// page (through the DevTools protocol, so the site's CSP does not block it) with no
+// serious or critical violation allowed.
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,3 +36,20 @@ export const watch = (page, errors) => {
 };
 
 export const wide = (page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+
+// A new page for `username` (signed in with the demo password; none: the public), its
+// script errors collected into `errors`.
+export async function person(browser, base, errors, username, width, height) {
+  const page = watch(await browser.newPage({ viewport: { width, height }, acceptDownloads: true }), errors);
+  if (username) {
+    await page.goto(`${base}/login`);
+    await page.fill('#f-username', username);
+    await page.fill('#f-password', 'kengdemo2025');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    if ((await page.locator('header form[action="/logout"]').count()) === 0) fail(`${username} is not signed in`);
+  }
+  return page;
+}
+
+// Does the page's main region say `text`?
+export const inMain = async (page, text) => (await page.locator('main').innerText()).includes(text);

@@ -6,22 +6,13 @@
 // its charts. No script errors, no sideways scroll on the phone, axe-core on each page,
 // screenshots under OUT_DIR (target/e2e/, kept by CI).
 //   node e2e/press_desk.mjs http://127.0.0.1:PORT OUT_DIR
-import { accessible, fail, launch, watch, wide } from './lib.mjs';
+import { accessible, fail, inMain, launch, person as open, wide } from './lib.mjs';
 
 const [base, out] = process.argv.slice(2);
 const browser = await launch();
 const errors = [];
-async function person(username, width, height) {
-  const page = watch(await browser.newPage({ viewport: { width, height } }), errors);
-  await page.goto(`${base}/login`);
-  await page.fill('#f-username', username);
-  await page.fill('#f-password', 'kengdemo2025');
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  if ((await page.locator('header form[action="/logout"]').count()) === 0) fail(`${username} is not signed in`);
-  return page;
-}
+const person = (username, width, height) => open(browser, base, errors, username, width, height);
 const shot = (page, name) => page.screenshot({ path: `${out}/press-${name}.png`, fullPage: true });
-const inMain = async (page, text) => (await page.locator('main').innerText()).includes(text);
 const openSteps = (page) => page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
 
 // Tomorrow evening in Vietnam time, as a datetime-local value.

@@ -7,24 +7,14 @@
 // page. No script errors, axe-core on each page, screenshots under OUT_DIR.
 //   node e2e/stats.mjs http://127.0.0.1:PORT OUT_DIR
 import { readFileSync } from 'node:fs';
-import { accessible, fail, launch, watch, wide } from './lib.mjs';
+import { accessible, fail, inMain, launch, person as open, wide } from './lib.mjs';
 
 const [base, out] = process.argv.slice(2);
 const browser = await launch();
 const errors = [];
+const person = (username, width, height) => open(browser, base, errors, username, width, height);
 
-async function person(username, width, height) {
-  const page = watch(await browser.newPage({ viewport: { width, height }, acceptDownloads: true }), errors);
-  if (username) {
-    await page.goto(`${base}/login`);
-    await page.fill('#f-username', username);
-    await page.fill('#f-password', 'kengdemo2025');
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  }
-  return page;
-}
 const shot = (page, name) => page.screenshot({ path: `${out}/stats-${name}.png`, fullPage: true });
-const inMain = async (page, text) => (await page.locator('main').innerText()).includes(text);
 
 try {
   // 1. The public, on a phone.

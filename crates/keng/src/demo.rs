@@ -8,7 +8,8 @@ use crate::platform::db::Db;
 /// The password of every demo account (printed when the demo is loaded).
 pub const DEMO_PASSWORD: &str = "kengdemo2025";
 
-/// Names the site after the demo province unless keng.toml names it.
+/// Names the site after the demo province unless keng.toml names it, and lets the
+/// press monitor read the press sites the demo serves on loopback.
 pub fn configure(config: &mut Config) {
     if config.site_name == Config::default().site_name {
         config.site_name = "Công an tỉnh Thanh Hoá".into();
@@ -16,6 +17,7 @@ pub fn configure(config: &mut Config) {
     if config.province.is_empty() {
         config.province = "Thanh Hoá".into();
     }
+    crate::coverage::settings::for_demo(config);
 }
 
 /// Loads the demo province if the database has no account yet.

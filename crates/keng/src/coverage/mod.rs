@@ -6,23 +6,38 @@
 //! crate): sure matches become coverage, doubtful ones wait for a press officer, whose
 //! decision is kept as evidence (`store`, `pages`, `api`).
 //!
-//! Reads other capabilities through their public functions: `newsroom::store::list`
-//! and `newsroom::store::get` (the bulletins the press received),
-//! `newsroom::sanitize::plain`, `accounts::store::{list_agencies, get_agency}`; and the
+//! Stories in print, on radio and TV are recorded by hand (`store`). A year or a
+//! campaign is measured per agency, journalist, month and category (`metrics`); the
+//! yearly review gathers it with the other capabilities' figures (`review`, printable
+//! and as DOCX, `review_pages`); commendations are suggested from the metrics with
+//! their evidence and recorded by a leader (`awards`, public at `/khen-thuong`); the
+//! press's editors answer a yearly survey (`survey`).
+//!
+//! Reads other capabilities through their public functions: `newsroom::store::{list,
+//! get}` (the bulletins the press received), `newsroom::sanitize::plain`,
+//! `press_desk::report::load_between`, `press_desk::store::requests_per_journalist`,
+//! `press_desk::events::{held, attendance}`, `warnings::store::issued_between`,
+//! `stats::{campaigns, catalogue, figures, pages::scope_of}`, `accounts::store`; and the
 //! platform's guarded resolver (`platform::webhooks`) so a feed never leads inward.
 //!
-//! Still to come (issue 13): manual entries for print, radio and TV, the metrics per
-//! agency and journalist, the yearly review and its DOCX, commendations, the press's
-//! survey, and the demo's fixture feeds.
+//! The demo serves its press agencies' sites on loopback (`demo`).
+//!
+//! Still to come (issue 13): pickups of warnings (the matcher knows bulletins only).
 
 pub mod api;
+pub mod awards;
+pub mod demo;
 pub mod fetch;
 pub mod matching;
+pub mod metrics;
 pub mod pages;
 pub mod parse;
 pub mod poller;
+pub mod review;
+pub mod review_pages;
 pub mod settings;
 pub mod store;
+pub mod survey;
 
 use std::sync::Arc;
 
@@ -30,7 +45,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use utoipa::OpenApi;
 
-use crate::platform::capability::{Capability, Description, NavEntry, ShownTo, Task};
+use crate::platform::capability::{CachePath, Capability, Description, NavEntry, ShownTo, Task};
 use crate::platform::config::Config;
 use crate::platform::events::LocalFollower;
 use crate::platform::permissions::Action;
@@ -71,6 +86,42 @@ impl Capability for Coverage {
             .route("/coverage/feeds", post(pages::add_feed))
             .route("/coverage/feeds/{id}", post(pages::change_feed))
             .route("/coverage/reviews/{id}/{decision}", post(pages::decide))
+            .route("/coverage/review", get(review_pages::review_page))
+            .route("/coverage/review.docx", get(review_pages::review_docx))
+            .route("/coverage/stories", get(review_pages::stories))
+            .route("/coverage/manual", post(review_pages::add_manual))
+            .route(
+                "/coverage/manual/{id}/remove",
+                post(review_pages::remove_manual),
+            )
+            .route("/coverage/awards", post(review_pages::record_award))
+            .route(
+                "/coverage/awards/{id}/revoke",
+                post(review_pages::revoke_award),
+            )
+            .route("/khen-thuong", get(review_pages::public_awards))
+            .route(
+                "/khao-sat",
+                get(review_pages::survey_form).post(review_pages::survey_answer),
+            )
+            .route("/demo-press/{code}/{file}", get(demo::site))
+            .route("/api/v1/coverage/metrics", get(api::metrics))
+            .route("/api/v1/coverage/suggestions", get(api::suggestions))
+            .route("/api/v1/coverage/manual", post(api::add_manual))
+            .route(
+                "/api/v1/coverage/manual/{id}/remove",
+                post(api::remove_manual),
+            )
+            .route(
+                "/api/v1/coverage/survey",
+                get(api::survey_summary).post(api::answer_survey),
+            )
+            .route(
+                "/api/v1/awards",
+                get(api::list_awards).post(api::record_award),
+            )
+            .route("/api/v1/awards/types", get(api::award_types))
+            .route("/api/v1/awards/{id}/revoke", post(api::revoke_award))
             .route("/api/v1/coverage", get(api::list_coverage))
             .route(
                 "/api/v1/coverage/feeds",
@@ -97,6 +148,15 @@ impl Capability for Coverage {
         }
     }
 
+    /// The demo's press agencies, their feeds, stories by hand, commendations, survey.
+    fn demo<'a>(
+        &'a self,
+        db: &'a crate::platform::db::Db,
+        config: &'a Config,
+    ) -> futures::future::BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(demo::load(db, config))
+    }
+
     /// The press monitor.
     fn tasks(&self, app: &AppState, stop: &tokio::sync::watch::Receiver<bool>) -> Vec<Task> {
         match app.capability::<poller::Monitor>() {
@@ -115,14 +175,31 @@ impl Capability for Coverage {
 static DESCRIPTION: Description = Description {
     name: "coverage",
     menu_rank: 40,
-    nav: &[NavEntry {
-        href: "/coverage",
-        key: "nav.coverage",
-        shown_to: ShownTo::Allowed(Action::ViewCoverage),
-    }],
-    cache_paths: &[],
-    cache_params: &[],
-    public_entities: &[],
+    nav: &[
+        NavEntry {
+            href: "/khen-thuong",
+            key: "nav.awards",
+            shown_to: ShownTo::Everyone,
+        },
+        NavEntry {
+            href: "/coverage",
+            key: "nav.coverage",
+            shown_to: ShownTo::Allowed(Action::ViewCoverage),
+        },
+        NavEntry {
+            href: "/coverage/review",
+            key: "nav.coverage_review",
+            shown_to: ShownTo::Allowed(Action::ViewCoverage),
+        },
+        NavEntry {
+            href: "/khao-sat",
+            key: "nav.press_survey",
+            shown_to: ShownTo::Allowed(Action::AnswerPressSurvey),
+        },
+    ],
+    cache_paths: &[CachePath::Exact("/khen-thuong")],
+    cache_params: &["year"],
+    public_entities: &["award"],
     blob_refs: &[],
     upload_paths: &[],
 };
@@ -131,9 +208,14 @@ static DESCRIPTION: Description = Description {
 #[derive(OpenApi)]
 #[openapi(
     paths(api::list_feeds, api::add_feed, api::change_feed, api::list_articles,
-        api::list_coverage, api::list_reviews, api::decide),
+        api::list_coverage, api::list_reviews, api::decide, api::metrics, api::suggestions,
+        api::list_awards, api::award_types, api::record_award, api::revoke_award,
+        api::add_manual, api::remove_manual, api::answer_survey, api::survey_summary),
     components(schemas(store::Feed, store::FeedInput, store::Article, store::Coverage,
-        store::Review, api::FeedChange)),
+        store::Review, api::FeedChange, store::ManualInput, metrics::Metrics,
+        metrics::AgencyLine, metrics::JournalistLine, metrics::GroupLine, api::Suggestions,
+        awards::Suggestion, awards::Award, awards::AwardInput, awards::AwardType,
+        api::Revocation, survey::Answer, survey::Input, survey::Summary)),
     tags((name = "coverage", description = "Press monitoring: agencies' feeds, the articles found, which bulletin each carried, and the matches waiting for a person")),
 )]
 struct ApiDoc;

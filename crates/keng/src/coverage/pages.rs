@@ -1,7 +1,8 @@
 //! The press monitor in the browser (`/coverage`): the matches waiting for a person,
 //! with the evidence and confirm / reject; the latest coverage with the time each
 //! agency took to carry a bulletin; every feed with its last answer, paused or asked to
-//! be read now; a form to register a feed.
+//! be read now; a form to register a feed; a form to record a story in print, on radio
+//! or TV by hand.
 
 use std::collections::HashMap;
 
@@ -40,6 +41,16 @@ pub async fn desk(
         Vec::new(),
     )
     .await
+}
+
+/// The desk page, with a form's errors (the manual entry's form lives here too).
+pub async fn render_with(
+    app: &AppState,
+    ctx: &Ctx,
+    done: Option<String>,
+    errors: Vec<(String, String)>,
+) -> AppResult<Response> {
+    render(app, ctx, done, errors).await
 }
 
 async fn render(
@@ -91,12 +102,27 @@ async fn render(
             context! { f => f, agency => agency }
         })
         .collect();
+    // The bulletins a story by hand may be about: the latest the press received.
+    let bulletins: Vec<_> = crate::newsroom::store::list(
+        &app.db,
+        crate::newsroom::visibility::Viewer::Press,
+        &crate::newsroom::store::ListFilter {
+            limit: 200,
+            ..Default::default()
+        },
+        false,
+    )
+    .await?
+    .into_iter()
+    .map(|b| context! { id => b.id, title => b.title })
+    .collect();
     Ok(page(
         app,
         ctx,
         "coverage/desk.html",
         context! {
-            reviews => reviews, coverage => coverage, feeds => feeds,
+            reviews => reviews, coverage => coverage, feeds => feeds, bulletins => bulletins,
+            media => store::MEDIA, now => crate::platform::clock::input_datetime(crate::platform::clock::now_ms()),
             agencies => agency_list.iter().map(|(id, name)| context! { id => id, name => name }).collect::<Vec<_>>(),
             may_manage => ctx.can(Action::ManageCoverage),
             done => done, errors => errors,

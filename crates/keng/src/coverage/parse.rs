@@ -27,6 +27,8 @@ pub struct Page {
     pub text: String,
     pub links: Vec<String>,
     pub published_at: Option<i64>,
+    /// The byline (readability's, else `<meta name="author">`).
+    pub byline: Option<String>,
 }
 
 /// Items at most kept from one feed or sitemap.
@@ -193,25 +195,35 @@ pub fn page(bytes: &[u8], content_type: Option<&str>, url: &str) -> Result<Page,
     let parsed = dom_smoothie::Readability::new(html.as_str(), Some(url), Some(cfg))
         .map_err(|e| e.to_string())
         .and_then(|mut r| r.parse().map_err(|e| e.to_string()));
-    let (title, text, published_at) = match parsed {
+    let meta_author = doc
+        .select("meta[name=author]")
+        .attr("content")
+        .map(|s| s.to_string());
+    let (title, text, published_at, byline) = match parsed {
         Ok(a) => (
             a.title.clone(),
             a.text_content.to_string(),
             a.published_time.as_deref().and_then(when),
+            a.byline.clone().or(meta_author),
         ),
         // Too little to be an article by readability's measure: the page's text.
         Err(_) => (
             doc.select("title").text().to_string(),
             doc.select("body").text().to_string(),
             None,
+            meta_author,
         ),
     };
+    let byline = byline
+        .map(|b| b.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|b| !b.is_empty() && b.chars().count() <= 120);
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     Ok(Page {
         title: title.trim().to_string(),
         text,
         links,
         published_at,
+        byline,
     })
 }
 

@@ -235,6 +235,7 @@ async fn read_article(db: &Db, m: &Monitor, a: &Article) -> AppResult<()> {
     let now = now_ms();
     let fetched = m.fetcher.get(&a.url, None, None).await;
     let feed_text = format!("{}. {}", a.title, a.summary.clone().unwrap_or_default());
+    let mut byline = a.author.clone();
     let (text, links, published, error) = match fetched {
         Fetched::Body {
             bytes,
@@ -242,7 +243,10 @@ async fn read_article(db: &Db, m: &Monitor, a: &Article) -> AppResult<()> {
             ..
         } => match page(&bytes, content_type.as_deref(), &a.url) {
             Ok(p) => (
-                format!("{}. {}. {}", a.title, p.title, p.text),
+                {
+                    byline = byline.or(p.byline);
+                    format!("{}. {}. {}", a.title, p.title, p.text)
+                },
                 p.links,
                 a.published_at.or(p.published_at),
                 None,
@@ -284,14 +288,19 @@ async fn read_article(db: &Db, m: &Monitor, a: &Article) -> AppResult<()> {
     let n = tx
         .execute(
             "UPDATE press_articles SET state = $2, body = $3, links = $4, fetched_at = $5, error = $6, lease_until = NULL,
-               attempts = attempts + 1, published_at = COALESCE(published_at, $7), best_bulletin_id = $8, best_confidence = $9
+               attempts = attempts + 1, published_at = COALESCE(published_at, $7), best_bulletin_id = $8, best_confidence = $9,
+               author = $10
              WHERE id = $1 AND state = 'new'",
             args![&a.id, if error.is_some() { "failed" } else { "fetched" }, text.chars().take(100_000).collect::<String>(),
                   serde_json::to_string(&links).unwrap_or_default(), now, error.clone(), published,
-                  matches.first().map(|(_, r)| r.id.clone()), matches.first().map(|(m, _)| m.confidence)],
+                  matches.first().map(|(_, r)| r.id.clone()), matches.first().map(|(m, _)| m.confidence), byline.clone()],
         )
         .await?;
     if n == 1 {
+        let a = &Article {
+            author: byline,
+            ..a.clone()
+        };
         let mut covered = false;
         for (mm, released) in &matches {
             let verdict = thresholds.verdict(mm.confidence);

@@ -27,6 +27,9 @@ pub struct Settings {
     pub articles_per_round: u64,
     /// Addresses or CIDR ranges feeds may be read from although internal.
     pub allow_private: Vec<String>,
+    /// The demo serves its press agencies' sites on loopback and registers their feeds
+    /// (off in tests that count coverage of their own).
+    pub demo_feeds: bool,
 }
 
 impl Default for Settings {
@@ -39,6 +42,7 @@ impl Default for Settings {
             max_bytes: 5 * 1024 * 1024,
             articles_per_round: 20,
             allow_private: Vec::new(),
+            demo_feeds: true,
         }
     }
 }
@@ -74,6 +78,19 @@ pub fn install(config: &mut Config) -> Result<(), String> {
     s.validate()?;
     config.install(s);
     Ok(())
+}
+
+/// The demo reads its own press sites on loopback.
+pub fn for_demo(config: &mut Config) {
+    let mut s = of(config).clone();
+    if s.demo_feeds {
+        for range in ["127.0.0.0/8", "::1/128"] {
+            if !s.allow_private.iter().any(|r| r == range) {
+                s.allow_private.push(range.into());
+            }
+        }
+        config.install(s);
+    }
 }
 
 pub fn of(config: &Config) -> &Settings {

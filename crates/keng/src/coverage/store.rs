@@ -280,6 +280,8 @@ pub struct Coverage {
     pub url: Option<String>,
     pub programme: Option<String>,
     pub duration_seconds: Option<i64>,
+    /// The byline (the article's author, or who the press office named).
+    pub journalist: Option<String>,
     pub published_at: i64,
     /// Minutes from the bulletin's release to this story.
     pub pickup_minutes: i64,
@@ -306,6 +308,7 @@ impl Coverage {
             url: r.opt_str("url")?,
             programme: r.opt_str("programme")?,
             duration_seconds: r.opt_i64("duration_seconds")?,
+            journalist: r.opt_str("journalist")?,
             published_at: published,
             pickup_minutes: ((published - released) / 60_000).max(0),
             confidence: r.opt_f64("confidence")?,
@@ -420,12 +423,12 @@ async fn insert_coverage(
     let n = tx
         .execute(
             "INSERT INTO coverage (id, bulletin_id, bulletin_released_at, agency_id, article_id, source, medium, title, url,
-               published_at, confidence, evidence, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'online', $7, $8, $9, $10, $11, $12, $13)
+               published_at, confidence, evidence, created_by, created_at, journalist)
+             VALUES ($1, $2, $3, $4, $5, $6, 'online', $7, $8, $9, $10, $11, $12, $13, $14)
              ON CONFLICT (bulletin_id, article_id) DO NOTHING",
             args![&id, f.bulletin_id, f.bulletin_released_at, &f.article.agency_id, &f.article.id, source,
                   &f.article.title, &f.article.url, f.published_at, f.confidence, f.evidence.to_string(),
-                  by.map(str::to_string), now],
+                  by.map(str::to_string), now, byline(f.article.author.as_deref())],
         )
         .await?;
     if n == 1 {
@@ -548,4 +551,196 @@ pub async fn decide(db: &Db, origin: &Origin, id: &str, confirm: bool) -> AppRes
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// A byline as kept: spaces collapsed, at most 120 characters, none when empty.
+pub fn byline(s: Option<&str>) -> Option<String> {
+    let b = s?.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!b.is_empty()).then(|| b.chars().take(120).collect())
+}
+
+/// A story the monitor cannot see (print, radio, TV, or a page without a feed),
+/// recorded by the press office.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = ManualCoverage)]
+pub struct ManualInput {
+    pub bulletin_id: String,
+    pub agency_id: String,
+    /// print, radio, tv or online.
+    pub medium: String,
+    pub title: String,
+    /// Local date and time it appeared, "YYYY-MM-DDTHH:MM" (Vietnam time).
+    pub published_at: String,
+    /// The page, or the programme's recording.
+    pub url: Option<String>,
+    /// Newspaper issue and page, or the programme ("Thời sự 19h").
+    pub programme: Option<String>,
+    /// Minutes on air (radio and TV).
+    pub duration_minutes: Option<f64>,
+    pub journalist: Option<String>,
+}
+
+pub const MEDIA: [&str; 4] = ["print", "radio", "tv", "online"];
+
+/// Records a story by hand, with its audit record.
+pub async fn add_manual(db: &Db, origin: &Origin, m: &ManualInput) -> AppResult<Coverage> {
+    let b = match is_id(m.bulletin_id.trim()) {
+        true => crate::newsroom::store::get(db, m.bulletin_id.trim()).await?,
+        false => None,
+    };
+    let released = b
+        .as_ref()
+        .and_then(|b| b.press_released_at.or(b.released_at).or(b.published_at))
+        .ok_or(AppError::invalid(
+            "bulletin_id",
+            "err.coverage_unknown_bulletin",
+        ))?;
+    if crate::accounts::store::get_agency(db, m.agency_id.trim())
+        .await?
+        .is_none()
+    {
+        return Err(AppError::invalid(
+            "agency_id",
+            "err.coverage_unknown_agency",
+        ));
+    }
+    let medium = m.medium.trim();
+    if !MEDIA.contains(&medium) {
+        return Err(AppError::invalid("medium", "err.coverage_medium"));
+    }
+    let title = m.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() || title.chars().count() > 300 {
+        return Err(AppError::invalid("title", "err.coverage_manual_title"));
+    }
+    let published_at = crate::platform::clock::parse_local_datetime(m.published_at.trim()).ok_or(
+        AppError::invalid("published_at", "err.coverage_manual_when"),
+    )?;
+    let now = now_ms();
+    if published_at > now + 3_600_000 || published_at < released - 86_400_000 {
+        return Err(AppError::invalid(
+            "published_at",
+            "err.coverage_manual_when",
+        ));
+    }
+    let url = match m.url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(u) => match url::Url::parse(u) {
+            Ok(p) if matches!(p.scheme(), "http" | "https") && u.len() <= 2000 => {
+                Some(p.to_string())
+            }
+            _ => return Err(AppError::invalid("url", "err.coverage_manual_url")),
+        },
+    };
+    let duration = match m.duration_minutes {
+        None => None,
+        Some(d) if d.is_finite() && d > 0.0 && d <= 24.0 * 60.0 => Some((d * 60.0).round() as i64),
+        Some(_) => {
+            return Err(AppError::invalid(
+                "duration_minutes",
+                "err.coverage_manual_duration",
+            ))
+        }
+    };
+    let programme = m
+        .programme
+        .as_deref()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .map(|p| p.chars().take(200).collect::<String>());
+    let id = new_id();
+    let mut tx = db.begin().await?;
+    tx.execute(
+        "INSERT INTO coverage (id, bulletin_id, bulletin_released_at, agency_id, article_id, source, medium, title, url,
+           programme, duration_seconds, published_at, confidence, evidence, created_by, created_at, journalist)
+         VALUES ($1, $2, $3, $4, NULL, 'manual', $5, $6, $7, $8, $9, $10, NULL, NULL, $11, $12, $13)",
+        args![&id, m.bulletin_id.trim(), released, m.agency_id.trim(), medium, &title, url, programme, duration,
+              published_at, origin.actor_id.clone(), now, byline(m.journalist.as_deref())],
+    )
+    .await?;
+    let c = Coverage::from_row(
+        &tx.fetch_one("SELECT * FROM coverage WHERE id = $1", args![&id])
+            .await?,
+    )?;
+    record_change(
+        &mut tx,
+        origin,
+        "coverage.manual",
+        "coverage",
+        &id,
+        None,
+        serde_json::to_value(&c).ok(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(c)
+}
+
+/// Removes a story recorded by hand (a mistake); what the monitor found stays.
+pub async fn remove_manual(db: &Db, origin: &Origin, id: &str) -> AppResult<()> {
+    if !is_id(id) {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = db.begin().await?;
+    let row = tx
+        .fetch_optional(
+            "SELECT * FROM coverage WHERE id = $1 AND source = 'manual'",
+            args![id],
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = Coverage::from_row(&row)?;
+    tx.execute("DELETE FROM coverage WHERE id = $1", args![id])
+        .await?;
+    record_change(
+        &mut tx,
+        origin,
+        "coverage.removed",
+        "coverage",
+        id,
+        serde_json::to_value(&before).ok(),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The stories about bulletins released in `[from, to)`, of one agency or byline, with
+/// each bulletin's title (what a number of the review counts).
+pub async fn coverage_between(
+    db: &Db,
+    from: i64,
+    to: i64,
+    agency_id: Option<&str>,
+    journalist: Option<&str>,
+) -> AppResult<Vec<(Coverage, String)>> {
+    let mut sql =
+        "SELECT c.*, b.title AS bulletin_title, COALESCE(c.journalist, a.author) AS byline
+         FROM coverage c JOIN bulletins b ON b.id = c.bulletin_id
+         LEFT JOIN press_articles a ON a.id = c.article_id
+         WHERE c.bulletin_released_at >= $1 AND c.bulletin_released_at < $2"
+            .to_string();
+    let mut params: Vec<crate::platform::db::Value> = vec![from.into(), to.into()];
+    if let Some(a) = agency_id {
+        params.push(a.into());
+        sql.push_str(&format!(" AND c.agency_id = ${}", params.len()));
+    }
+    sql.push_str(" ORDER BY c.published_at DESC, c.id LIMIT 5000");
+    let rows = db.fetch_all(&sql, &params).await?;
+    let wanted = journalist.map(keng_text::accent_key);
+    let mut out = Vec::new();
+    for r in &rows {
+        if let Some(w) = &wanted {
+            let by = byline(r.opt_str("byline")?.as_deref()).unwrap_or_default();
+            if !keng_text::accent_key(&by).ends_with(w.as_str()) {
+                continue;
+            }
+        }
+        let mut c = Coverage::from_row(r)?;
+        if c.journalist.is_none() {
+            c.journalist = byline(r.opt_str("byline")?.as_deref());
+        }
+        out.push((c, r.str("bulletin_title")?));
+    }
+    Ok(out)
 }

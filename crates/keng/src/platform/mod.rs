@@ -26,3 +26,4 @@ pub mod spreadsheet;
 pub mod state;
 pub mod web;
 pub mod webhooks;
+pub mod word;

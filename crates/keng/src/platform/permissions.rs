@@ -139,7 +139,11 @@ pub enum Action {
     ViewCoverage,
     /// Register agencies' feeds, confirm or reject matches, record coverage by hand.
     ManageCoverage,
+    /// Record and revoke commendations for the coordination with the press.
     SignCommendation,
+    /// Answer the yearly survey on the coordination for one's agency (only its editors
+    /// do: checked on the account).
+    AnswerPressSurvey,
 }
 
 /// Who owns the record an action touches.
@@ -268,6 +272,7 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         ViewCoverage => role.is_staff(),
         ManageCoverage => matches!(role, Admin | PressOfficer),
         SignCommendation => role == Leader,
+        AnswerPressSurvey => role == Journalist,
     }
 }
 
@@ -436,7 +441,9 @@ mod tests {
             (UnitOfficer, ViewCoverage, Owner::None, true),
             (Journalist, ViewCoverage, own_agency.clone(), false),
             (UnitOfficer, ManageCoverage, Owner::None, false),
-            (Journalist, ManageCoverage, own_agency, false),
+            (Journalist, ManageCoverage, own_agency.clone(), false),
+            (Journalist, AnswerPressSurvey, own_agency, true),
+            (PressOfficer, AnswerPressSurvey, Owner::None, false),
             (Public, SubmitPressRequest, other_agency, false),
             // scam check: staff see the desk; the press office moderates; admins and
             // the press office keep the rules
@@ -483,6 +490,7 @@ mod tests {
             ViewCoverage,
             ManageCoverage,
             SignCommendation,
+            AnswerPressSurvey,
             ViewScamDesk,
             ModerateScam,
             ManageScamRules,

@@ -700,3 +700,31 @@ pub async fn linked(db: &Db, event_id: &str) -> AppResult<Vec<Linked>> {
     }
     Ok(out)
 }
+
+/// Press conferences held in a period (starts in it, status held).
+pub async fn held(db: &Db, from: i64, to: i64) -> AppResult<i64> {
+    Ok(db
+        .fetch_one(
+            "SELECT COUNT(*) AS n FROM press_events WHERE kind = 'press_conference' AND status = 'held' AND starts_at >= $1 AND starts_at < $2",
+            args![from, to],
+        )
+        .await?
+        .i64("n")?)
+}
+
+/// Who attended the events held in a period: (journalist id, events checked in to).
+pub async fn attendance(db: &Db, from: i64, to: i64) -> AppResult<Vec<(String, i64)>> {
+    let rows = db
+        .fetch_all(
+            "SELECT a.journalist_id AS j, COUNT(*) AS n FROM press_event_answers a
+             JOIN press_events e ON e.id = a.event_id
+             WHERE e.status = 'held' AND e.starts_at >= $1 AND e.starts_at < $2 AND a.checked_in_at IS NOT NULL
+             GROUP BY a.journalist_id ORDER BY a.journalist_id",
+            args![from, to],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Ok((r.str("j")?, r.i64("n")?)))
+        .collect::<Result<Vec<_>, crate::platform::db::DbError>>()?)
+}

@@ -126,6 +126,12 @@ fn year_of(q: &ReportQuery) -> AppResult<i32> {
 pub async fn load(db: &Db, year: i32, lang: Lang) -> AppResult<Report> {
     let start = clock::parse_local_date(&format!("{year}-01-01")).unwrap_or(0);
     let end = clock::parse_local_date(&format!("{}-01-01", year + 1)).unwrap_or(i64::MAX);
+    load_between(db, start, end, lang).await
+}
+
+/// The same report for any span `[start, end)` (a campaign; the yearly review reads it).
+pub async fn load_between(db: &Db, start: i64, end: i64, lang: Lang) -> AppResult<Report> {
+    let year = clock::local_year(start);
     let names: BTreeMap<String, String> = accounts::list_units(db)
         .await?
         .into_iter()

@@ -939,3 +939,26 @@ pub async fn open_counts(db: &Db) -> AppResult<Vec<(String, i64)>> {
         .map(|r| Ok((r.str("s")?, r.i64("n")?)))
         .collect::<Result<Vec<_>, crate::platform::db::DbError>>()?)
 }
+
+/// Requests made in a period, per journalist: (journalist id, agency id, made,
+/// responded — scheduled, answered or refused — and answered on time). What the yearly
+/// review credits each reporter and agency with.
+pub async fn requests_per_journalist(
+    db: &Db,
+    from: i64,
+    to: i64,
+) -> AppResult<Vec<(String, Option<String>, i64, i64)>> {
+    let rows = db
+        .fetch_all(
+            "SELECT journalist_id AS j, agency_id AS a, COUNT(*) AS n,
+                    SUM(CASE WHEN state IN ('scheduled', 'answered', 'refused', 'closed') THEN 1 ELSE 0 END) AS r
+             FROM press_requests WHERE created_at >= $1 AND created_at < $2
+             GROUP BY journalist_id, agency_id ORDER BY journalist_id",
+            args![from, to],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Ok((r.str("j")?, r.opt_str("a")?, r.i64("n")?, r.i64("r")?)))
+        .collect::<Result<Vec<_>, crate::platform::db::DbError>>()?)
+}

@@ -4,17 +4,14 @@
 //! department's usual style — a title, the period, the sentences written from the
 //! numbers, then the table with "so với cùng kỳ" — with Vietnamese number formatting.
 
-use std::io::Cursor;
-
-use docx_rs::{
-    AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
-};
+use docx_rs::{AlignmentType, Table, TableRow, WidthType};
 use keng_charts::number_to;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::figures::Report;
 use crate::platform::i18n::{t, Lang};
 use crate::platform::spreadsheet::cell;
+use crate::platform::word::{a4, pack, table_cell, text};
 
 fn tr(lang: Lang, key: &str) -> String {
     t(lang, &format!("stats.{key}"))
@@ -177,41 +174,6 @@ pub fn xlsx(r: &Report, lang: Lang) -> Result<Vec<u8>, String> {
     wb.save_to_buffer().map_err(e)
 }
 
-fn font() -> RunFonts {
-    RunFonts::new()
-        .ascii("Times New Roman")
-        .hi_ansi("Times New Roman")
-        .cs("Times New Roman")
-        .east_asia("Times New Roman")
-}
-
-fn text(s: &str, size: usize, bold: bool) -> Paragraph {
-    // docx-rs escapes markup but passes control characters, which make the file no XML.
-    let s: String = s
-        .chars()
-        .map(|c| {
-            if keng_charts::allowed_in_xml(c) {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    let mut run = Run::new().add_text(s).size(size).fonts(font());
-    if bold {
-        run = run.bold();
-    }
-    Paragraph::new().add_run(run)
-}
-
-fn table_cell(s: &str, bold: bool, right: bool) -> TableCell {
-    let mut p = text(s, 22, bold);
-    if right {
-        p = p.align(AlignmentType::Right);
-    }
-    TableCell::new().add_paragraph(p)
-}
-
 /// "+5" / "−3" / "0", Vietnamese digits.
 fn signed(v: Option<f64>) -> String {
     match v {
@@ -224,8 +186,7 @@ fn signed(v: Option<f64>) -> String {
 
 /// The report as an editable Word document.
 pub fn docx(r: &Report, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
-    let mut doc = Docx::new()
-        .page_size(11906, 16838)
+    let mut doc = a4()
         .add_paragraph(text(&site.to_uppercase(), 26, true).align(AlignmentType::Left))
         .add_paragraph(
             text(&tr(lang, "report_title").to_uppercase(), 28, true).align(AlignmentType::Center),
@@ -314,7 +275,5 @@ pub fn docx(r: &Report, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
             .add_paragraph(text(&tr(lang, "docx_units"), 26, true))
             .add_table(Table::new(rows).width(9600, WidthType::Dxa));
     }
-    let mut out = Cursor::new(Vec::new());
-    doc.build().pack(&mut out).map_err(|e| e.to_string())?;
-    Ok(out.into_inner())
+    pack(doc)
 }

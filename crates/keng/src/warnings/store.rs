@@ -539,3 +539,20 @@ pub async fn latest_cap(db: &Db, id: &str) -> AppResult<Option<(String, i64)>> {
         .map(|r| Ok::<_, crate::platform::db::DbError>((r.str("xml")?, r.i64("created_at")?)))
         .transpose()?)
 }
+
+/// Warnings issued to the public in `[from, to)` (first published then; test warnings
+/// never count), by kind: what the yearly review reports.
+pub async fn issued_between(db: &Db, from: i64, to: i64) -> AppResult<Vec<(String, i64)>> {
+    let rows = db
+        .fetch_all(
+            "SELECT kind AS k, COUNT(*) AS n FROM warnings
+             WHERE published_at >= $1 AND published_at < $2 AND is_test = FALSE AND state IN ('published', 'cancelled')
+             GROUP BY kind ORDER BY n DESC, kind",
+            args![from, to],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Ok((r.str("k")?, r.i64("n")?)))
+        .collect::<Result<Vec<_>, crate::platform::db::DbError>>()?)
+}

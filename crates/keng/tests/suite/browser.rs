@@ -4,8 +4,9 @@
 //! request to permit and gate, the report), the scam check (`e2e/scamcheck.mjs`: a check,
 //! an analysis and a report on a phone, its proof of work done by the page), the figures
 //! (`e2e/stats.mjs`: the public page on a phone, a ward's CSV upload, the leader's
-//! approval, report and campaign), with axe-core on each page and no script
-//! errors. `scripts/test-deps`
+//! approval, report and campaign), the press coordination (`e2e/coverage.mjs`: a TV
+//! story by hand, the yearly review, a commendation, the public page on a phone, the
+//! survey by keyboard), with axe-core on each page and no script errors. `scripts/test-deps`
 //! installs Chromium and the npm packages; screenshots land in target/e2e/ (CI keeps them).
 
 use crate::common;
@@ -123,6 +124,20 @@ async fn a_ward_uploads_figures_and_the_leader_reports_them_in_a_real_browser() 
         "stats-report",
         "stats-campaign",
         "stats-catalogue",
+    ] {
+        screenshot(name);
+    }
+}
+
+#[tokio::test]
+async fn the_press_coordination_is_reviewed_and_commended_in_a_real_browser() {
+    let stdout = walk("coverage.mjs").await;
+    assert!(stdout.contains("e2e: coverage ok"), "{stdout}");
+    for name in [
+        "coverage-desk",
+        "coverage-review",
+        "coverage-awards-phone",
+        "coverage-survey",
     ] {
         screenshot(name);
     }

@@ -5,7 +5,10 @@
 //! rejected; an unrelated story is left alone; robots.txt is honoured; a 429 with
 //! Retry-After, broken XML and an oversized page are recorded on their feed or article
 //! and the monitor carries on; a second read of a feed is conditional (304) and no
-//! article page is fetched twice.
+//! article page is fetched twice. Then the year is reviewed: a TV story recorded by
+//! hand, the metrics per agency and journalist, the yearly review's page and DOCX (read
+//! back) with the suggested commendations and their evidence, the leader's awards on
+//! the public page, and an editor's answer to the survey joining the review.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::common::{self, agency_id, backends, Options, Server};
+use crate::common::{self, agency_id, backends, docx_text, user_id, Options, Server};
 
 /// The fixture press sites: what each path answers, and how often it was asked.
 #[derive(Clone, Default)]
@@ -90,7 +93,10 @@ async fn answer(site: Site, path: String, headers: HeaderMap) -> Response {
             "Công an huyện Hoằng Hoá cho biết đã bắt nhóm trộm xe máy.",
             &format!("<p>Nguồn: <a href=\"{bulletin}\">Cổng thông tin Công an tỉnh</a></p>"),
         )),
-        "/a/2.html" => html(page("Hoằng Hóa: 4 người trộm cắp xe máy ở xã Hoằng Lộc bị bắt", REWRITE, "")),
+        "/a/2.html" => html(
+            page("Hoằng Hóa: 4 người trộm cắp xe máy ở xã Hoằng Lộc bị bắt", REWRITE, "")
+                .replace("<head>", "<head><meta name=\"author\" content=\"Lê Thu Hà\">"),
+        ),
         "/a/3.html" => html(page(
             "Thanh Hoá đón đợt không khí lạnh mạnh",
             "Theo Đài Khí tượng thuỷ văn tỉnh, từ đêm nay không khí lạnh tràn về, nhiệt độ vùng núi xuống dưới 10 độ C.",
@@ -480,5 +486,321 @@ async fn the_press_monitor_finds_coverage_and_keeps_going() {
             html.contains("Hoằng Lộc") && html.contains("not a feed"),
             "{html}"
         );
+
+        the_year_is_reviewed_and_commended(&s, &bid, [&a, &b, &c]).await;
     }
+}
+
+/// The rest of the journey: a TV story recorded by hand; the year's metrics per agency
+/// and journalist; the yearly review (page and DOCX read back) with the suggested
+/// commendations and their evidence; the leader records awards, which appear on the
+/// public page (and leave it when revoked); an editor answers the survey.
+async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&String; 3]) {
+    let press = s.api(Some(&s.token_for("tuyentruyen").await));
+    let leader = s.api(Some(&s.token_for("giamdoc").await));
+    let journalist = s.api(Some(&s.token_for("pv.ttxvn").await));
+    let editor = s.api(Some(&s.token_for("btv.ptth").await));
+    let anonymous = s.api(None);
+    let vn_now = chrono::Utc::now() + chrono::Duration::hours(7);
+    let year = vn_now.format("%Y").to_string();
+    let now_input = vn_now.format("%Y-%m-%dT%H:%M").to_string();
+    // Today only: the demo's own bulletins and stories are older.
+    let today = vn_now.format("%Y-%m-%d").to_string();
+    let span = format!("from={today}&to={today}");
+
+    // A TV story by hand: only the press office; a bad medium, an unknown bulletin and
+    // a time before the release are refused in words.
+    let tv = json!({"bulletin_id": bid, "agency_id": c, "medium": "tv", "title": "Thời sự 19h: bắt nhóm trộm xe máy",
+        "programme": "Thời sự 19h", "duration_minutes": 3.5, "published_at": now_input, "journalist": "Đỗ Quang Vinh"});
+    assert_eq!(
+        journalist.post("/api/v1/coverage/manual", &tv).await.0,
+        StatusCode::FORBIDDEN
+    );
+    for (field, value) in [
+        ("medium", json!("bồ câu")),
+        ("bulletin_id", json!("khong-co")),
+        ("published_at", json!("2001-01-01T08:00")),
+        ("duration_minutes", json!(-3)),
+        ("url", json!("javascript:alert(1)")),
+    ] {
+        let mut bad = tv.clone();
+        bad[field] = value;
+        let (st, v) = press.post("/api/v1/coverage/manual", &bad).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {v}");
+        assert!(v.to_string().contains(field), "{field}: {v}");
+    }
+    let (st, manual) = press.post("/api/v1/coverage/manual", &tv).await;
+    assert_eq!(st, StatusCode::CREATED, "{manual}");
+    assert_eq!(
+        (
+            manual["source"].as_str(),
+            manual["duration_seconds"].as_i64()
+        ),
+        (Some("manual"), Some(210))
+    );
+    // A mistake is removed (what the monitor found cannot be).
+    let (_, oops) = press
+        .post(
+            "/api/v1/coverage/manual",
+            &json!({"bulletin_id": bid, "agency_id": b, "medium": "print", "title": "Nhầm", "published_at": now_input}),
+        )
+        .await;
+    let oops_id = oops["id"].as_str().unwrap();
+    let (st, _) = press
+        .post(
+            &format!("/api/v1/coverage/manual/{oops_id}/remove"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    let (_, cov) = press.get(&format!("/api/v1/coverage?bulletin={bid}")).await;
+    let matched = cov
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["source"] == "matched")
+        .unwrap();
+    let (st, _) = press
+        .post(
+            &format!(
+                "/api/v1/coverage/manual/{}/remove",
+                matched["id"].as_str().unwrap()
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // The year's metrics: per agency, the byline joined to the reporter's account.
+    let (st, _) = press.get("/api/v1/coverage/metrics?year=1900").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (st, _) = journalist
+        .get(&format!("/api/v1/coverage/metrics?{span}"))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, m) = press.get(&format!("/api/v1/coverage/metrics?{span}")).await;
+    assert_eq!(st, StatusCode::OK, "{m}");
+    let line = |id: &str| {
+        m["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["agency_id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} in {m}"))
+    };
+    let (la, lb, lc) = (line(a), line(b), line(c));
+    assert_eq!(
+        (la["stories"].as_i64(), la["picked"].as_i64()),
+        (Some(2), Some(1)),
+        "{la}"
+    );
+    assert_eq!(lb["stories"].as_i64(), Some(1), "{lb}");
+    assert_eq!(lc["stories"].as_i64(), Some(2), "{lc}");
+    assert_eq!(lc["by_medium"]["tv"].as_i64(), Some(1), "{lc}");
+    assert!(la["median_pickup_minutes"].as_f64().is_some(), "{la}");
+    assert_eq!(
+        m["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["first"].as_i64().unwrap())
+            .sum::<i64>(),
+        1,
+        "one agency carried the bulletin first: {m}"
+    );
+    let ha = m["journalists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["name"] == "Lê Thu Hà")
+        .unwrap_or_else(|| panic!("the byline: {m}"));
+    assert_eq!(
+        (ha["user_id"].as_str(), ha["stories"].as_i64()),
+        (
+            Some(user_id(&press, "pv.baothanhhoa").await.as_str()),
+            Some(1)
+        ),
+        "{ha}"
+    );
+
+    // Suggestions, ranked with their evidence.
+    let (st, sug) = leader
+        .get(&format!("/api/v1/coverage/suggestions?{span}"))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{sug}");
+    let collectives = sug["collectives"].as_array().unwrap();
+    let bth = collectives
+        .iter()
+        .find(|x| x["agency_id"] == a.as_str())
+        .unwrap_or_else(|| panic!("{sug}"));
+    assert!(
+        bth["evidence"][0]
+            .as_str()
+            .is_some_and(|e| e.contains("2 tin, bài")),
+        "{bth}"
+    );
+    assert_eq!(collectives[0]["rank"].as_i64(), Some(1));
+    assert!(collectives[0]["proposed"].as_bool().unwrap(), "{sug}");
+    for w in collectives.windows(2) {
+        assert!(w[0]["score"].as_f64() >= w[1]["score"].as_f64(), "{sug}");
+    }
+
+    // The yearly review: the page, and its DOCX read back with docx-rs.
+    let (st, html) = leader.get_text(&format!("/coverage/review?{span}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        html.contains("Báo Thanh Hoá") && html.contains("Đề xuất khen thưởng"),
+        "{html}"
+    );
+    let (st, ct, bytes) = leader
+        .get_bytes(&format!("/coverage/review.docx?{span}"))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(ct.contains("wordprocessingml"), "{ct}");
+    let text = docx_text(&bytes);
+    for want in [
+        "BÁO CÁO TỔNG KẾT",
+        "Báo Thanh Hoá",
+        "Đài Phát thanh và Truyền hình Thanh Hoá",
+        "Đăng, phát 2 tin, bài về",
+        "Lê Thu Hà",
+        "Đề xuất khen thưởng",
+    ] {
+        assert!(text.contains(want), "{want} in the DOCX: {text}");
+    }
+    let (st, stories) = leader
+        .get_text(&format!("/coverage/stories?agency={a}&{span}"))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        stories.contains("Bắt 4 đối tượng trộm cắp xe máy ở Hoằng Hoá")
+            && stories.contains("4 người trộm cắp xe máy ở xã Hoằng Lộc bị bắt")
+            && stories.contains("Lê Thu Hà"),
+        "{stories}"
+    );
+    assert_eq!(
+        journalist
+            .get_text(&format!("/coverage/review?{span}"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+
+    // The leader records the awards (nobody else may); a second of the same is refused.
+    let date = vn_now.format("%Y-%m-%d").to_string();
+    let award = json!({"year": year.parse::<i64>().unwrap(), "type_id": "giay_khen_giam_doc", "recipient_kind": "agency",
+        "agency_id": a, "decision_no": "1234/QĐ-CAT-PV01", "decision_date": date,
+        "reason": "Có thành tích xuất sắc trong công tác phối hợp tuyên truyền", "evidence": bth});
+    assert_eq!(
+        press.post("/api/v1/awards", &award).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (st, rec) = leader.post("/api/v1/awards", &award).await;
+    assert_eq!(st, StatusCode::CREATED, "{rec}");
+    assert_eq!(rec["recipient_name"], "Báo Thanh Hoá");
+    assert_eq!(
+        leader.post("/api/v1/awards", &award).await.0,
+        StatusCode::CONFLICT
+    );
+    let mut bad = award.clone();
+    bad["decision_date"] = json!("2001-01-01");
+    assert_eq!(
+        leader.post("/api/v1/awards", &bad).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let person = json!({"year": year.parse::<i64>().unwrap(), "type_id": "giay_khen_giam_doc", "recipient_kind": "journalist",
+        "agency_id": a, "user_id": ha["user_id"], "decision_no": "1235/QĐ-CAT-PV01", "decision_date": date,
+        "reason": "Phóng viên có nhiều tin, bài kịp thời"});
+    let (st, p) = leader.post("/api/v1/awards", &person).await;
+    assert_eq!(st, StatusCode::CREATED, "{p}");
+    assert_eq!(
+        (p["recipient_name"].as_str(), p["recipient_detail"].as_str()),
+        (Some("Lê Thu Hà"), Some("Báo Thanh Hoá"))
+    );
+    let officer = json!({"year": year.parse::<i64>().unwrap(), "type_id": "thuong_dot_xuat", "recipient_kind": "officer",
+        "recipient_name": "Trung tá Nguyễn Văn Mười", "recipient_detail": "Phòng Tham mưu", "decision_no": "1236/QĐ-CAT-PV01",
+        "decision_date": date, "reason": "Cung cấp thông tin kịp thời vụ trộm cắp tại Hoằng Lộc"});
+    let (st, o) = leader.post("/api/v1/awards", &officer).await;
+    assert_eq!(st, StatusCode::CREATED, "{o}");
+
+    // The public page and the open list; the evidence stays inside.
+    let (st, page) = anonymous
+        .get_text(&format!("/khen-thuong?year={year}"))
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    for want in [
+        "Báo Thanh Hoá",
+        "Lê Thu Hà",
+        "1234",
+        "QĐ-CAT-PV01",
+        "Nguyễn Văn Mười",
+        "Giấy khen của Giám đốc Công an tỉnh",
+    ] {
+        assert!(page.contains(want), "{want} on {page}");
+    }
+    let (st, list) = anonymous.get(&format!("/api/v1/awards?year={year}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(list.as_array().map(Vec::len), Some(3), "{list}");
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["evidence"].is_null()),
+        "{list}"
+    );
+    let (_, sug) = leader
+        .get(&format!("/api/v1/coverage/suggestions?{span}"))
+        .await;
+    assert!(
+        sug["collectives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["agency_id"] == a.as_str() && x["awarded"] == rec["id"]),
+        "{sug}"
+    );
+    // Revoked: off the public page at once (the page cache follows the event log).
+    let (st, _) = leader
+        .post(
+            &format!("/api/v1/awards/{}/revoke", o["id"].as_str().unwrap()),
+            &json!({"reason": "Ghi nhầm năm"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, page) = anonymous
+        .get_text(&format!("/khen-thuong?year={year}"))
+        .await;
+    assert!(
+        !page.contains("Nguyễn Văn Mười") && page.contains("Lê Thu Hà"),
+        "{page}"
+    );
+
+    // The survey: an agency's editor answers; a reporter may not; ratings are 1–5.
+    let answer = json!({"year": year.parse::<i64>().unwrap(), "timeliness": 5, "usefulness": 4, "access": 3, "comment": "Đề nghị cung cấp thông tin sớm hơn vào dịp Tết."});
+    assert_eq!(
+        journalist.post("/api/v1/coverage/survey", &answer).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let mut bad = answer.clone();
+    bad["access"] = json!(7);
+    assert_eq!(
+        editor.post("/api/v1/coverage/survey", &bad).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (st, v) = editor.post("/api/v1/coverage/survey", &answer).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (_, sum) = press
+        .get(&format!("/api/v1/coverage/survey?year={year}"))
+        .await;
+    assert_eq!(
+        (sum["answers"].as_i64(), sum["timeliness"].as_f64()),
+        (Some(1), Some(5.0)),
+        "{sum}"
+    );
+    let (_, html) = leader.get_text(&format!("/coverage/review?{span}")).await;
+    assert!(
+        html.contains("sớm hơn vào dịp Tết"),
+        "the survey joins the review"
+    );
 }

@@ -15,7 +15,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::common::{backends, Api, Browser, Server, DEMO_PASSWORD};
+use crate::common::{backends, docx_text, Api, Browser, Server, DEMO_PASSWORD};
 
 /// Last week (Monday to Sunday) as its label and days.
 fn last_week() -> (String, NaiveDate, NaiveDate) {
@@ -181,38 +181,6 @@ async fn pending_count(api: &Api) -> usize {
     let (s, list) = api.get("/api/v1/stats/submissions?state=pending").await;
     assert_eq!(s, StatusCode::OK);
     list.as_array().map(Vec::len).unwrap_or(0)
-}
-
-/// The text of a DOCX read back with docx-rs: every paragraph, also in tables.
-fn docx_text(bytes: &[u8]) -> String {
-    let doc = docx_rs::read_docx(bytes).expect("a DOCX docx-rs can read");
-    let json: Value = serde_json::from_str(&doc.json()).unwrap();
-    let mut out = String::new();
-    fn walk(v: &Value, out: &mut String) {
-        match v {
-            Value::Object(m) => {
-                if m.get("type") == Some(&json!("text")) {
-                    if let Some(t) = m
-                        .get("data")
-                        .and_then(|d| d.get("text"))
-                        .and_then(Value::as_str)
-                    {
-                        out.push_str(t);
-                    }
-                }
-                if m.get("type") == Some(&json!("paragraph")) {
-                    out.push('\n');
-                }
-                for x in m.values() {
-                    walk(x, out);
-                }
-            }
-            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
-            _ => {}
-        }
-    }
-    walk(&json["document"], &mut out);
-    out
 }
 
 /// The XLSX report's totals sheet read back with calamine: measure name → (now, same

@@ -42,6 +42,22 @@ impl Api {
         (r.status(), r.text().await.unwrap_or_default())
     }
 
+    /// A file's bytes, its status and its content type.
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let r = self.fetch(path).await;
+        let ct = r
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        (
+            r.status(),
+            ct,
+            r.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+        )
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,

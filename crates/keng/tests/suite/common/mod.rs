@@ -25,3 +25,35 @@ pub use server::*;
 pub use smtp::*;
 pub use source::*;
 pub use webhook::*;
+
+/// The text of a DOCX read back with docx-rs: every paragraph, also in tables.
+pub fn docx_text(bytes: &[u8]) -> String {
+    let doc = docx_rs::read_docx(bytes).expect("a DOCX docx-rs can read");
+    let json: serde_json::Value = serde_json::from_str(&doc.json()).unwrap();
+    let mut out = String::new();
+    fn walk(v: &serde_json::Value, out: &mut String) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if m.get("type") == Some(&serde_json::json!("text")) {
+                    if let Some(t) = m
+                        .get("data")
+                        .and_then(|d| d.get("text"))
+                        .and_then(serde_json::Value::as_str)
+                    {
+                        out.push_str(t);
+                    }
+                }
+                if m.get("type") == Some(&serde_json::json!("paragraph")) {
+                    out.push('\n');
+                }
+                for x in m.values() {
+                    walk(x, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(&json["document"], &mut out);
+    out
+}

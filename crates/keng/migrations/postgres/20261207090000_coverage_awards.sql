@@ -1,0 +1,58 @@
+-- The yearly review's records (coverage, second part): who wrote each story (the
+-- article's byline, or what the press office typed for print, radio and TV); the kinds
+-- of commendation the department gives and the awards recorded, each with its decision
+-- and the evidence it was given on; and the press agencies' answers to the yearly
+-- survey on the coordination. Times are Unix milliseconds, dates YYYY-MM-DD. Keep in
+-- step with the other backend's file of the same name (a test compares them).
+
+ALTER TABLE coverage ADD COLUMN journalist TEXT;
+
+CREATE TABLE award_types (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    name_en TEXT NOT NULL,
+    rank BIGINT NOT NULL,
+    recipients TEXT NOT NULL,
+    active BOOLEAN NOT NULL DEFAULT TRUE,
+    created_at BIGINT NOT NULL
+);
+INSERT INTO award_types (id, name, name_en, rank, recipients, active, created_at) VALUES
+    ('bang_khen_bo_truong', 'Bằng khen của Bộ trưởng Bộ Công an', 'Certificate of merit of the Minister of Public Security', 40, 'both', TRUE, 0),
+    ('bang_khen_chu_tich_tinh', 'Bằng khen của Chủ tịch UBND tỉnh', 'Certificate of merit of the Chairman of the Provincial People''s Committee', 30, 'both', TRUE, 0),
+    ('giay_khen_giam_doc', 'Giấy khen của Giám đốc Công an tỉnh', 'Certificate of the Director of the Provincial Police', 20, 'both', TRUE, 0),
+    ('thuong_dot_xuat', 'Thưởng đột xuất', 'Special reward', 10, 'both', TRUE, 0);
+
+CREATE TABLE awards (
+    id TEXT PRIMARY KEY,
+    year BIGINT NOT NULL,
+    type_id TEXT NOT NULL REFERENCES award_types(id),
+    recipient_kind TEXT NOT NULL,
+    agency_id TEXT REFERENCES agencies(id),
+    unit_id TEXT REFERENCES units(id),
+    user_id TEXT REFERENCES users(id),
+    recipient_name TEXT NOT NULL,
+    recipient_detail TEXT,
+    decision_no TEXT NOT NULL,
+    decision_date TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    evidence TEXT,
+    state TEXT NOT NULL,
+    revoked_reason TEXT,
+    created_by TEXT REFERENCES users(id),
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX awards_year ON awards (year, state);
+
+CREATE TABLE press_surveys (
+    id TEXT PRIMARY KEY,
+    year BIGINT NOT NULL,
+    agency_id TEXT NOT NULL REFERENCES agencies(id),
+    timeliness BIGINT NOT NULL,
+    usefulness BIGINT NOT NULL,
+    access BIGINT NOT NULL,
+    comment TEXT,
+    answered_by TEXT NOT NULL REFERENCES users(id),
+    answered_at BIGINT NOT NULL,
+    UNIQUE (year, agency_id)
+);
