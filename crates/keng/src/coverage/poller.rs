@@ -70,11 +70,24 @@ pub async fn run(
     }
 }
 
-/// Claims a row of `table` for this node: true when this node got it.
+/// What must still hold of a row when it is claimed: the list a node read may be stale
+/// by then (another node may have read the feed or fetched the article and released
+/// its lease meanwhile).
+const STILL_DUE: &[(&str, &str)] = &[
+    ("press_feeds", "active = TRUE AND next_fetch_at <= $3"),
+    ("press_articles", "state = 'new'"),
+];
+
+/// Claims a row of `table` for this node: true when this node got it, and the row was
+/// still waiting for this work.
 async fn claim(db: &Db, table: &str, id: &str, now: i64) -> AppResult<bool> {
+    let due = STILL_DUE
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or("TRUE", |(_, c)| *c);
     let n = db
         .execute(
-            &format!("UPDATE {table} SET lease_until = $2 WHERE id = $1 AND (lease_until IS NULL OR lease_until < $3)"),
+            &format!("UPDATE {table} SET lease_until = $2 WHERE id = $1 AND (lease_until IS NULL OR lease_until < $3) AND {due}"),
             args![id, now + LEASE_MS, now],
         )
         .await?;

@@ -128,9 +128,28 @@ async fn answer(site: Site, path: String, headers: HeaderMap) -> Response {
             let (bytes, _, _) = encoding_rs::WINDOWS_1258.encode(&html);
             ([(header::CONTENT_TYPE, "text/html")], bytes.into_owned()).into_response()
         }
+        // Many articles for two nodes to share.
+        "/n/rss.xml" => {
+            let items: Vec<(String, String, String)> = (0..MANY)
+                .map(|i| (format!("/n/{i}.html"), format!("Tin số {i} về đời sống"), "Tin địa phương.".to_string()))
+                .collect();
+            let items: Vec<(&str, &str, &str)> = items
+                .iter()
+                .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+                .collect();
+            rss(&base, &items).into_response()
+        }
+        p if p.starts_with("/n/") => html(page(
+            "Tin địa phương",
+            &format!("Người dân phường {p} đón nhận công trình nước sạch mới hoàn thành."),
+            "",
+        )),
         _ => S::NOT_FOUND.into_response(),
     }
 }
+
+/// Articles in the feed two nodes share.
+const MANY: usize = 40;
 
 async fn start_site() -> (Site, String) {
     let site = Site::default();
@@ -803,4 +822,48 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
         html.contains("sớm hơn vào dịp Tết"),
         "the survey joins the review"
     );
+}
+
+/// Two nodes on one PostgreSQL database read the same feed of many articles: each
+/// article page is fetched once in all, and the feed itself once (a lease in the
+/// database, never a node's memory).
+#[tokio::test]
+async fn two_nodes_share_the_monitor_without_fetching_twice() {
+    let toml = "[coverage]\nallow_private = [\"127.0.0.1/8\"]\ntick_seconds = 1\nhost_pause_ms = 5\narticles_per_round = 5\n";
+    let Some((n1, n2)) =
+        common::two_postgresql_nodes_with("the shared monitor", Some(toml.to_string())).await
+    else {
+        return;
+    };
+    let (site, base) = start_site().await;
+    let press = n1.api(Some(&n1.token_for("tuyentruyen").await));
+    let a = agency_id(&press, "BTH").await;
+    let (st, v) = press
+        .post(
+            "/api/v1/coverage/feeds",
+            &json!({"agency_id": a, "url": format!("{base}/n/rss.xml")}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let press2 = n2.api(Some(&n2.token_for("tuyentruyen").await));
+    until(
+        &press2,
+        "/api/v1/coverage/articles?limit=500",
+        "both nodes read every article",
+        |v| {
+            v.as_array()
+                .is_some_and(|a| a.len() == MANY && a.iter().all(|x| x["state"] == "fetched"))
+        },
+    )
+    .await;
+    // Let both nodes tick a few more times: nothing is fetched again.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(site.count("/n/rss.xml"), 1, "the feed read once");
+    for i in 0..MANY {
+        assert_eq!(
+            site.count(&format!("/n/{i}.html")),
+            1,
+            "article {i} fetched once"
+        );
+    }
 }
