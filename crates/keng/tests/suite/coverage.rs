@@ -3,9 +3,10 @@
 //! with the time to pickup (a link back, a rewrite without a link, a Windows-1258 page
 //! found through a news sitemap); a near-miss about another ward waits for review and is
 //! rejected; an unrelated story is left alone; robots.txt is honoured; a 429 with
-//! Retry-After, broken XML and an oversized page are recorded on their feed or article
-//! and the monitor carries on; a second read of a feed is conditional (304) and no
-//! article page is fetched twice. Then the year is reviewed: a TV story recorded by
+//! Retry-After, broken XML, a 500, a server slower than the time limit and an oversized
+//! page are recorded on their feed or article and the monitor carries on; a second read
+//! of a feed is conditional (304) and no article page is fetched twice (also by two
+//! nodes on one PostgreSQL). Then the year is reviewed: a TV story recorded by
 //! hand, the metrics per agency and journalist, the yearly review's page and DOCX (read
 //! back) with the suggested commendations and their evidence, the leader's awards on
 //! the public page, and an editor's answer to the survey joining the review.
@@ -128,6 +129,12 @@ async fn answer(site: Site, path: String, headers: HeaderMap) -> Response {
             let (bytes, _, _) = encoding_rs::WINDOWS_1258.encode(&html);
             ([(header::CONTENT_TYPE, "text/html")], bytes.into_owned()).into_response()
         }
+        // A broken server, and one slower than the time limit.
+        "/e/500.xml" => (S::INTERNAL_SERVER_ERROR, "lỗi máy chủ").into_response(),
+        "/e/slow.xml" => {
+            tokio::time::sleep(Duration::from_secs(4)).await;
+            rss(&base, &[]).into_response()
+        }
         // Many articles for two nodes to share.
         "/n/rss.xml" => {
             let items: Vec<(String, String, String)> = (0..MANY)
@@ -195,6 +202,7 @@ async fn the_press_monitor_finds_coverage_and_keeps_going() {
                     ("KENG_COVERAGE__TICK_SECONDS".into(), "1".into()),
                     ("KENG_COVERAGE__HOST_PAUSE_MS".into(), "20".into()),
                     ("KENG_COVERAGE__MAX_BYTES".into(), "200000".into()),
+                    ("KENG_COVERAGE__TIMEOUT_SECONDS".into(), "2".into()),
                 ],
                 ..Default::default()
             },
@@ -235,6 +243,8 @@ async fn the_press_monitor_finds_coverage_and_keeps_going() {
             (&b, "/b/rss.xml", "feed"),
             (&c, "/c/rss.xml", "feed"),
             (&c, "/c/sitemap.xml", "sitemap"),
+            (&b, "/e/500.xml", "feed"),
+            (&b, "/e/slow.xml", "feed"),
         ] {
             let (st, v) = press
                 .post(
@@ -465,6 +475,38 @@ async fn the_press_monitor_finds_coverage_and_keeps_going() {
             },
         )
         .await;
+
+        // The broken and the slow server: recorded on their feeds, backed off.
+        let (broken, slow) = (feeds["/e/500.xml"].clone(), feeds["/e/slow.xml"].clone());
+        let v = until(
+            &press,
+            "/api/v1/coverage/feeds",
+            "the 500 and the time-out are kept",
+            |v| {
+                let of = |id: &str| {
+                    v.as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|f| f["id"] == id)
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                of(&broken)["last_error"] == "HTTP 500" && of(&slow)["last_error"] == "timed out"
+            },
+        )
+        .await;
+        for f in v
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["id"] == broken.as_str() || f["id"] == slow.as_str())
+        {
+            assert!(f["failures"].as_i64() >= Some(1), "{f}");
+            assert!(
+                f["next_fetch_at"].as_i64() > f["last_fetched_at"].as_i64(),
+                "{f}"
+            );
+        }
 
         // Read again: conditional (304), nothing fetched twice.
         let a_feed = feeds["/a/rss.xml"].clone();
