@@ -31,6 +31,7 @@ CREATE TABLE awards (
     unit_id TEXT REFERENCES units(id),
     user_id TEXT REFERENCES users(id),
     recipient_name TEXT NOT NULL,
+    recipient_key TEXT NOT NULL,
     recipient_detail TEXT,
     decision_no TEXT NOT NULL,
     decision_date TEXT NOT NULL,
@@ -43,6 +44,9 @@ CREATE TABLE awards (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX awards_year ON awards (year, state);
+-- One honour of a kind a year for a recipient, however the name is spelt (the key is
+-- the name's accent-folded lowercase form); a revoked award frees it.
+CREATE UNIQUE INDEX awards_once ON awards (year, type_id, recipient_key) WHERE state = 'recorded';
 
 CREATE TABLE press_surveys (
     id TEXT PRIMARY KEY,

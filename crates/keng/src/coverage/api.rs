@@ -256,9 +256,10 @@ pub async fn list_awards(
         });
     }
     let mut list = super::awards::list(&app.db, q.year, false).await?;
-    // The evidence and who typed it stay inside.
+    // The evidence and the accounts behind it stay inside.
     for a in &mut list {
         a.evidence = None;
+        a.user_id = None;
     }
     Ok(Json(list))
 }

@@ -163,12 +163,18 @@ pub struct AwardInput {
     pub decision_date: String,
     pub reason: String,
     /// The suggestion's evidence, kept with the award.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub evidence: Option<serde_json::Value>,
 }
 
+/// One line of text as kept: no control characters, spaces collapsed, at most `max`
+/// characters; none when empty.
 fn clean(s: Option<&str>, max: usize) -> Option<String> {
-    let s = s?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s: String = s?
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!s.is_empty()).then(|| s.chars().take(max).collect())
 }
 
@@ -192,10 +198,62 @@ pub async fn record(db: &Db, origin: &Origin, i: &AwardInput) -> AppResult<Award
     {
         return Err(AppError::invalid("type_id", "err.award_type_recipient"));
     }
-    let pick = |s: &Option<String>| clean(s.as_deref(), 64).filter(|s| is_id(s));
-    let (agency_id, unit_id, user_id) = (pick(&i.agency_id), pick(&i.unit_id), pick(&i.user_id));
+    // An id given must name a record; an empty one is none.
+    let given = |s: &Option<String>| clean(s.as_deref(), 64);
+    let id_of = |s: Option<String>, field: &'static str, key: &'static str| match s {
+        Some(v) if !is_id(&v) => Err(AppError::invalid(field, key)),
+        other => Ok(other),
+    };
+    let mut agency_id = id_of(
+        given(&i.agency_id),
+        "agency_id",
+        "err.coverage_unknown_agency",
+    )?;
+    let mut unit_id = id_of(given(&i.unit_id), "unit_id", "err.award_unit")?;
+    let mut user_id = id_of(given(&i.user_id), "user_id", "err.award_person")?;
     let mut name = clean(i.recipient_name.as_deref(), 200);
     let mut detail = clean(i.recipient_detail.as_deref(), 300);
+    // Only the fields of the recipient's kind are kept.
+    match kind {
+        "agency" => (unit_id, user_id) = (None, None),
+        "unit" => (agency_id, user_id) = (None, None),
+        "officer" => agency_id = None,
+        _ => unit_id = None,
+    }
+    let account = match &user_id {
+        Some(uid) => Some(
+            crate::accounts::store::list_users(db, &Default::default())
+                .await?
+                .into_iter()
+                .find(|u| &u.id == uid)
+                .ok_or(AppError::invalid("user_id", "err.award_person"))?,
+        ),
+        None => None,
+    };
+    if let Some(u) = &account {
+        // A journalist is an accredited (or formerly accredited) reporter, an officer
+        // one of the police staff; the account's agency is the journalist's.
+        let fits = match kind {
+            "journalist" => {
+                u.role == crate::platform::permissions::Role::Journalist
+                    && u.status != crate::accounts::model::Status::Pending
+            }
+            _ => u.role.is_staff(),
+        };
+        if !fits {
+            return Err(AppError::invalid("user_id", "err.award_person_kind"));
+        }
+        if kind == "journalist" {
+            match (&agency_id, &u.agency_id) {
+                (Some(a), Some(b)) if a != b => {
+                    return Err(AppError::invalid("agency_id", "err.award_person_agency"))
+                }
+                (None, b) => agency_id = b.clone(),
+                _ => {}
+            }
+        }
+        name = Some(u.display_name.clone());
+    }
     let agency = match &agency_id {
         Some(a) => Some(crate::accounts::store::get_agency(db, a).await?.ok_or(
             AppError::invalid("agency_id", "err.coverage_unknown_agency"),
@@ -209,6 +267,7 @@ pub async fn record(db: &Db, origin: &Origin, i: &AwardInput) -> AppResult<Award
                 "err.coverage_unknown_agency",
             ))?;
             name = Some(a.name.clone());
+            detail = None;
         }
         "unit" => {
             let u = match &unit_id {
@@ -217,19 +276,9 @@ pub async fn record(db: &Db, origin: &Origin, i: &AwardInput) -> AppResult<Award
             }
             .ok_or(AppError::invalid("unit_id", "err.award_unit"))?;
             name = Some(u.name);
+            detail = None;
         }
         _ => {
-            if let Some(uid) = &user_id {
-                let u = crate::accounts::store::list_users(db, &Default::default())
-                    .await?
-                    .into_iter()
-                    .find(|u| &u.id == uid)
-                    .ok_or(AppError::invalid("user_id", "err.award_person"))?;
-                name = Some(u.display_name.clone());
-                if detail.is_none() {
-                    detail = agency.as_ref().map(|a| a.name.clone());
-                }
-            }
             if name.is_none() {
                 return Err(AppError::invalid("recipient_name", "err.award_person"));
             }
@@ -261,23 +310,35 @@ pub async fn record(db: &Db, origin: &Origin, i: &AwardInput) -> AppResult<Award
     let id = new_id();
     let now = now_ms();
     let mut tx = db.begin().await?;
+    // The same honour twice in a year for the same recipient (however the name is
+    // spelt or capitalised) is a mistake.
+    let key = name
+        .as_deref()
+        .map(keng_text::accent_key)
+        .unwrap_or_default();
     let same = tx
-        .fetch_optional(
-            "SELECT id FROM awards WHERE year = $1 AND type_id = $2 AND recipient_name = $3 AND state = 'recorded'",
-            args![i.year, &ty.id, name.clone()],
+        .fetch_all(
+            "SELECT recipient_name FROM awards WHERE year = $1 AND type_id = $2 AND state = 'recorded'",
+            args![i.year, &ty.id],
         )
         .await?;
-    if same.is_some() {
-        return Err(AppError::Conflict("err.award_exists"));
+    for r in &same {
+        if keng_text::accent_key(&r.str("recipient_name")?) == key {
+            return Err(AppError::Conflict("err.award_exists"));
+        }
     }
-    tx.execute(
-        "INSERT INTO awards (id, year, type_id, recipient_kind, agency_id, unit_id, user_id, recipient_name, recipient_detail,
-           decision_no, decision_date, reason, evidence, state, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'recorded', $14, $15, $15)",
-        args![&id, i.year, &ty.id, kind, agency_id, unit_id, user_id, name, detail, &decision_no,
+    let n = tx.execute(
+        "INSERT INTO awards (id, year, type_id, recipient_kind, agency_id, unit_id, user_id, recipient_name, recipient_key,
+           recipient_detail, decision_no, decision_date, reason, evidence, state, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'recorded', $15, $16, $16)
+         ON CONFLICT (year, type_id, recipient_key) WHERE state = 'recorded' DO NOTHING",
+        args![&id, i.year, &ty.id, kind, agency_id, unit_id, user_id, name, &key, detail, &decision_no,
               date.format("%Y-%m-%d").to_string(), &reason, evidence, origin.actor_id.clone(), now],
     )
     .await?;
+    if n != 1 {
+        return Err(AppError::Conflict("err.award_exists"));
+    }
     let a = Award::from_row(
         &tx.fetch_one("SELECT * FROM awards WHERE id = $1", args![&id])
             .await?,
@@ -301,7 +362,8 @@ pub async fn revoke(db: &Db, origin: &Origin, id: &str, reason: &str) -> AppResu
     if !is_id(id) {
         return Err(AppError::NotFound);
     }
-    let reason = clean(Some(reason), 500).ok_or(AppError::invalid("reason", "err.award_reason"))?;
+    let reason =
+        clean(Some(reason), 500).ok_or(AppError::invalid("reason", "err.award_revoke_reason"))?;
     let mut tx = db.begin().await?;
     let before = Award::from_row(
         &tx.fetch_optional("SELECT * FROM awards WHERE id = $1", args![id])

@@ -592,11 +592,13 @@ pub fn duration_text(minutes: i64, lang: Lang) -> String {
     }
 }
 
-/// A chart's heading and SVG.
+/// A chart's heading, its SVG (the page) and what it shows (the DOCX draws it again).
 #[derive(Debug, Serialize)]
 pub struct Drawn {
     pub title: String,
     pub svg: String,
+    #[serde(skip)]
+    pub chart: Chart,
 }
 
 /// The metrics' charts: stories and bulletins per agency, share picked up, time to the
@@ -624,6 +626,7 @@ pub fn charts(m: &Metrics, lang: Lang) -> Vec<Drawn> {
         out.push(Drawn {
             title: chart.title.clone(),
             svg: hbars(&chart),
+            chart,
         });
         let chart = Chart {
             title: tr("chart_share"),
@@ -638,6 +641,7 @@ pub fn charts(m: &Metrics, lang: Lang) -> Vec<Drawn> {
         out.push(Drawn {
             title: chart.title.clone(),
             svg: hbars(&chart),
+            chart,
         });
         let timed: Vec<&&AgencyLine> = shown
             .iter()
@@ -662,6 +666,7 @@ pub fn charts(m: &Metrics, lang: Lang) -> Vec<Drawn> {
             out.push(Drawn {
                 title: chart.title.clone(),
                 svg: hbars(&chart),
+                chart,
             });
         }
     }
@@ -682,6 +687,7 @@ pub fn charts(m: &Metrics, lang: Lang) -> Vec<Drawn> {
         out.push(Drawn {
             title: chart.title.clone(),
             svg: columns(&chart),
+            chart,
         });
     }
     out

@@ -226,6 +226,9 @@ pub fn docx(r: &Review, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
         }
     }
 
+    for d in metrics::charts(m, lang) {
+        doc = crate::platform::word::add_chart(doc, &d.chart);
+    }
     doc = doc.add_paragraph(text(
         &format!("II. {}", tr(lang, "review_agencies")),
         26,

@@ -553,9 +553,19 @@ pub async fn decide(db: &Db, origin: &Origin, id: &str, confirm: bool) -> AppRes
     Ok(after)
 }
 
-/// A byline as kept: spaces collapsed, at most 120 characters, none when empty.
+/// Text on one line: control characters gone, spaces collapsed.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A byline as kept: one line, at most 120 characters, none when empty.
 pub fn byline(s: Option<&str>) -> Option<String> {
-    let b = s?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let b = one_line(s?);
     (!b.is_empty()).then(|| b.chars().take(120).collect())
 }
 
@@ -588,13 +598,18 @@ pub async fn add_manual(db: &Db, origin: &Origin, m: &ManualInput) -> AppResult<
         true => crate::newsroom::store::get(db, m.bulletin_id.trim()).await?,
         false => None,
     };
+    let now = now_ms();
+    // Out to the press by now (a scheduled bulletin is not yet; a draft never was).
     let released = b
         .as_ref()
-        .and_then(|b| b.press_released_at.or(b.released_at).or(b.published_at))
+        .and_then(|b| b.press_released_at.or(b.released_at))
+        .filter(|at| *at <= now)
         .ok_or(AppError::invalid(
             "bulletin_id",
             "err.coverage_unknown_bulletin",
         ))?;
+    // The public release: an embargoed bulletin may not be carried before it.
+    let public = b.as_ref().and_then(|b| b.released_at).unwrap_or(released);
     if crate::accounts::store::get_agency(db, m.agency_id.trim())
         .await?
         .is_none()
@@ -608,15 +623,15 @@ pub async fn add_manual(db: &Db, origin: &Origin, m: &ManualInput) -> AppResult<
     if !MEDIA.contains(&medium) {
         return Err(AppError::invalid("medium", "err.coverage_medium"));
     }
-    let title = m.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = one_line(&m.title);
     if title.is_empty() || title.chars().count() > 300 {
         return Err(AppError::invalid("title", "err.coverage_manual_title"));
     }
     let published_at = crate::platform::clock::parse_local_datetime(m.published_at.trim()).ok_or(
         AppError::invalid("published_at", "err.coverage_manual_when"),
     )?;
-    let now = now_ms();
-    if published_at > now + 3_600_000 || published_at < released - 86_400_000 {
+    // Minutes are what a person types: the release's own minute counts.
+    if published_at > now + 3_600_000 || published_at < public - 60_000 {
         return Err(AppError::invalid(
             "published_at",
             "err.coverage_manual_when",
@@ -644,11 +659,22 @@ pub async fn add_manual(db: &Db, origin: &Origin, m: &ManualInput) -> AppResult<
     let programme = m
         .programme
         .as_deref()
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(one_line)
         .filter(|p| !p.is_empty())
         .map(|p| p.chars().take(200).collect::<String>());
     let id = new_id();
     let mut tx = db.begin().await?;
+    // The same story sent twice (a double click) is one story.
+    let twice = tx
+        .fetch_optional(
+            "SELECT id FROM coverage WHERE bulletin_id = $1 AND agency_id = $2 AND medium = $3 AND title = $4
+               AND published_at = $5 AND source = 'manual'",
+            args![m.bulletin_id.trim(), m.agency_id.trim(), medium, &title, published_at],
+        )
+        .await?;
+    if twice.is_some() {
+        return Err(AppError::Conflict("err.coverage_manual_exists"));
+    }
     tx.execute(
         "INSERT INTO coverage (id, bulletin_id, bulletin_released_at, agency_id, article_id, source, medium, title, url,
            programme, duration_seconds, published_at, confidence, evidence, created_by, created_at, journalist)

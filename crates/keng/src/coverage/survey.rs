@@ -92,12 +92,20 @@ pub async fn answer(db: &Db, origin: &Origin, user: &User, i: &Input) -> AppResu
             return Err(AppError::invalid(field, "err.survey_rating"));
         }
     }
-    let comment = i
+    // Lines kept, other control characters dropped; at most 4,000 characters.
+    let comment: Option<String> = i
         .comment
         .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|c| c.chars().take(4000).collect::<String>());
+        .map(|c| {
+            c.chars()
+                .filter(|c| !c.is_control() || *c == '\n')
+                .collect::<String>()
+        })
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.chars().count() > 4000) {
+        return Err(AppError::invalid("comment", "err.survey_comment"));
+    }
     let now = now_ms();
     let mut tx = db.begin().await?;
     let before = tx

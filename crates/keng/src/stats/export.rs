@@ -2,7 +2,8 @@
 //! cells guarded against formulas), XLSX (rust_xlsxwriter; numbers as numbers, so the
 //! spreadsheet can add them up again) and an editable DOCX (docx-rs) in the
 //! department's usual style — a title, the period, the sentences written from the
-//! numbers, then the table with "so với cùng kỳ" — with Vietnamese number formatting.
+//! numbers, then the table with "so với cùng kỳ" and the charts (bars per unit, the
+//! figures over time) — with Vietnamese number formatting.
 
 use docx_rs::{AlignmentType, Table, TableRow, WidthType};
 use keng_charts::number_to;
@@ -185,7 +186,12 @@ fn signed(v: Option<f64>) -> String {
 }
 
 /// The report as an editable Word document.
-pub fn docx(r: &Report, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
+pub fn docx(
+    r: &Report,
+    charts: &[super::pages::Drawn],
+    lang: Lang,
+    site: &str,
+) -> Result<Vec<u8>, String> {
     let mut doc = a4()
         .add_paragraph(text(&site.to_uppercase(), 26, true).align(AlignmentType::Left))
         .add_paragraph(
@@ -274,6 +280,9 @@ pub fn docx(r: &Report, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
         doc = doc
             .add_paragraph(text(&tr(lang, "docx_units"), 26, true))
             .add_table(Table::new(rows).width(9600, WidthType::Dxa));
+    }
+    for d in charts {
+        doc = crate::platform::word::add_chart(doc, &d.chart);
     }
     pack(doc)
 }

@@ -744,11 +744,13 @@ pub fn scope_of(
     })
 }
 
-/// A chart's heading and SVG.
+/// A chart's heading, its SVG (the page) and what it shows (the DOCX draws it again).
 #[derive(Serialize)]
 pub struct Drawn {
     pub title: String,
     pub svg: String,
+    #[serde(skip)]
+    pub chart: Chart,
 }
 
 /// The report's charts: bars per unit, lines over time.
@@ -814,7 +816,8 @@ pub fn charts(r: &Report, cat: &Catalogue, lang: Lang) -> Vec<Drawn> {
         };
         out.push(Drawn {
             svg: hbars(&c),
-            title: c.title,
+            title: c.title.clone(),
+            chart: c,
         });
     }
     if !r.over_time.is_empty() && !shown.is_empty() {
@@ -841,7 +844,8 @@ pub fn charts(r: &Report, cat: &Catalogue, lang: Lang) -> Vec<Drawn> {
         };
         out.push(Drawn {
             svg: lines(&c),
-            title: c.title,
+            title: c.title.clone(),
+            chart: c,
         });
     }
     out
@@ -921,7 +925,13 @@ pub async fn report_file(
             &format!("{stem}.xlsx"),
         ),
         "report.docx" => download(
-            super::export::docx(&r, ctx.lang, &app.config.site_name).map_err(err)?,
+            super::export::docx(
+                &r,
+                &charts(&r, &cat, ctx.lang),
+                ctx.lang,
+                &app.config.site_name,
+            )
+            .map_err(err)?,
             DOCX,
             &format!("{stem}.docx"),
         ),

@@ -592,6 +592,11 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
     }
     let (st, manual) = press.post("/api/v1/coverage/manual", &tv).await;
     assert_eq!(st, StatusCode::CREATED, "{manual}");
+    // Sent twice (a double click): one story.
+    assert_eq!(
+        press.post("/api/v1/coverage/manual", &tv).await.0,
+        StatusCode::CONFLICT
+    );
     assert_eq!(
         (
             manual["source"].as_str(),
@@ -720,7 +725,13 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
     assert_eq!(st, StatusCode::OK);
     assert!(ct.contains("wordprocessingml"), "{ct}");
     let text = docx_text(&bytes);
+    // The charts are drawn again in the document (bars as pictures, values beside).
+    assert!(
+        bytes.windows(11).any(|w| w == b"word/media/"),
+        "the DOCX has no chart"
+    );
     for want in [
+        "Tin, bài theo cơ quan báo chí",
         "BÁO CÁO TỔNG KẾT",
         "Báo Thanh Hoá",
         "Đài Phát thanh và Truyền hình Thanh Hoá",
@@ -773,8 +784,22 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
     let person = json!({"year": year.parse::<i64>().unwrap(), "type_id": "giay_khen_giam_doc", "recipient_kind": "journalist",
         "agency_id": a, "user_id": ha["user_id"], "decision_no": "1235/QĐ-CAT-PV01", "decision_date": date,
         "reason": "Phóng viên có nhiều tin, bài kịp thời"});
+    // An account of another kind is refused: the leader is no journalist.
+    let mut wrong = person.clone();
+    wrong["user_id"] = json!(user_id(&press, "giamdoc").await);
+    assert_eq!(
+        leader.post("/api/v1/awards", &wrong).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut person = person.clone();
+    person.as_object_mut().unwrap().remove("agency_id");
     let (st, p) = leader.post("/api/v1/awards", &person).await;
     assert_eq!(st, StatusCode::CREATED, "{p}");
+    assert_eq!(
+        p["agency_id"].as_str(),
+        Some(a.as_str()),
+        "the journalist's agency: {p}"
+    );
     assert_eq!(
         (p["recipient_name"].as_str(), p["recipient_detail"].as_str()),
         (Some("Lê Thu Hà"), Some("Báo Thanh Hoá"))
@@ -784,6 +809,13 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
         "decision_date": date, "reason": "Cung cấp thông tin kịp thời vụ trộm cắp tại Hoằng Lộc"});
     let (st, o) = leader.post("/api/v1/awards", &officer).await;
     assert_eq!(st, StatusCode::CREATED, "{o}");
+    // The same honour again, spelt in capitals: refused.
+    let mut again = officer.clone();
+    again["recipient_name"] = json!("TRUNG TÁ NGUYỄN VĂN MƯỜI");
+    assert_eq!(
+        leader.post("/api/v1/awards", &again).await.0,
+        StatusCode::CONFLICT
+    );
 
     // The public page and the open list; the evidence stays inside.
     let (st, page) = anonymous
@@ -807,7 +839,7 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
         list.as_array()
             .unwrap()
             .iter()
-            .all(|w| w["evidence"].is_null()),
+            .all(|w| w["evidence"].is_null() && w["user_id"].is_null()),
         "{list}"
     );
     let (_, sug) = leader
@@ -842,6 +874,12 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
     assert_eq!(
         journalist.post("/api/v1/coverage/survey", &answer).await.0,
         StatusCode::FORBIDDEN
+    );
+    let mut bad = answer.clone();
+    bad["comment"] = json!("ý kiến ".repeat(800));
+    assert_eq!(
+        editor.post("/api/v1/coverage/survey", &bad).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
     );
     let mut bad = answer.clone();
     bad["access"] = json!(7);
