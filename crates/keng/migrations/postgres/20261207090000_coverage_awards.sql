@@ -1,8 +1,8 @@
 -- The yearly review's records (coverage, second part): who wrote each story (the
 -- article's byline, or what the press office typed for print, radio and TV); the kinds
 -- of commendation the department gives and the awards recorded, each with its decision
--- and the evidence it was given on; and the press agencies' answers to the yearly
--- survey on the coordination. Times are Unix milliseconds, dates YYYY-MM-DD. Keep in
+-- and the evidence it was given on; the press agencies' answers to the yearly survey
+-- on the coordination; and the warnings the press carried. Times are Unix milliseconds, dates YYYY-MM-DD. Keep in
 -- step with the other backend's file of the same name (a test compares them).
 
 ALTER TABLE coverage ADD COLUMN journalist TEXT;
@@ -60,3 +60,22 @@ CREATE TABLE press_surveys (
     answered_at BIGINT NOT NULL,
     UNIQUE (year, agency_id)
 );
+
+-- Warnings the press carried (scam warnings reach people through the press): found by
+-- the monitor's matcher, once per article and warning.
+CREATE TABLE warning_coverage (
+    id TEXT PRIMARY KEY,
+    warning_id TEXT NOT NULL REFERENCES warnings(id),
+    warning_published_at BIGINT NOT NULL,
+    agency_id TEXT NOT NULL REFERENCES agencies(id),
+    article_id TEXT REFERENCES press_articles(id),
+    title TEXT NOT NULL,
+    url TEXT,
+    journalist TEXT,
+    published_at BIGINT NOT NULL,
+    confidence DOUBLE PRECISION,
+    evidence TEXT,
+    created_at BIGINT NOT NULL,
+    UNIQUE (warning_id, article_id)
+);
+CREATE INDEX warning_coverage_agency ON warning_coverage (agency_id, warning_published_at);

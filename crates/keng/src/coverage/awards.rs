@@ -409,8 +409,9 @@ pub struct Suggestion {
     pub detail: Option<String>,
     /// 0–100, from the weighted parts below.
     pub score: f64,
-    /// Each part's share of the best in the year (0–1): stories, share, speed, first,
-    /// engagement (requests and conferences).
+    /// Each part's share of the best in the year (0–1): stories, share (of the bulletins
+    /// and warnings given out, carried), speed, first, engagement (requests and
+    /// conferences).
     #[schema(value_type = Object)]
     pub parts: serde_json::Value,
     /// The sentences a leader reads (and the award keeps).
@@ -521,14 +522,38 @@ fn agency_evidence(a: &AgencyLine, m: &Metrics, lang: Lang) -> Vec<String> {
             ("share", pct_text(a.share_pct)),
         ],
     );
-    evidence(
+    let mut e = evidence(
         opening,
         a.median_pickup_minutes,
         a.first,
         a.requests,
         a.attended,
         lang,
-    )
+    );
+    if a.warnings_picked > 0 {
+        e.insert(
+            1,
+            say(
+                lang,
+                "ev_warnings",
+                &[
+                    ("picked", a.warnings_picked.to_string()),
+                    ("released", m.warnings_released.to_string()),
+                ],
+            ),
+        );
+    }
+    e
+}
+
+/// An agency's share of what the police gave out (bulletins and warnings) it carried.
+fn carried_share(a: &AgencyLine, m: &Metrics) -> f64 {
+    let given = m.released + m.warnings_released;
+    if given > 0 {
+        (a.picked + a.warnings_picked) as f64 / given as f64
+    } else {
+        0.0
+    }
 }
 
 fn person_evidence(j: &JournalistLine, lang: Lang) -> Vec<String> {
@@ -587,11 +612,11 @@ pub async fn suggestions(
     let active: Vec<&AgencyLine> = m
         .agencies
         .iter()
-        .filter(|a| a.stories > 0 || a.requests > 0 || a.attended > 0)
+        .filter(|a| a.stories > 0 || a.warning_stories > 0 || a.requests > 0 || a.attended > 0)
         .collect();
     let (ms, msh, mf, me) = (
         max_of(active.iter().map(|a| a.stories as f64)),
-        max_of(active.iter().map(|a| a.share_pct.unwrap_or(0.0))),
+        max_of(active.iter().map(|a| carried_share(a, m))),
         max_of(active.iter().map(|a| a.first as f64)),
         max_of(active.iter().map(|a| (a.requests + a.attended) as f64)),
     );
@@ -601,7 +626,7 @@ pub async fn suggestions(
         .map(|a| {
             let parts = [
                 ("stories", part(a.stories as f64, ms)),
-                ("share", part(a.share_pct.unwrap_or(0.0), msh)),
+                ("share", part(carried_share(a, m), msh)),
                 ("speed", speed(a.median_pickup_minutes, fastest)),
                 ("first", part(a.first as f64, mf)),
                 ("engagement", part((a.requests + a.attended) as f64, me)),

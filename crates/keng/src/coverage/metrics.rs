@@ -3,7 +3,8 @@
 //! bulletins picked up and their share of those released, the time from release to an
 //! agency's first story, who carried a bulletin first; and the press desk's side
 //! (requests made and responded to, press conferences attended). Every count is of
-//! records `GET /api/v1/coverage` lists, so a number can be traced to its stories.
+//! records `GET /api/v1/coverage` lists, so a number can be traced to its stories. The
+//! warnings the press carried are counted too (they reach people through the press).
 //!
 //! Reads `newsroom::store::list` (the bulletins the press received),
 //! `press_desk::store::requests_per_journalist`, `press_desk::events::{held,
@@ -144,6 +145,9 @@ pub struct AgencyLine {
     pub responded: i64,
     /// Check-ins of its reporters at press conferences and events held.
     pub attended: i64,
+    /// Warnings published in the span it carried, and its stories about them.
+    pub warnings_picked: i64,
+    pub warning_stories: i64,
 }
 
 /// One journalist's year (by byline, joined to their account when the name matches one
@@ -190,6 +194,10 @@ pub struct Metrics {
     /// Median minutes from release to the first story of any agency.
     pub median_pickup_minutes: Option<f64>,
     pub conferences: i64,
+    /// Warnings published to the public in the span (test warnings never count), and
+    /// those at least one agency carried.
+    pub warnings_released: i64,
+    pub warnings_picked: i64,
     pub agencies: Vec<AgencyLine>,
     pub journalists: Vec<JournalistLine>,
     pub months: Vec<GroupLine>,
@@ -408,6 +416,7 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
     }
 
     let released_n = rel.len() as i64;
+    let warning_pickups = super::store::warning_pickups(db, span.from, span.to).await?;
     let mut agency_lines: Vec<AgencyLine> = agencies
         .iter()
         .map(|a| {
@@ -427,6 +436,8 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
                 requests,
                 responded,
                 attended: agency_attended.get(a.id.as_str()).copied().unwrap_or(0),
+                warnings_picked: warning_pickups.get(&a.id).map_or(0, |w| w.0),
+                warning_stories: warning_pickups.get(&a.id).map_or(0, |w| w.1),
             }
         })
         .collect();
@@ -553,6 +564,12 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
         stories: total.stories,
         median_pickup_minutes: total.median_pickup(&rel),
         conferences: crate::press_desk::events::held(db, span.from, span.to).await?,
+        warnings_released: crate::warnings::store::issued_between(db, span.from, span.to)
+            .await?
+            .iter()
+            .map(|(_, n)| n)
+            .sum(),
+        warnings_picked: super::store::warnings_carried(db, span.from, span.to).await?,
         agencies: agency_lines,
         journalists: journalist_lines,
         months,

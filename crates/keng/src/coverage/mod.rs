@@ -16,13 +16,13 @@
 //! Reads other capabilities through their public functions: `newsroom::store::{list,
 //! get}` (the bulletins the press received), `newsroom::sanitize::plain`,
 //! `press_desk::report::load_between`, `press_desk::store::requests_per_journalist`,
-//! `press_desk::events::{held, attendance}`, `warnings::store::issued_between`,
+//! `press_desk::events::{held, attendance}`, `warnings::store::{list, issued_between}`,
 //! `stats::{campaigns, catalogue, figures, pages::scope_of}`, `accounts::store`; and the
 //! platform's guarded resolver (`platform::webhooks`) so a feed never leads inward.
 //!
-//! The demo serves its press agencies' sites on loopback (`demo`).
-//!
-//! Still to come (issue 13): pickups of warnings (the matcher knows bulletins only).
+//! The demo serves its press agencies' sites on loopback (`demo`). Warnings are matched
+//! too: scam warnings reach people only through the press, so their pickups are counted
+//! per agency (sure matches only: a warning has no review queue).
 
 pub mod api;
 pub mod awards;

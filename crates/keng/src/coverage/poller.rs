@@ -331,6 +331,13 @@ async fn read_article(db: &Db, m: &Monitor, a: &Article) -> AppResult<()> {
                 confidence: mm.confidence,
                 evidence,
             };
+            // A warning carried: counted when sure (warnings have no review queue).
+            if released.warning {
+                if verdict == Verdict::Coverage {
+                    store::record_warning_pickup(&mut tx, &origin, &found).await?;
+                }
+                continue;
+            }
             match verdict {
                 Verdict::Coverage => {
                     store::record_match(&mut tx, &origin, &found).await?;

@@ -191,6 +191,15 @@ pub fn summary_sentences(r: &Review, lang: Lang) -> Vec<String> {
             ("time", minutes(m.median_pickup_minutes, lang)),
         ],
     ));
+    if m.warnings_released > 0 {
+        out.push(say(
+            "sum_warnings",
+            &[
+                ("picked", num(m.warnings_picked)),
+                ("released", num(m.warnings_released)),
+            ],
+        ));
+    }
     out
 }
 
@@ -243,6 +252,7 @@ pub fn docx(r: &Review, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
         tr(lang, "col_first"),
         tr(lang, "col_requests"),
         tr(lang, "col_attended"),
+        tr(lang, "col_warnings"),
     ];
     let rows: Vec<Vec<String>> = m
         .agencies
@@ -257,6 +267,7 @@ pub fn docx(r: &Review, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
                 num(a.first),
                 num(a.requests),
                 num(a.attended),
+                num(a.warnings_picked),
             ]
         })
         .collect();

@@ -449,6 +449,72 @@ async fn insert_coverage(
     Ok(())
 }
 
+/// Records that an article carried a warning (once per article and warning); `f`'s
+/// bulletin fields name the warning.
+pub async fn record_warning_pickup(tx: &mut Tx, origin: &Origin, f: &Found<'_>) -> AppResult<()> {
+    let id = new_id();
+    let n = tx
+        .execute(
+            "INSERT INTO warning_coverage (id, warning_id, warning_published_at, agency_id, article_id, title, url,
+               journalist, published_at, confidence, evidence, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (warning_id, article_id) DO NOTHING",
+            args![&id, f.bulletin_id, f.bulletin_released_at, &f.article.agency_id, &f.article.id,
+                  &f.article.title, &f.article.url, byline(f.article.author.as_deref()), f.published_at,
+                  f.confidence, f.evidence.to_string(), now_ms()],
+        )
+        .await?;
+    if n == 1 {
+        record_change(
+            tx,
+            origin,
+            "warning_coverage.matched",
+            "warning_coverage",
+            &id,
+            None,
+            Some(serde_json::json!({
+                "warning_id": f.bulletin_id, "agency_id": f.article.agency_id,
+                "article_id": f.article.id, "url": f.article.url, "confidence": f.confidence,
+            })),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Warnings carried by the press, per agency, for warnings published in `[from, to)`:
+/// agency id → (distinct warnings, stories).
+pub async fn warning_pickups(
+    db: &Db,
+    from: i64,
+    to: i64,
+) -> AppResult<std::collections::HashMap<String, (i64, i64)>> {
+    let rows = db
+        .fetch_all(
+            "SELECT agency_id, COUNT(DISTINCT warning_id) AS w, COUNT(*) AS n FROM warning_coverage
+             WHERE warning_published_at >= $1 AND warning_published_at < $2 GROUP BY agency_id",
+            args![from, to],
+        )
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for r in &rows {
+        out.insert(r.str("agency_id")?, (r.i64("w")?, r.i64("n")?));
+    }
+    Ok(out)
+}
+
+/// Warnings published in `[from, to)` that at least one agency carried.
+pub async fn warnings_carried(db: &Db, from: i64, to: i64) -> AppResult<i64> {
+    Ok(db
+        .fetch_one(
+            "SELECT COUNT(DISTINCT warning_id) AS n FROM warning_coverage
+             WHERE warning_published_at >= $1 AND warning_published_at < $2",
+            args![from, to],
+        )
+        .await?
+        .i64("n")?)
+}
+
 /// Puts a match a person must look at in the queue (once per article and bulletin).
 pub async fn queue_review(tx: &mut Tx, origin: &Origin, f: &Found<'_>) -> AppResult<()> {
     let id = new_id();

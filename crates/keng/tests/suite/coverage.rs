@@ -27,6 +27,7 @@ use crate::common::{self, agency_id, backends, docx_text, user_id, Options, Serv
 struct Site {
     hits: Arc<Mutex<HashMap<String, usize>>>,
     bulletin: Arc<Mutex<String>>,
+    warning: Arc<Mutex<String>>,
     base: Arc<Mutex<String>>,
 }
 
@@ -72,6 +73,7 @@ async fn answer(site: Site, path: String, headers: HeaderMap) -> Response {
     let n = site.hit(&path);
     let base = site.base.lock().unwrap().clone();
     let bulletin = site.bulletin.lock().unwrap().clone();
+    let warning = site.warning.lock().unwrap().clone();
     let html =
         |body: String| ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
     match path.as_str() {
@@ -86,6 +88,7 @@ async fn answer(site: Site, path: String, headers: HeaderMap) -> Response {
                 ("/a/3.html", "Thanh Hoá đón đợt không khí lạnh mạnh", "Nhiệt độ giảm sâu."),
                 ("/private/4.html", "Tin nội bộ", "Không dành cho máy."),
                 ("/a/big.html", "Ảnh phóng sự", "Rất nhiều ảnh."),
+                ("/a/w.html", "Công an cảnh báo cuộc gọi giả danh công an", "Không chuyển tiền."),
             ]);
             ([(header::ETAG, "\"v1\""), (header::CONTENT_TYPE, "application/rss+xml")], body).into_response()
         }
@@ -93,6 +96,11 @@ async fn answer(site: Site, path: String, headers: HeaderMap) -> Response {
             "Bắt 4 đối tượng trộm cắp xe máy ở Hoằng Hoá",
             "Công an huyện Hoằng Hoá cho biết đã bắt nhóm trộm xe máy.",
             &format!("<p>Nguồn: <a href=\"{bulletin}\">Cổng thông tin Công an tỉnh</a></p>"),
+        )),
+        "/a/w.html" => html(page(
+            "Công an cảnh báo cuộc gọi giả danh công an",
+            "Công an tỉnh cảnh báo: nhiều người dân nhận cuộc gọi tự xưng công an, yêu cầu chuyển tiền vào tài khoản tạm giữ. Người dân không chuyển tiền, báo ngay cho công an xã, phường.",
+            &format!("<p>Xem cảnh báo: <a href=\"{warning}\">Cổng thông tin Công an tỉnh</a></p>"),
         )),
         "/a/2.html" => html(
             page("Hoằng Hóa: 4 người trộm cắp xe máy ở xã Hoằng Lộc bị bắt", REWRITE, "")
@@ -218,6 +226,23 @@ async fn the_press_monitor_finds_coverage_and_keeps_going() {
             "audience": "public"});
         let bid = common::publish(&press, &leader, &body, common::Until::Published).await;
         *site.bulletin.lock().unwrap() = s.url(&format!("/tin/{bid}"));
+        // A scam warning, which reaches people only if the press carries it.
+        let (st, w) = press
+            .post("/api/v1/warnings", &crate::warnings::scam_warning(&bid))
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{w}");
+        let wid = w["id"].as_str().unwrap().to_string();
+        for (who, step) in [
+            (&press, "submit"),
+            (&leader, "approve"),
+            (&press, "publish"),
+        ] {
+            let (st, v) = who
+                .post(&format!("/api/v1/warnings/{wid}/{step}"), &json!({}))
+                .await;
+            assert_eq!(st, StatusCode::OK, "{step}: {v}");
+        }
+        *site.warning.lock().unwrap() = s.url(&format!("/canh-bao/{wid}"));
 
         // Only the press office registers feeds; an internal address is refused.
         let a = agency_id(&press, "BTH").await;
@@ -665,6 +690,10 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
     assert_eq!(lc["stories"].as_i64(), Some(2), "{lc}");
     assert_eq!(lc["by_medium"]["tv"].as_i64(), Some(1), "{lc}");
     assert!(la["median_pickup_minutes"].as_f64().is_some(), "{la}");
+    // The scam warning carried (a link to its page), counted apart from the bulletins.
+    assert_eq!(la["warnings_picked"].as_i64(), Some(1), "{la}");
+    assert_eq!(m["warnings_picked"].as_i64(), Some(1), "{m}");
+    assert!(m["warnings_released"].as_i64() >= Some(1), "{m}");
     assert_eq!(
         m["agencies"]
             .as_array()
