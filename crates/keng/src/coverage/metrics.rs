@@ -2,7 +2,8 @@
 //! dates): per agency, per journalist, per month and per category — stories carried,
 //! bulletins picked up and their share of those released, the time from release to an
 //! agency's first story, who carried a bulletin first; and the press desk's side
-//! (requests made and responded to, press conferences attended). Every count is of
+//! (requests made and responded to, press conferences attended, and — from
+//! `platform::usage` — feed reads, live-stream connections and downloads). Every count is of
 //! records `GET /api/v1/coverage` lists, so a number can be traced to its stories. The
 //! warnings the press carried are counted too (they reach people through the press).
 //!
@@ -148,6 +149,11 @@ pub struct AgencyLine {
     /// Warnings published in the span it carried, and its stories about them.
     pub warnings_picked: i64,
     pub warning_stories: i64,
+    /// Its accounts' reads of their press feeds, live-stream connections and attachment
+    /// downloads.
+    pub feed_reads: i64,
+    pub stream_connections: i64,
+    pub downloads: i64,
 }
 
 /// One journalist's year (by byline, joined to their account when the name matches one
@@ -417,6 +423,13 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
 
     let released_n = rel.len() as i64;
     let warning_pickups = super::store::warning_pickups(db, span.from, span.to).await?;
+    let usage = crate::platform::usage::sums(db, span.from, span.to).await?;
+    let used = |agency: &str, what: &str| {
+        usage
+            .get(&(agency.to_string(), what.to_string()))
+            .copied()
+            .unwrap_or(0)
+    };
     let mut agency_lines: Vec<AgencyLine> = agencies
         .iter()
         .map(|a| {
@@ -438,6 +451,9 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
                 attended: agency_attended.get(a.id.as_str()).copied().unwrap_or(0),
                 warnings_picked: warning_pickups.get(&a.id).map_or(0, |w| w.0),
                 warning_stories: warning_pickups.get(&a.id).map_or(0, |w| w.1),
+                feed_reads: used(&a.id, crate::platform::usage::FEED),
+                stream_connections: used(&a.id, crate::platform::usage::STREAM),
+                downloads: used(&a.id, crate::platform::usage::DOWNLOAD),
             }
         })
         .collect();

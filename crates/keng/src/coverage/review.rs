@@ -272,6 +272,29 @@ pub fn docx(r: &Review, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
         })
         .collect();
     doc = doc.add_table(table(&head, &rows, 1));
+    let using: Vec<Vec<String>> = m
+        .agencies
+        .iter()
+        .filter(|a| a.feed_reads + a.stream_connections + a.downloads > 0)
+        .map(|a| {
+            vec![
+                a.name.clone(),
+                num(a.feed_reads),
+                num(a.stream_connections),
+                num(a.downloads),
+            ]
+        })
+        .collect();
+    if !using.is_empty() {
+        doc = doc.add_paragraph(text(&tr(lang, "review_usage"), 26, true));
+        let head = [
+            tr(lang, "agency"),
+            tr(lang, "col_feed_reads"),
+            tr(lang, "col_streams"),
+            tr(lang, "col_downloads"),
+        ];
+        doc = doc.add_table(table(&head, &using, 1));
+    }
     if !m.categories.is_empty() {
         doc = doc.add_paragraph(text(&tr(lang, "review_categories"), 26, true));
         let head = [

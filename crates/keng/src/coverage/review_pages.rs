@@ -119,6 +119,7 @@ async fn render(
         context! {
             span => &span, summary => review::summary_sentences(&r, ctx.lang),
             highlights => &r.highlights, met => &r.metrics, charts => metrics::charts(&r.metrics, ctx.lang),
+            using => r.metrics.agencies.iter().any(|a| a.feed_reads + a.stream_connections + a.downloads > 0),
             agencies => agencies, journalists => journalists, months => months,
             warnings => &r.warnings, requests => &r.requests, surveys => &r.surveys,
             collectives => r.collectives.iter().map(suggestion).collect::<Vec<_>>(),

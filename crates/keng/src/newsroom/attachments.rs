@@ -276,6 +276,14 @@ pub async fn serve(
     }
     let a = allowed.ok_or(AppError::NotFound)?;
     let bytes = app.blobs.fetch(&sha).await?;
+    if let Ok(u) = ctx.user() {
+        crate::platform::usage::count(
+            &app.db,
+            u.agency_id.as_deref(),
+            crate::platform::usage::DOWNLOAD,
+        )
+        .await;
+    }
     let mime = if sha == a.sha256 {
         a.mime.clone()
     } else {

@@ -183,6 +183,12 @@ pub async fn stream(
     ctx.require(Action::ReadPressOnly, &Owner::None)?;
     let user_id = ctx.user()?.id.clone();
     let credential = ctx.credential.clone();
+    crate::platform::usage::count(
+        &app.db,
+        ctx.user()?.agency_id.as_deref(),
+        crate::platform::usage::STREAM,
+    )
+    .await;
     // A resume point that is not a position of the log is an error, not a fresh start.
     let header = match headers.get("last-event-id") {
         None => None,

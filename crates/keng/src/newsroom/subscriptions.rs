@@ -203,7 +203,7 @@ pub async fn press_feed(
     let row = app
         .db
         .fetch_optional(
-            "SELECT u.role FROM feed_tokens t JOIN users u ON u.id = t.user_id
+            "SELECT u.role, u.agency_id FROM feed_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.status = 'active'",
             args![hash_secret(token)],
         )
@@ -213,6 +213,12 @@ pub async fn press_feed(
     if !(role == Role::Journalist || role.is_staff()) {
         return Err(AppError::NotFound);
     }
+    crate::platform::usage::count(
+        &app.db,
+        row.opt_str("agency_id")?.as_deref(),
+        crate::platform::usage::FEED,
+    )
+    .await;
     let items = store::list(
         &app.db,
         Viewer::Press,

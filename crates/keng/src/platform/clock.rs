@@ -90,6 +90,13 @@ pub fn input_datetime(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// "2026-03-15": the day of an instant in Vietnam time (counters group by it).
+pub fn local_day(ms: i64) -> String {
+    local(ms)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
 /// "2026-03": the month of an instant in Vietnam time (reports group by it).
 pub fn local_month(ms: i64) -> String {
     local(ms)

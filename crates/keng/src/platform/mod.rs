@@ -24,6 +24,7 @@ pub mod permissions;
 pub mod redirect;
 pub mod spreadsheet;
 pub mod state;
+pub mod usage;
 pub mod web;
 pub mod webhooks;
 pub mod word;

@@ -662,6 +662,18 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
         .await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 
+    // A reporter of the first agency connects to the live stream: counted for the agency.
+    let reporter = s.api(Some(&s.token_for("pv.baothanhhoa").await));
+    let r = reporter
+        .client
+        .get(s.url("/api/v1/stream"))
+        .bearer_auth(reporter.token.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    drop(r);
+
     // The year's metrics: per agency, the byline joined to the reporter's account.
     let (st, _) = press.get("/api/v1/coverage/metrics?year=1900").await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
@@ -690,6 +702,7 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
     assert_eq!(lc["stories"].as_i64(), Some(2), "{lc}");
     assert_eq!(lc["by_medium"]["tv"].as_i64(), Some(1), "{lc}");
     assert!(la["median_pickup_minutes"].as_f64().is_some(), "{la}");
+    assert_eq!(la["stream_connections"].as_i64(), Some(1), "{la}");
     // The scam warning carried (a link to its page), counted apart from the bulletins.
     assert_eq!(la["warnings_picked"].as_i64(), Some(1), "{la}");
     assert_eq!(m["warnings_picked"].as_i64(), Some(1), "{m}");
@@ -745,7 +758,9 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
     let (st, html) = leader.get_text(&format!("/coverage/review?{span}")).await;
     assert_eq!(st, StatusCode::OK);
     assert!(
-        html.contains("Báo Thanh Hoá") && html.contains("Đề xuất khen thưởng"),
+        html.contains("Báo Thanh Hoá")
+            && html.contains("Đề xuất khen thưởng")
+            && html.contains("Lượt kết nối tin trực tiếp"),
         "{html}"
     );
     let (st, ct, bytes) = leader
