@@ -5,7 +5,8 @@
 //! rejected; an unrelated story is left alone; robots.txt is honoured; a 429 with
 //! Retry-After, broken XML, a 500, a server slower than the time limit and an oversized
 //! page are recorded on their feed or article and the monitor carries on; a second read
-//! of a feed is conditional (304) and no article page is fetched twice (also by two
+//! of a feed is conditional (304), a feed read again with updated items yields only its
+//! new item, and no article page is fetched twice (also by two
 //! nodes on one PostgreSQL). Then the year is reviewed: a TV story recorded by
 //! hand, the metrics per agency and journalist, the yearly review's page and DOCX (read
 //! back) with the suggested commendations and their evidence, the leader's awards on
@@ -112,10 +113,21 @@ async fn answer(site: Site, path: String, headers: HeaderMap) -> Response {
             "",
         )),
         "/a/big.html" => html(page("Ảnh phóng sự", &"Ảnh. ".repeat(60_000), "")),
-        "/b/rss.xml" => rss(&base, &[
+        // Read again, its items are updated (new titles) and one is new.
+        "/b/rss.xml" if n == 1 => rss(&base, &[
             ("/b/1.html", "Hoằng Hoá triệt phá nhóm trộm cắp xe máy", "Công an vào cuộc."),
             ("/b/2.html", "Hoằng Hoá: bắt nhóm trộm xe máy ở xã Hoằng Đạo", "Thu hồi 3 xe máy."),
         ]).into_response(),
+        "/b/rss.xml" => rss(&base, &[
+            ("/b/1.html", "Hoằng Hoá triệt phá nhóm trộm cắp xe máy (cập nhật)", "Công an vào cuộc."),
+            ("/b/2.html", "Hoằng Hoá: bắt nhóm trộm xe máy ở xã Hoằng Đạo (cập nhật)", "Thu hồi 3 xe máy."),
+            ("/b/3.html", "Lễ hội hoa đào xứ Thanh", "Du khách đông vui."),
+        ]).into_response(),
+        "/b/3.html" => html(page(
+            "Lễ hội hoa đào xứ Thanh",
+            "Lễ hội hoa đào năm nay thu hút đông đảo du khách tới tham quan, chụp ảnh.",
+            "",
+        )),
         "/b/1.html" => html(page("Hoằng Hoá triệt phá nhóm trộm cắp xe máy", DOUBTFUL, "")),
         "/b/2.html" => html(page("Hoằng Hoá: bắt nhóm trộm xe máy ở xã Hoằng Đạo", OTHER_CASE, "")),
         // The third agency: first "come back in a second", then broken XML.
@@ -532,6 +544,29 @@ async fn the_press_monitor_finds_coverage_and_keeps_going() {
                 "{f}"
             );
         }
+
+        // A feed read again with its items updated and one new: only the new is fetched.
+        let b_feed = feeds["/b/rss.xml"].clone();
+        let (st, _) = press
+            .post(
+                &format!("/api/v1/coverage/feeds/{b_feed}"),
+                &json!({"poll_now": true}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        until(
+            &press,
+            "/api/v1/coverage/articles",
+            "the new item is read",
+            |v| {
+                v.as_array().unwrap().iter().any(|a| {
+                    a["url"].as_str().is_some_and(|u| u.ends_with("/b/3.html"))
+                        && a["state"] == "fetched"
+                })
+            },
+        )
+        .await;
+        assert_eq!(site.count("/b/3.html"), 1);
 
         // Read again: conditional (304), nothing fetched twice.
         let a_feed = feeds["/a/rss.xml"].clone();
