@@ -10,7 +10,7 @@ use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::awards::{Award, AwardInput, AwardType, Suggestion};
+use super::awards::{Award, AwardInput, AwardType, Suggestion, TypeInput};
 use super::metrics::{Metrics, SpanQuery};
 use super::poller::Monitor;
 use super::settings;
@@ -374,4 +374,45 @@ pub async fn survey_summary(
         crate::platform::clock::local_year(crate::platform::clock::now_ms()) as i64
     });
     Ok(Json(super::survey::summary(&app.db, year).await?))
+}
+
+fn type_keeper(ctx: &Ctx) -> AppResult<()> {
+    viewer(ctx)?;
+    ctx.require(Action::ManageAwardTypes, &Owner::None)
+}
+
+/// Adds a kind of commendation.
+#[utoipa::path(post, path = "/api/v1/awards/types", tag = "coverage", operation_id = "award_type_add",
+    request_body = TypeInput,
+    responses((status = 201, body = AwardType), (status = 400), (status = 401), (status = 403), (status = 409), (status = 422)))]
+pub async fn add_award_type(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Json(input): Json<TypeInput>,
+) -> AppResult<Response> {
+    type_keeper(&ctx)?;
+    let t = super::awards::add_type(&app.db, &ctx.origin(), &input).await?;
+    Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+/// Retires a kind of commendation, or brings it back.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TypeChange {
+    pub active: bool,
+}
+
+/// Retires (or restores) a kind of commendation: no new award of a retired kind.
+#[utoipa::path(post, path = "/api/v1/awards/types/{id}", tag = "coverage", operation_id = "award_type_change",
+    params(("id" = String, Path)), request_body = TypeChange,
+    responses((status = 200, body = AwardType), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
+pub async fn change_award_type(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(c): Json<TypeChange>,
+) -> AppResult<Json<AwardType>> {
+    type_keeper(&ctx)?;
+    Ok(Json(
+        super::awards::set_type_active(&app.db, &ctx.origin(), &id, c.active).await?,
+    ))
 }

@@ -1,5 +1,5 @@
 //! Commendations (khen thưởng) for the coordination with the press: the kinds the
-//! department gives, the awards a leader records (recipient, decision number and date,
+//! department gives (kept by an administrator or a leader: added, retired), the awards a leader records (recipient, decision number and date,
 //! reason, and the evidence it was given on), and the suggestions ranked from a year's
 //! metrics — each with the numbers and sentences behind its rank, so the leader
 //! decides on evidence rather than memory. Recording and revoking is the leader's
@@ -56,6 +56,107 @@ pub async fn types(db: &Db) -> AppResult<Vec<AwardType>> {
         .iter()
         .map(AwardType::from_row)
         .collect::<DbResult<_>>()?)
+}
+
+/// A kind of commendation to add.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = AwardTypeInput)]
+pub struct TypeInput {
+    /// Its Vietnamese name, as the decision writes it.
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Higher is the higher honour (1–1000).
+    pub rank: i64,
+    /// collective, individual or both.
+    pub recipients: String,
+}
+
+/// Adds a kind of commendation (an administrator's or a leader's).
+pub async fn add_type(db: &Db, origin: &Origin, i: &TypeInput) -> AppResult<AwardType> {
+    let name = clean(Some(&i.name), 200).ok_or(AppError::invalid("name", "err.award_type_name"))?;
+    let name_en = clean(i.name_en.as_deref(), 200).unwrap_or_else(|| name.clone());
+    if !(1..=1000).contains(&i.rank) {
+        return Err(AppError::invalid("rank", "err.award_type_rank"));
+    }
+    let recipients = i.recipients.trim();
+    if !matches!(recipients, "collective" | "individual" | "both") {
+        return Err(AppError::invalid("recipients", "err.award_type_recipients"));
+    }
+    let key = keng_text::accent_key(&name);
+    let mut tx = db.begin().await?;
+    for r in &tx.fetch_all("SELECT name FROM award_types", &[]).await? {
+        if keng_text::accent_key(&r.str("name")?) == key {
+            return Err(AppError::Conflict("err.award_type_exists"));
+        }
+    }
+    let id = new_id();
+    let n = tx
+        .execute(
+            "INSERT INTO award_types (id, name, name_en, rank, recipients, active, created_at)
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6) ON CONFLICT (name) DO NOTHING",
+            args![&id, &name, &name_en, i.rank, recipients, now_ms()],
+        )
+        .await?;
+    if n != 1 {
+        return Err(AppError::Conflict("err.award_type_exists"));
+    }
+    let t = AwardType::from_row(
+        &tx.fetch_one("SELECT * FROM award_types WHERE id = $1", args![&id])
+            .await?,
+    )?;
+    record_change(
+        &mut tx,
+        origin,
+        "award_type.created",
+        "award_type",
+        &id,
+        None,
+        serde_json::to_value(&t).ok(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+/// Retires a kind of commendation (no new award of it; those given stay) or brings it
+/// back.
+pub async fn set_type_active(
+    db: &Db,
+    origin: &Origin,
+    id: &str,
+    active: bool,
+) -> AppResult<AwardType> {
+    let mut tx = db.begin().await?;
+    let before = AwardType::from_row(
+        &tx.fetch_optional("SELECT * FROM award_types WHERE id = $1", args![id])
+            .await?
+            .ok_or(AppError::NotFound)?,
+    )?;
+    tx.execute(
+        "UPDATE award_types SET active = $2 WHERE id = $1",
+        args![id, active],
+    )
+    .await?;
+    let after = AwardType {
+        active,
+        ..before.clone()
+    };
+    record_change(
+        &mut tx,
+        origin,
+        if active {
+            "award_type.restored"
+        } else {
+            "award_type.retired"
+        },
+        "award_type",
+        id,
+        serde_json::to_value(&before).ok(),
+        serde_json::to_value(&after).ok(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// The kind of commendation a suggestion proposes (the Director's certificate, the usual

@@ -120,7 +120,16 @@ impl Capability for Coverage {
                 "/api/v1/awards",
                 get(api::list_awards).post(api::record_award),
             )
-            .route("/api/v1/awards/types", get(api::award_types))
+            .route(
+                "/api/v1/awards/types",
+                get(api::award_types).post(api::add_award_type),
+            )
+            .route("/api/v1/awards/types/{id}", post(api::change_award_type))
+            .route("/coverage/award-types", post(review_pages::add_award_type))
+            .route(
+                "/coverage/award-types/{id}",
+                post(review_pages::change_award_type),
+            )
             .route("/api/v1/awards/{id}/revoke", post(api::revoke_award))
             .route("/api/v1/coverage", get(api::list_coverage))
             .route(
@@ -210,12 +219,14 @@ static DESCRIPTION: Description = Description {
     paths(api::list_feeds, api::add_feed, api::change_feed, api::list_articles,
         api::list_coverage, api::list_reviews, api::decide, api::metrics, api::suggestions,
         api::list_awards, api::award_types, api::record_award, api::revoke_award,
-        api::add_manual, api::remove_manual, api::answer_survey, api::survey_summary),
+        api::add_manual, api::remove_manual, api::answer_survey, api::survey_summary,
+        api::add_award_type, api::change_award_type),
     components(schemas(store::Feed, store::FeedInput, store::Article, store::Coverage,
         store::Review, api::FeedChange, store::ManualInput, metrics::Metrics,
         metrics::AgencyLine, metrics::JournalistLine, metrics::GroupLine, api::Suggestions,
         awards::Suggestion, awards::Award, awards::AwardInput, awards::AwardType,
-        api::Revocation, survey::Answer, survey::Input, survey::Summary)),
+        api::Revocation, survey::Answer, survey::Input, survey::Summary, survey::Comment, awards::TypeInput,
+        api::TypeChange)),
     tags((name = "coverage", description = "Press monitoring: agencies' feeds, the articles found, which bulletin each carried, and the matches waiting for a person")),
 )]
 struct ApiDoc;

@@ -360,8 +360,8 @@ pub fn docx(r: &Review, lang: Lang, site: &str) -> Result<Vec<u8>, String> {
             26,
             false,
         ));
-        for (agency, c) in &s.comments {
-            doc = doc.add_paragraph(text(&format!("- {agency}: {c}"), 24, false));
+        for c in &s.comments {
+            doc = doc.add_paragraph(text(&format!("- {}: {}", c.agency, c.text), 24, false));
         }
     }
 

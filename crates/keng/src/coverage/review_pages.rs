@@ -2,8 +2,8 @@
 //! summary, charts, the tables per agency, journalist, month and category, the
 //! suggestions with their evidence and — for a leader — the form that records an
 //! award), its DOCX, `/coverage/stories` (the stories behind any number), the press
-//! office's manual entries, the public page of awards (`/khen-thuong`) and the press's
-//! survey (`/khao-sat`, for an agency's editor).
+//! office's manual entries, the kinds of commendation, the public page of awards
+//! (`/khen-thuong`) and the press's survey (`/khao-sat`, for an agency's editor).
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -129,6 +129,8 @@ async fn render(
             campaigns => campaigns.iter().map(|c| context! { id => c.id, name => c.name }).collect::<Vec<_>>(),
             today => clock::local_today().format("%Y-%m-%d").to_string(),
             may_sign => ctx.can(Action::SignCommendation),
+            may_keep_types => ctx.can(Action::ManageAwardTypes),
+            all_types => r.types.iter().map(|t| context! { t => t, name => t.name_in(ctx.lang) }).collect::<Vec<_>>(),
             done => done, errors => errors,
         },
     )?
@@ -510,4 +512,71 @@ pub async fn survey_answer(
             survey_render(&app, &ctx, &u, None, errors).await
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TypeForm {
+    pub name: String,
+    pub name_en: Option<String>,
+    pub rank: String,
+    pub recipients: String,
+    pub year: Option<String>,
+}
+
+fn type_keeper(ctx: &Ctx) -> AppResult<()> {
+    viewer(ctx)?;
+    ctx.require(Action::ManageAwardTypes, &Owner::None)
+}
+
+/// `POST /coverage/award-types`: a new kind of commendation.
+pub async fn add_award_type(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<TypeForm>,
+) -> AppResult<Response> {
+    type_keeper(&ctx)?;
+    let input = awards::TypeInput {
+        name: f.name,
+        name_en: f.name_en,
+        rank: f.rank.trim().parse().unwrap_or(0),
+        recipients: f.recipients,
+    };
+    let q = SpanQuery {
+        year: f.year.clone(),
+        ..Default::default()
+    };
+    match awards::add_type(&app.db, &ctx.origin(), &input).await {
+        Ok(_) => Ok(see_other(Some(
+            "/coverage/review?done=award_type_saved#h-types",
+        ))),
+        Err(e) => {
+            let errors = field_errors(e, ctx.lang)?;
+            render(&app, &ctx, &q, None, errors).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TypeToggle {
+    /// retire or restore.
+    pub action: String,
+}
+
+/// `POST /coverage/award-types/{id}`: retires or restores a kind.
+pub async fn change_award_type(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<TypeToggle>,
+) -> AppResult<Response> {
+    type_keeper(&ctx)?;
+    let active = match f.action.as_str() {
+        "retire" => false,
+        "restore" => true,
+        _ => return Err(AppError::invalid("action", "err.coverage_feed_action")),
+    };
+    awards::set_type_active(&app.db, &ctx.origin(), &id, active).await?;
+    Ok(see_other(Some(
+        "/coverage/review?done=award_type_saved#h-types",
+    )))
 }

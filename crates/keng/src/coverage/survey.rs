@@ -169,8 +169,15 @@ pub struct Summary {
     pub timeliness: Option<f64>,
     pub usefulness: Option<f64>,
     pub access: Option<f64>,
-    /// (agency name, comment).
-    pub comments: Vec<(String, String)>,
+    pub comments: Vec<Comment>,
+}
+
+/// An agency's free comment.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = PressSurveyComment)]
+pub struct Comment {
+    pub agency: String,
+    pub text: String,
 }
 
 pub async fn summary(db: &Db, year: i64) -> AppResult<Summary> {
@@ -186,7 +193,10 @@ pub async fn summary(db: &Db, year: i64) -> AppResult<Summary> {
     for r in &rows {
         let a = Answer::from_row(r)?;
         if let Some(c) = &a.comment {
-            comments.push((r.str("agency")?, c.clone()));
+            comments.push(Comment {
+                agency: r.str("agency")?,
+                text: c.clone(),
+            });
         }
         answers.push(a);
     }

@@ -144,6 +144,8 @@ pub enum Action {
     /// Answer the yearly survey on the coordination for one's agency (only its editors
     /// do: checked on the account).
     AnswerPressSurvey,
+    /// Keep the kinds of commendation (add one, retire one).
+    ManageAwardTypes,
 }
 
 /// Who owns the record an action touches.
@@ -273,6 +275,7 @@ pub fn allowed(actor: &Actor, action: Action, owner: &Owner) -> bool {
         ManageCoverage => matches!(role, Admin | PressOfficer),
         SignCommendation => role == Leader,
         AnswerPressSurvey => role == Journalist,
+        ManageAwardTypes => matches!(role, Admin | Leader),
     }
 }
 
@@ -444,6 +447,8 @@ mod tests {
             (Journalist, ManageCoverage, own_agency.clone(), false),
             (Journalist, AnswerPressSurvey, own_agency, true),
             (PressOfficer, AnswerPressSurvey, Owner::None, false),
+            (Admin, ManageAwardTypes, Owner::None, true),
+            (PressOfficer, ManageAwardTypes, Owner::None, false),
             (Public, SubmitPressRequest, other_agency, false),
             // scam check: staff see the desk; the press office moderates; admins and
             // the press office keep the rules
@@ -491,6 +496,7 @@ mod tests {
             ManageCoverage,
             SignCommendation,
             AnswerPressSurvey,
+            ManageAwardTypes,
             ViewScamDesk,
             ModerateScam,
             ManageScamRules,

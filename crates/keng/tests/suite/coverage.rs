@@ -838,6 +838,34 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
         StatusCode::FORBIDDEN
     );
 
+    // The kinds of commendation: an administrator adds one and retires it; no new award
+    // of a retired kind; nobody else keeps the list.
+    let admin = s.api(Some(&s.token_for("quantri").await));
+    let kind = json!({"name": "Giấy khen của Trưởng phòng Tham mưu", "name_en": "Certificate of the Head of Staff", "rank": 12, "recipients": "individual"});
+    assert_eq!(
+        press.post("/api/v1/awards/types", &kind).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (st, ty) = admin.post("/api/v1/awards/types", &kind).await;
+    assert_eq!(st, StatusCode::CREATED, "{ty}");
+    assert_eq!(
+        admin.post("/api/v1/awards/types", &kind).await.0,
+        StatusCode::CONFLICT
+    );
+    let (st, _) = admin
+        .post(
+            &format!("/api/v1/awards/types/{}", ty["id"].as_str().unwrap()),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let retired = json!({"year": year.parse::<i64>().unwrap(), "type_id": ty["id"], "recipient_kind": "officer",
+        "recipient_name": "Đại uý Lê Văn Bảy", "decision_no": "9/QĐ", "decision_date": vn_now.format("%Y-%m-%d").to_string(), "reason": "Thành tích"});
+    assert_eq!(
+        leader.post("/api/v1/awards", &retired).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
     // The leader records the awards (nobody else may); a second of the same is refused.
     let date = vn_now.format("%Y-%m-%d").to_string();
     let award = json!({"year": year.parse::<i64>().unwrap(), "type_id": "giay_khen_giam_doc", "recipient_kind": "agency",
