@@ -6,6 +6,8 @@
 -- step with the other backend's file of the same name (a test compares them).
 
 ALTER TABLE coverage ADD COLUMN journalist TEXT;
+-- The review reads coverage by the time its bulletins were released.
+CREATE INDEX coverage_released ON coverage (bulletin_released_at);
 
 CREATE TABLE award_types (
     id TEXT PRIMARY KEY,
@@ -44,8 +46,8 @@ CREATE TABLE awards (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX awards_year ON awards (year, state);
--- One honour of a kind a year for a recipient, however the name is spelt (the key is
--- the name's accent-folded lowercase form); a revoked award frees it.
+-- One honour of a kind a year for a recipient (the key names the agency, the unit, the
+-- person's account, or their folded name at their agency); a revoked award frees it.
 CREATE UNIQUE INDEX awards_once ON awards (year, type_id, recipient_key) WHERE state = 'recorded';
 
 CREATE TABLE press_surveys (
@@ -79,3 +81,4 @@ CREATE TABLE warning_coverage (
     UNIQUE (warning_id, article_id)
 );
 CREATE INDEX warning_coverage_agency ON warning_coverage (agency_id, warning_published_at);
+CREATE INDEX warning_coverage_published ON warning_coverage (warning_published_at);

@@ -191,6 +191,8 @@ pub struct Award {
     pub state: String,
     pub revoked_reason: Option<String>,
     pub created_at: i64,
+    #[serde(skip)]
+    pub recipient_key: String,
 }
 
 impl Award {
@@ -214,6 +216,7 @@ impl Award {
             state: r.str("state")?,
             revoked_reason: r.opt_str("revoked_reason")?,
             created_at: r.i64("created_at")?,
+            recipient_key: r.str("recipient_key")?,
         })
     }
 
@@ -277,6 +280,27 @@ fn clean(s: Option<&str>, max: usize) -> Option<String> {
         .collect();
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!s.is_empty()).then(|| s.chars().take(max).collect())
+}
+
+/// Who an award is for, as compared: the agency or the unit, the person's account, or
+/// else their folded name (titles dropped) at their agency.
+pub fn recipient_key(
+    kind: &str,
+    agency: Option<&str>,
+    unit: Option<&str>,
+    user: Option<&str>,
+    name: &str,
+) -> String {
+    match (kind, user) {
+        ("agency", _) => format!("agency|{}", agency.unwrap_or("")),
+        ("unit", _) => format!("unit|{}", unit.unwrap_or("")),
+        (_, Some(u)) => format!("{kind}|user|{u}"),
+        _ => format!(
+            "{kind}|{}|{}",
+            agency.unwrap_or(""),
+            super::metrics::name_key(name)
+        ),
+    }
 }
 
 /// Records an award (the leader's), with its audit record.
@@ -412,21 +436,22 @@ pub async fn record(db: &Db, origin: &Origin, i: &AwardInput) -> AppResult<Award
     let now = now_ms();
     let mut tx = db.begin().await?;
     // The same honour twice in a year for the same recipient (however the name is
-    // spelt or capitalised) is a mistake.
-    let key = name
-        .as_deref()
-        .map(keng_text::accent_key)
-        .unwrap_or_default();
+    // spelt or capitalised) is a mistake; namesakes elsewhere are other people.
+    let key = recipient_key(
+        kind,
+        agency_id.as_deref(),
+        unit_id.as_deref(),
+        user_id.as_deref(),
+        name.as_deref().unwrap_or(""),
+    );
     let same = tx
-        .fetch_all(
-            "SELECT recipient_name FROM awards WHERE year = $1 AND type_id = $2 AND state = 'recorded'",
-            args![i.year, &ty.id],
+        .fetch_optional(
+            "SELECT id FROM awards WHERE year = $1 AND type_id = $2 AND recipient_key = $3 AND state = 'recorded'",
+            args![i.year, &ty.id, &key],
         )
         .await?;
-    for r in &same {
-        if keng_text::accent_key(&r.str("recipient_name")?) == key {
-            return Err(AppError::Conflict("err.award_exists"));
-        }
+    if same.is_some() {
+        return Err(AppError::Conflict("err.award_exists"));
     }
     let n = tx.execute(
         "INSERT INTO awards (id, year, type_id, recipient_kind, agency_id, unit_id, user_id, recipient_name, recipient_key,
@@ -693,20 +718,14 @@ pub async fn suggestions(
     lang: Lang,
 ) -> AppResult<(Vec<Suggestion>, Vec<Suggestion>)> {
     let awards = list(db, Some(span.year), false).await?;
+    // The award already given to a suggestion's recipient, of any kind (by account, or
+    // by name at the agency).
     let awarded = |kind: &str, agency: &str, user: Option<&str>, name: &str| {
+        let by_account = recipient_key(kind, Some(agency), None, user, name);
+        let by_name = recipient_key(kind, Some(agency), None, None, name);
         awards
             .iter()
-            .find(|w| {
-                w.recipient_kind == kind
-                    && match kind {
-                        "agency" => w.agency_id.as_deref() == Some(agency),
-                        _ => {
-                            (user.is_some() && w.user_id.as_deref() == user)
-                                || (w.recipient_name == name
-                                    && w.agency_id.as_deref() == Some(agency))
-                        }
-                    }
-            })
+            .find(|w| w.recipient_key == by_account || w.recipient_key == by_name)
             .map(|w| w.id.clone())
     };
 
@@ -808,6 +827,23 @@ pub async fn suggestions(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn namesakes_at_two_agencies_are_two_recipients_and_a_title_is_not_a_name() {
+        let a = recipient_key("journalist", Some("a1"), None, None, "Nguyễn Văn An");
+        assert_ne!(
+            a,
+            recipient_key("journalist", Some("a2"), None, None, "Nguyễn Văn An")
+        );
+        assert_eq!(
+            a,
+            recipient_key("journalist", Some("a1"), None, None, "PV. NGUYỄN VĂN AN")
+        );
+        assert_ne!(
+            recipient_key("agency", Some("x"), None, None, "Báo"),
+            recipient_key("unit", None, Some("x"), None, "Báo")
+        );
+    }
 
     #[test]
     fn a_score_weighs_its_parts_and_speed_rewards_the_fastest() {

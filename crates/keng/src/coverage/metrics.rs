@@ -11,7 +11,7 @@
 //! `press_desk::store::requests_per_journalist`, `press_desk::events::{held,
 //! attendance}`, `stats::campaigns::get` and `accounts::store`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use keng_charts::{columns, hbars, median, Chart, Series};
 use serde::{Deserialize, Serialize};
@@ -60,13 +60,16 @@ fn given(s: &Option<String>) -> Option<&str> {
 pub async fn span_of(db: &Db, q: &SpanQuery, lang: Lang) -> AppResult<Span> {
     let bad = |field: &'static str| AppError::invalid(field, "err.coverage_bad_span");
     let day_ms = |d: chrono::NaiveDate| clock::parse_local_date(&d.format("%Y-%m-%d").to_string());
+    // The day after `d`, for a span's end (none past chrono's last day).
+    let next = |d: chrono::NaiveDate| d.checked_add_signed(chrono::Duration::days(1));
+    let sane = |d: &chrono::NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(d));
     if let Some(c) = given(&q.campaign) {
         let c = crate::stats::campaigns::get(db, c)
             .await?
             .ok_or(bad("campaign"))?;
         let p = c.period().ok_or(bad("campaign"))?;
         let from = day_ms(p.from).ok_or(bad("campaign"))?;
-        let to = day_ms(p.to + chrono::Duration::days(1)).ok_or(bad("campaign"))?;
+        let to = next(p.to).and_then(day_ms).ok_or(bad("campaign"))?;
         return Ok(Span {
             from,
             to,
@@ -83,14 +86,18 @@ pub async fn span_of(db: &Db, q: &SpanQuery, lang: Lang) -> AppResult<Span> {
     if given(&q.from).is_some() || given(&q.to).is_some() {
         let from = given(&q.from)
             .and_then(clock::parse_date)
+            .filter(sane)
             .ok_or(bad("from"))?;
-        let to = given(&q.to).and_then(clock::parse_date).ok_or(bad("to"))?;
+        let to = given(&q.to)
+            .and_then(clock::parse_date)
+            .filter(sane)
+            .ok_or(bad("to"))?;
         if to < from || (to - from).num_days() > 3700 {
             return Err(bad("to"));
         }
         return Ok(Span {
             from: day_ms(from).ok_or(bad("from"))?,
-            to: day_ms(to + chrono::Duration::days(1)).ok_or(bad("to"))?,
+            to: next(to).and_then(day_ms).ok_or(bad("to"))?,
             label: format!(
                 "{} {} {} {}",
                 t(lang, "coverage.span_from"),
@@ -234,7 +241,8 @@ async fn released(db: &Db, from: i64, to: i64) -> AppResult<HashMap<String, Rele
     let mut offset = 0;
     loop {
         // The listing filters on the public release; an embargoed bulletin reached the
-        // press up to weeks before, so read a month more and keep what the press had.
+        // press up to weeks before, so read a month more and keep what the press had. A
+        // bulletin withdrawn later was still given out: a past year's figures stay.
         let page = list(
             db,
             Viewer::Press,
@@ -245,7 +253,7 @@ async fn released(db: &Db, from: i64, to: i64) -> AppResult<HashMap<String, Rele
                 offset,
                 ..Default::default()
             },
-            false,
+            true,
         )
         .await?;
         let last = page.len() < 500;
@@ -294,14 +302,17 @@ async fn stories(db: &Db, from: i64, to: i64) -> AppResult<Vec<Story>> {
     Ok(out)
 }
 
-/// A name as compared: canonical Vietnamese, without "PV", "Nhóm PV", "Theo".
-fn name_key(name: &str) -> String {
+/// A name as compared: canonical Vietnamese in lowercase, without the "PV", "PV.",
+/// "Nhóm PV", "Theo", "BTV", "CTV" a byline may start with.
+pub fn name_key(name: &str) -> String {
     let c = keng_text::accent_key(name);
     let mut words: Vec<&str> = c.split_whitespace().collect();
-    while matches!(
-        words.first(),
-        Some(&("pv" | "phóng" | "viên" | "nhóm" | "btv"))
-    ) {
+    while words.first().is_some_and(|w| {
+        matches!(
+            w.trim_end_matches(['.', ':']),
+            "pv" | "phóng" | "viên" | "nhóm" | "btv" | "ctv" | "theo"
+        )
+    }) {
         words.remove(0);
     }
     words.join(" ")
@@ -398,15 +409,16 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
             .await?
             .into_iter()
             .collect();
+    let agency_of_user: HashMap<&str, &str> = journalists
+        .iter()
+        .filter_map(|u| Some((u.id.as_str(), u.agency_id.as_deref()?)))
+        .collect();
     let mut agency_requests: HashMap<String, (i64, i64)> = HashMap::new();
     let mut user_requests: HashMap<&str, i64> = HashMap::new();
     for (j, a, n, r) in &requests {
-        let agency = a.clone().or_else(|| {
-            journalists
-                .iter()
-                .find(|u| &u.id == j)
-                .and_then(|u| u.agency_id.clone())
-        });
+        let agency = a
+            .clone()
+            .or_else(|| agency_of_user.get(j.as_str()).map(|s| s.to_string()));
         if let Some(a) = agency {
             let e = agency_requests.entry(a).or_default();
             e.0 += n;
@@ -472,7 +484,9 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
             accounts_by_key.insert((a.clone(), name_key(&u.display_name)), u);
         }
     }
-    let mut per_person: BTreeMap<(String, String), (String, Tally, i64)> = BTreeMap::new();
+    // Per person: a name, the stories, the bulletins they carried first.
+    type Person = (String, Tally, HashSet<String>);
+    let mut per_person: BTreeMap<(String, String), Person> = BTreeMap::new();
     for s in &all {
         let Some(name) = &s.journalist else { continue };
         let key = (s.agency_id.clone(), name_key(name));
@@ -481,13 +495,13 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
         }
         let e = per_person
             .entry(key)
-            .or_insert_with(|| (name.clone(), Tally::default(), 0));
+            .or_insert_with(|| (name.clone(), Tally::default(), HashSet::new()));
         e.1.add(s);
         if first_of
             .get(s.bulletin_id.as_str())
             .is_some_and(|(at, a)| *at == s.published_at && *a == s.agency_id)
         {
-            e.2 += 1;
+            e.2.insert(s.bulletin_id.clone());
         }
     }
     // Reporters with requests or attendance but no byline found still count.
@@ -496,7 +510,10 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
         let active = user_requests.contains_key(u.id.as_str()) || attendance.contains_key(&u.id);
         let key = (a.clone(), name_key(&u.display_name));
         if active && !per_person.contains_key(&key) {
-            per_person.insert(key, (u.display_name.clone(), Tally::default(), 0));
+            per_person.insert(
+                key,
+                (u.display_name.clone(), Tally::default(), HashSet::new()),
+            );
         }
     }
     let mut journalist_lines: Vec<JournalistLine> = per_person
@@ -514,7 +531,7 @@ pub async fn load(db: &Db, span: &Span, lang: Lang) -> AppResult<Metrics> {
                 stories: t.stories,
                 picked: t.picked(),
                 median_pickup_minutes: t.median_pickup(&rel),
-                first,
+                first: first.len() as i64,
                 requests: uid
                     .as_deref()
                     .and_then(|u| user_requests.get(u).copied())
@@ -734,6 +751,7 @@ mod tests {
     fn a_byline_is_compared_without_its_title_and_accents_of_either_form() {
         assert_eq!(name_key("PV Nguyễn Văn An"), name_key("Nguyễn Văn An"));
         assert_eq!(name_key("Nhóm PV  Lê Thị Hoa"), name_key("Lê Thị Hoa"));
+        assert_eq!(name_key("Theo PV. Lê Thị Hoa"), name_key("Lê Thị Hoa"));
         // Precomposed and combining tone marks are the same name.
         assert_eq!(
             name_key("Nguyễn Thị Thuý"),

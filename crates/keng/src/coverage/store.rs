@@ -817,22 +817,25 @@ pub async fn coverage_between(
         params.push(a.into());
         sql.push_str(&format!(" AND c.agency_id = ${}", params.len()));
     }
-    sql.push_str(" ORDER BY c.published_at DESC, c.id LIMIT 5000");
-    let rows = db.fetch_all(&sql, &params).await?;
-    let wanted = journalist.map(keng_text::accent_key);
+    sql.push_str(" ORDER BY c.published_at DESC, c.id");
+    // A byline is compared as the metrics group it (its folded name, titles dropped).
+    let wanted = journalist.map(super::metrics::name_key);
     let mut out = Vec::new();
-    for r in &rows {
+    for r in &db.fetch_all(&sql, &params).await? {
+        let by = byline(r.opt_str("byline")?.as_deref());
         if let Some(w) = &wanted {
-            let by = byline(r.opt_str("byline")?.as_deref()).unwrap_or_default();
-            if !keng_text::accent_key(&by).ends_with(w.as_str()) {
+            if by.as_deref().map(super::metrics::name_key).as_ref() != Some(w) {
                 continue;
             }
         }
         let mut c = Coverage::from_row(r)?;
         if c.journalist.is_none() {
-            c.journalist = byline(r.opt_str("byline")?.as_deref());
+            c.journalist = by;
         }
         out.push((c, r.str("bulletin_title")?));
+        if out.len() >= 5000 {
+            break;
+        }
     }
     Ok(out)
 }

@@ -117,27 +117,23 @@ pub async fn answer(db: &Db, origin: &Origin, user: &User, i: &Input) -> AppResu
         .as_ref()
         .map(Answer::from_row)
         .transpose()?;
-    let id = match &before {
-        Some(_) => {
-            tx.execute(
-                "UPDATE press_surveys SET timeliness = $3, usefulness = $4, access = $5, comment = $6, answered_by = $7, answered_at = $8
-                 WHERE year = $1 AND agency_id = $2",
-                args![i.year, &agency, i.timeliness, i.usefulness, i.access, comment, &user.id, now],
-            )
-            .await?;
-            format!("{}-{agency}", i.year)
-        }
-        None => {
-            let id = new_id();
-            tx.execute(
-                "INSERT INTO press_surveys (id, year, agency_id, timeliness, usefulness, access, comment, answered_by, answered_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                args![&id, i.year, &agency, i.timeliness, i.usefulness, i.access, comment, &user.id, now],
-            )
-            .await?;
-            id
-        }
-    };
+    // One answer per agency and year: two editors at once revise the same row.
+    tx.execute(
+        "INSERT INTO press_surveys (id, year, agency_id, timeliness, usefulness, access, comment, answered_by, answered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (year, agency_id) DO UPDATE SET timeliness = excluded.timeliness, usefulness = excluded.usefulness,
+           access = excluded.access, comment = excluded.comment, answered_by = excluded.answered_by,
+           answered_at = excluded.answered_at",
+        args![new_id(), i.year, &agency, i.timeliness, i.usefulness, i.access, comment, &user.id, now],
+    )
+    .await?;
+    let id = tx
+        .fetch_one(
+            "SELECT id FROM press_surveys WHERE year = $1 AND agency_id = $2",
+            args![i.year, &agency],
+        )
+        .await?
+        .str("id")?;
     let after = Answer::from_row(
         &tx.fetch_one(
             "SELECT * FROM press_surveys WHERE year = $1 AND agency_id = $2",

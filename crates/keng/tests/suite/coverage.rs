@@ -710,8 +710,15 @@ async fn the_year_is_reviewed_and_commended(s: &Server, bid: &str, [a, b, c]: [&
     drop(r);
 
     // The year's metrics: per agency, the byline joined to the reporter's account.
-    let (st, _) = press.get("/api/v1/coverage/metrics?year=1900").await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    for bad in [
+        "year=1900",
+        "from=01/01/262142&to=31/12/262142",
+        "from=2026-02-30&to=2026-03-01",
+        "from=2026-03-01&to=2026-01-01",
+    ] {
+        let (st, v) = press.get(&format!("/api/v1/coverage/metrics?{bad}")).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {v}");
+    }
     let (st, _) = journalist
         .get(&format!("/api/v1/coverage/metrics?{span}"))
         .await;
