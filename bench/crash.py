@@ -23,6 +23,7 @@ Prints a Markdown table; exits 1 if anything acknowledged is missing.
 """
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import os
@@ -141,7 +142,8 @@ class Ledger:
         self.bulletins = {}  # id -> {"titles": [...sent], "acked": index or -1}
         self.attachments = []  # (bulletin id, sha256) acknowledged
         self.indicators = []  # ids acknowledged
-        self.others = []  # (table kind, id) acknowledged: accounts, requests, warnings
+        self.others = []  # (table kind, id) acknowledged: accounts, requests, warnings, figures
+        self.approved = []  # figures whose approval was acknowledged
         self.statuses = {}
 
     def note(self, status):
@@ -157,7 +159,7 @@ RANK = {"draft": 0, "submitted": 1, "approved": 2, "published": 3}
 
 
 def writer(n, base_of, tokens, ledger, stop):
-    token, approver, admin, journalist, case = tokens
+    token, approver, admin, journalist, case, officer, leader = tokens
     rnd = random.Random(n)
     mine = []  # bulletins this writer owns (it alone edits them)
     i = 0
@@ -231,8 +233,24 @@ def writer(n, base_of, tokens, ledger, stop):
                         ledger.attachments.append((bid, hashlib.sha256(content).hexdigest()))
             elif choice < 0.8:
                 # Another capability's writes: an account (accounts), a reporter's
-                # request (press desk) or a police warning (warnings).
-                kind = rnd.choice(["users", "requests", "warnings"])
+                # request (press desk), a police warning (warnings) or a unit's figures
+                # for a day, approved by the leader (figures).
+                kind = rnd.choice(["users", "requests", "warnings", "figures"])
+                if kind == "figures":
+                    day = dt.date(2001, 1, 1) + dt.timedelta(days=(n * 4000 + i) % 36000)
+                    st, got = call(base, officer, "POST", "/api/v1/stats/submissions", {
+                        "unit": "CAP-HACTHANH", "period": day.isoformat(),
+                        "values": {"ttxh.cases": 1 + i % 5, "ttxh.subjects": 2 + i % 5}})
+                    ledger.note(st)
+                    if st == 201 and got and got.get("id"):
+                        with ledger.lock:
+                            ledger.others.append(("figures", got["id"]))
+                        st, _ = call(base, leader, "POST", f"/api/v1/stats/submissions/{got['id']}/approve", {})
+                        ledger.note(st)
+                        if st == 200:
+                            with ledger.lock:
+                                ledger.approved.append(got["id"])
+                    continue
                 if kind == "users":
                     who, body = admin, {"username": f"crash{n}x{i}", "display_name": f"Cán bộ {n}-{i}",
                                         "role": "press_officer", "password": "mot-mat-khau-dai-du"}
@@ -300,9 +318,11 @@ def main():
     # A published case for warnings to name (warnings are tied to real cases).
     _, listed = call(server.base, token, "GET", "/api/v1/bulletins")
     case = listed[0]["uri"].rsplit("/", 1)[-1]
+    officer = server.token("capx.hacthanh")
+    leader = server.token("giamdoc")
     ledger = Ledger()
     stop = threading.Event()
-    threads = [threading.Thread(target=writer, args=(n, lambda: server.base, (token, approver, admin, journalist, case), ledger, stop), daemon=True)
+    threads = [threading.Thread(target=writer, args=(n, lambda: server.base, (token, approver, admin, journalist, case, officer, leader), ledger, stop), daemon=True)
                for n in range(args.writers)]
     for t in threads:
         t.start()
@@ -359,12 +379,16 @@ def main():
         st, _ = call(base, token, "GET", f"/api/v1/indicators/{iid}")
         if st != 200:
             lost.append(f"indicator {iid}: {st}")
-    tables = {"users": "users", "requests": "press_requests", "warnings": "warnings"}
+    tables = {"users": "users", "requests": "press_requests", "warnings": "warnings", "figures": "stat_submissions"}
     for kind, table in tables.items():
         there = {r[0] for r in db_rows(args, data_dir, f"SELECT id FROM {table}")}
         for k, oid in ledger.others:
             if k == kind and oid not in there:
                 lost.append(f"{kind} {oid}")
+    decided = dict(db_rows(args, data_dir, "SELECT id, state FROM stat_submissions"))
+    for sid in ledger.approved:
+        if decided.get(sid) not in ("approved", "superseded"):
+            lost.append(f"figures {sid}: approval acknowledged, state {decided.get(sid)}")
     # Each acknowledged record has its audit row and its event.
     ids = list(ledger.bulletins) + ledger.indicators + [oid for _, oid in ledger.others]
     audited = {r[0] for r in db_rows(args, data_dir, "SELECT DISTINCT entity_id FROM audit_log")}
@@ -393,7 +417,8 @@ def main():
           f"{sum(1 for b in ledger.bulletins.values() if b['stage'] == 3)} taken through submit, approve (another person) and publish, "
           f"{len(ledger.attachments)} attachments, "
           f"{len(ledger.indicators)} indicators, "
-          + ", ".join(f"{sum(1 for k, _ in ledger.others if k == kind)} {kind}" for kind in ("users", "requests", "warnings"))
+          + ", ".join(f"{sum(1 for k, _ in ledger.others if k == kind)} {kind}" for kind in ("users", "requests", "warnings", "figures"))
+          + f" ({len(ledger.approved)} figures approved)"
           + ". Answers: "
           + ", ".join(f"{k if k is not None else 'no answer'} × {v}" for k, v in sorted(ledger.statuses.items(), key=lambda kv: str(kv[0]))))
     for line in lost[:20]:

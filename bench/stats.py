@@ -10,8 +10,10 @@ random periods of 58 days around Tết (15/12 to 10/02, shifted):
             and the period before (three `GET /api/v1/stats?group_by=none`), as the
             "so với cùng kỳ" report needs them;
   breakdown the unit x measure totals of the period (`group_by=unit`);
-and DuckDB computing the same aggregates over the same rows. Every server answer is
-checked against DuckDB's (the same totals), so a fast wrong answer cannot pass.
+and DuckDB computing the same aggregates over the same rows. A request is timed until
+the last byte of its answer (reading the JSON is the client's business, done after).
+Every server answer is checked against DuckDB's (the same totals, every unit x measure
+cell of the breakdown), so a fast wrong answer cannot pass.
 
 Values are a function of (unit, day, measure) that Python and DuckDB both compute, so
 the two hold the same data without copying it.
@@ -162,7 +164,7 @@ def load_pg(args, url):
         progress(done, total, started, "PostgreSQL rows (unit-days)")
     copy_vals.stdin.close()
     copy_vals.wait()
-    subprocess.run(psql + ["-c", "ANALYZE"], check=True)
+    subprocess.run(psql + ["-c", "VACUUM ANALYZE"], check=True)
 
 
 def duckdb_load(args):
@@ -217,9 +219,10 @@ def same_period_last_year(a, b):
 
 
 def get(base, path, token):
+    """The answer's bytes (timed by the caller: until its last byte; parsed after)."""
     req = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
     with urllib.request.urlopen(req, timeout=120) as r:
-        return json.load(r)
+        return r.read()
 
 
 def serve(args, data, url):
@@ -261,6 +264,8 @@ def bench_server(args, name, data, url, con):
             t0 = time.perf_counter()
             units = get(base, f"/api/v1/stats?from={a}&to={b}&unit=BENCH&field=bench&group_by=unit", token)
             breakdown.append((time.perf_counter() - t0) * 1000)
+            answers = [json.loads(x) for x in answers]
+            units = json.loads(units)
             # The same totals as DuckDB's.
             want = duck_totals(con, day_no(a), day_no(b))
             got = {int(r["measure_id"].split(".m")[1]): r["value"] for r in answers[0]["rows"]}
@@ -268,6 +273,11 @@ def bench_server(args, name, data, url, con):
                 raise SystemExit(f"{name}: totals differ from DuckDB's for {a}..{b}")
             if len(units["rows"]) != args.units * args.measures:
                 raise SystemExit(f"{name}: breakdown has {len(units['rows'])} rows")
+            cells = {(int(r["unit_id"][-12:], 16), int(r["measure_id"].split(".m")[1])): r["value"]
+                     for r in units["rows"]}
+            for u, m, v in duck_breakdown(con, day_no(a), day_no(b)):
+                if abs(cells.get((u, m), 0) - v) > 1e-6:
+                    raise SystemExit(f"{name}: unit {u} measure {m} differs from DuckDB's for {a}..{b}")
         return report, breakdown, build_s
     finally:
         proc.terminate()

@@ -174,7 +174,8 @@ macro_rules! args {
 /// One result row, backend-neutral.
 #[derive(Debug, Clone)]
 pub struct Row {
-    names: Vec<String>,
+    /// Shared by every row of one answer.
+    names: std::sync::Arc<[String]>,
     values: Vec<Value>,
 }
 
@@ -239,34 +240,40 @@ impl Row {
         }
     }
 
-    fn from_sqlite(row: &SqliteRow) -> DbResult<Row> {
-        let mut names = Vec::with_capacity(row.columns().len());
+    /// The column names of an answer's rows (taken once, shared by its rows).
+    fn names<R: sqlx::Row>(rows: &[R]) -> std::sync::Arc<[String]> {
+        match rows.first() {
+            Some(r) => r.columns().iter().map(|c| c.name().to_string()).collect(),
+            None => std::sync::Arc::from(Vec::new()),
+        }
+    }
+
+    fn from_sqlite(row: &SqliteRow, names: &std::sync::Arc<[String]>) -> DbResult<Row> {
         let mut values = Vec::with_capacity(row.columns().len());
-        for (i, col) in row.columns().iter().enumerate() {
-            names.push(col.name().to_string());
+        for i in 0..row.columns().len() {
             let raw = row.try_get_raw(i)?;
-            let kind = if raw.is_null() {
-                "NULL".to_string()
+            let v = if raw.is_null() {
+                Value::Text(None)
             } else {
-                raw.type_info().name().to_string()
-            };
-            let v = match kind.as_str() {
-                "NULL" => Value::Text(None),
-                "INTEGER" | "BOOLEAN" | "INT8" | "BIGINT" => Value::Int(row.try_get(i)?),
-                "REAL" => Value::Float(row.try_get(i)?),
-                "BLOB" => Value::Bytes(row.try_get(i)?),
-                _ => Value::Text(row.try_get(i)?),
+                let kind = raw.type_info();
+                match kind.name() {
+                    "INTEGER" | "BOOLEAN" | "INT8" | "BIGINT" => Value::Int(row.try_get(i)?),
+                    "REAL" => Value::Float(row.try_get(i)?),
+                    "BLOB" => Value::Bytes(row.try_get(i)?),
+                    _ => Value::Text(row.try_get(i)?),
+                }
             };
             values.push(v);
         }
-        Ok(Row { names, values })
+        Ok(Row {
+            names: names.clone(),
+            values,
+        })
     }
 
-    fn from_pg(row: &PgRow) -> DbResult<Row> {
-        let mut names = Vec::with_capacity(row.columns().len());
+    fn from_pg(row: &PgRow, names: &std::sync::Arc<[String]>) -> DbResult<Row> {
         let mut values = Vec::with_capacity(row.columns().len());
         for (i, col) in row.columns().iter().enumerate() {
-            names.push(col.name().to_string());
             let v = match col.type_info().name() {
                 "INT8" => Value::Int(row.try_get(i)?),
                 "INT4" => Value::Int(row.try_get::<Option<i32>, _>(i)?.map(i64::from)),
@@ -280,7 +287,10 @@ impl Row {
             };
             values.push(v);
         }
-        Ok(Row { names, values })
+        Ok(Row {
+            names: names.clone(),
+            values,
+        })
     }
 }
 
@@ -322,13 +332,17 @@ macro_rules! run {
         let rows = bind_sqlite(sqlx::query($sql), $args)
             .fetch_all($exec)
             .await?;
+        let names = Row::names(&rows);
         rows.iter()
-            .map(Row::from_sqlite)
+            .map(|r| Row::from_sqlite(r, &names))
             .collect::<DbResult<Vec<_>>>()
     }};
     (pg, $exec:expr, fetch_all, $sql:expr, $args:expr) => {{
         let rows = bind_pg(sqlx::query($sql), $args).fetch_all($exec).await?;
-        rows.iter().map(Row::from_pg).collect::<DbResult<Vec<_>>>()
+        let names = Row::names(&rows);
+        rows.iter()
+            .map(|r| Row::from_pg(r, &names))
+            .collect::<DbResult<Vec<_>>>()
     }};
     (sqlite, $exec:expr, execute, $sql:expr, $args:expr) => {{
         Ok(bind_sqlite(sqlx::query($sql), $args)

@@ -145,21 +145,28 @@ pub fn day_str(d: NaiveDate) -> String {
 pub struct Units {
     pub list: Vec<Unit>,
     children: HashMap<String, Vec<String>>,
+    by_id: HashMap<String, usize>,
 }
 
 impl Units {
     pub fn new(list: Vec<Unit>) -> Units {
         let mut children: HashMap<String, Vec<String>> = HashMap::new();
-        for u in &list {
+        let mut by_id = HashMap::with_capacity(list.len());
+        for (i, u) in list.iter().enumerate() {
             if let Some(p) = &u.parent_id {
                 children.entry(p.clone()).or_default().push(u.id.clone());
             }
+            by_id.entry(u.id.clone()).or_insert(i);
         }
-        Units { list, children }
+        Units {
+            list,
+            children,
+            by_id,
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Unit> {
-        self.list.iter().find(|u| u.id == id)
+        self.by_id.get(id).and_then(|i| self.list.get(*i))
     }
 
     pub fn by_code(&self, code: &str) -> Option<&Unit> {
@@ -187,11 +194,12 @@ impl Units {
     /// The unit and every unit under it.
     pub fn subtree(&self, id: &str) -> Vec<String> {
         let mut out = vec![id.to_string()];
+        let mut seen: std::collections::HashSet<String> = out.iter().cloned().collect();
         let mut i = 0;
         while i < out.len() && out.len() < 100_000 {
             if let Some(c) = self.children.get(&out[i]) {
                 for k in c {
-                    if !out.contains(k) {
+                    if seen.insert(k.clone()) {
                         out.push(k.clone());
                     }
                 }

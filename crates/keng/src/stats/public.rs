@@ -4,7 +4,7 @@
 //! filtered by period, unit subtree, field and measure, grouped by unit, day, week,
 //! month or not at all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -61,7 +61,8 @@ async fn quality_notes(
 ) -> AppResult<Vec<(String, String)>> {
     let sql = format!(
         "SELECT DISTINCT s.unit_id, s.quality_note FROM stat_submissions s
-          WHERE {} AND s.period_from >= $1 AND s.period_from <= $2 AND s.period_to <= $2",
+          WHERE s.quality_note IS NOT NULL AND {} AND s.period_from >= $1
+            AND s.period_from <= $2 AND s.period_to <= $2",
         counted(Audience::Public)
     );
     let rows = app
@@ -330,13 +331,19 @@ async fn rows(
     )
     .await?;
     let wanted: BTreeSet<&str> = wanted.iter().map(String::as_str).collect();
+    let by_id: HashMap<&str, &super::catalogue::Measure> = cat
+        .fields
+        .iter()
+        .flat_map(|f| &f.measures)
+        .map(|m| (m.id.as_str(), m))
+        .collect();
     let mut out_sums: BTreeMap<(String, String), f64> = BTreeMap::new();
     for (ri, s) in sums.iter().enumerate() {
         for ((gi, m), (v, n)) in s {
             if !wanted.contains(m.as_str()) {
                 continue;
             }
-            if cat.measure(m).is_some_and(|x| !x.summable) && *n != 1 {
+            if by_id.get(m.as_str()).is_some_and(|x| !x.summable) && *n != 1 {
                 continue;
             }
             let label = if group_by == "unit" {
@@ -358,7 +365,7 @@ async fn rows(
     let mut out: Vec<Row> = sums
         .into_iter()
         .filter_map(|((g, m), value)| {
-            let measure = cat.measure(&m)?;
+            let measure = *by_id.get(m.as_str())?;
             Some(Row {
                 field: cat
                     .field(&measure.field_id)
@@ -378,13 +385,13 @@ async fn rows(
         .collect();
     out.sort_by(|a, b| {
         (
-            a.period.clone(),
-            a.unit.clone(),
+            a.period.as_deref(),
+            a.unit.as_deref(),
             order.get(a.measure_id.as_str()),
         )
             .cmp(&(
-                b.period.clone(),
-                b.unit.clone(),
+                b.period.as_deref(),
+                b.unit.as_deref(),
                 order.get(b.measure_id.as_str()),
             ))
     });

@@ -1,10 +1,11 @@
 //! Running totals of the figures. A series is one unit's own figures, or a unit's whole
-//! subtree (for units with units under them), for one measure; `stat_running` holds, for
-//! every day from the series' first figure to the horizon (the last day any counted
-//! figure reaches), the sum and the count of the figures that count — for staff and for
-//! the public, as `visibility` decides — whose last day is on or before that day. A sum
-//! over any period is then two rows per series instead of a scan of the figures
-//! (`tally` reads them).
+//! subtree (for units with units under them); `stat_running` holds, for every day from
+//! the series' first figure to the horizon (the last day any counted figure reaches),
+//! one row with every measure's sum and count of the figures that count — for staff and
+//! for the public, as `visibility` decides — whose last day is on or before that day,
+//! packed (`keng_stats::running`). A sum over any period is then two rows per series
+//! instead of a scan of the figures (`tally` reads them): a province-wide report reads
+//! two rows, a breakdown by unit two per unit.
 //!
 //! The rows are derived data. The `stats.running` follower keeps them current from the
 //! event log: an approval, a correction or a publication recomputes the series it
@@ -15,7 +16,7 @@
 //! province) has reports scan the figures, and so does one whose totals lag the log:
 //! [`current`] says whether they may answer, so an answer is never stale.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate};
 
@@ -32,16 +33,15 @@ pub const FOLLOWER: &str = "stats.running";
 /// The entities whose events change what the running totals hold.
 const RELEVANT: [&str; 4] = ["stat_submission", "stat_publication", "stat_demo", "unit"];
 
-/// Rows per INSERT statement (6 parameters each): SQLite's driver looks every
-/// parameter's name up by walking a list, so its statements stay short.
+/// Rows per INSERT statement (4 parameters each, a few KB of packed totals): SQLite's
+/// driver looks every parameter's name up by walking a list, so its statements stay
+/// short.
 fn chunk(b: Backend) -> usize {
     match b {
         Backend::Sqlite => 50,
-        Backend::Postgres => 1000,
+        Backend::Postgres => 200,
     }
 }
-/// Rows per transaction while rebuilding.
-const TX_ROWS: usize = 5_000;
 /// The longest period a figure may cover (a month), in days.
 const LONGEST: i64 = 31;
 
@@ -59,47 +59,37 @@ fn epoch() -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
-/// One series: a unit, a measure, and whether its whole subtree counts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Key {
+pub use keng_stats::running::Totals;
+use keng_stats::running::{pack_rounded, unpack, PackError};
+
+/// (sum, count) of `t` for `who`.
+pub fn of(t: &Totals, who: Audience) -> (f64, i64) {
+    t.pick(who == Audience::Public)
+}
+
+fn totals_from_row(r: &crate::platform::db::Row) -> crate::platform::db::DbResult<Totals> {
+    Ok(Totals {
+        staff: r.opt_f64("staff")?.unwrap_or(0.0),
+        staff_n: r.i64("staff_n")?,
+        public: r.opt_f64("pub")?.unwrap_or(0.0),
+        public_n: r.i64("pub_n")?,
+    })
+}
+
+/// One series' day as stored: a unit's own figures or its whole subtree, every
+/// measure's totals packed (`keng_stats::running`).
+#[derive(Debug, Clone)]
+pub struct Packed {
     pub unit_id: String,
-    pub measure_id: String,
     pub subtree: bool,
+    pub day: i64,
+    pub body: Vec<u8>,
 }
 
-/// Staff's and the public's (sum, count) at a day.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Totals {
-    pub staff: f64,
-    pub staff_n: i64,
-    pub public: f64,
-    pub public_n: i64,
-}
-
-impl Totals {
-    /// From a row with the columns staff, staff_n, pub and pub_n.
-    fn from_row(r: &crate::platform::db::Row) -> crate::platform::db::DbResult<Totals> {
-        Ok(Totals {
-            staff: r.opt_f64("staff")?.unwrap_or(0.0),
-            staff_n: r.i64("staff_n")?,
-            public: r.opt_f64("pub")?.unwrap_or(0.0),
-            public_n: r.i64("pub_n")?,
-        })
-    }
-
-    fn add(&mut self, o: &Totals) {
-        self.staff += o.staff;
-        self.staff_n += o.staff_n;
-        self.public += o.public;
-        self.public_n += o.public_n;
-    }
-
-    /// (sum, count) for `who`.
-    pub fn of(&self, who: Audience) -> (f64, i64) {
-        match who {
-            Audience::Staff => (self.staff, self.staff_n),
-            Audience::Public => (self.public, self.public_n),
-        }
+impl Packed {
+    /// Measure → totals, sorted by measure id, borrowing the ids.
+    pub fn entries(&self) -> Result<Vec<(&str, Totals)>, PackError> {
+        unpack(&self.body)
     }
 }
 
@@ -153,17 +143,17 @@ pub async fn current(db: &Db) -> crate::platform::db::DbResult<Option<i64>> {
     }
 }
 
-/// Running totals of `keys` at each of `days` (each at most the horizon). A series
-/// missing at a day has no figure on or before it (zero). `units` narrows the read when
-/// it is short; otherwise every series is read and the caller picks.
+/// The running totals at each of `days` (each at most the horizon) of the series of
+/// `units` (every unit when None or long), only own or only subtree series when
+/// `subtree` says. A series missing at a day has no figure on or before it (zero).
 pub async fn at(
     db: &Db,
     days: &[i64],
     units: Option<&[String]>,
-) -> crate::platform::db::DbResult<HashMap<(Key, i64), Totals>> {
-    let mut out = HashMap::new();
+    subtree: Option<bool>,
+) -> crate::platform::db::DbResult<Vec<Packed>> {
     if days.is_empty() {
-        return Ok(out);
+        return Ok(Vec::new());
     }
     let mut args: Vec<Value> = Vec::new();
     let mut marks = Vec::new();
@@ -171,33 +161,32 @@ pub async fn at(
         args.push((*d).into());
         marks.push(format!("${}", args.len()));
     }
-    let unit_filter = match units {
+    let mut filter = match units {
         Some(list) if !list.is_empty() && list.len() <= 400 => {
             format!(
-                " AND se.unit_id IN ({})",
+                " AND unit_id IN ({})",
                 super::visibility::bind_list(&mut args, list)
             )
         }
         _ => String::new(),
     };
+    if let Some(sub) = subtree {
+        args.push(sub.into());
+        filter.push_str(&format!(" AND subtree = ${}", args.len()));
+    }
     let sql = format!(
-        "SELECT se.unit_id, se.measure_id, se.subtree, r.day, r.staff, r.staff_n, r.pub, r.pub_n
-           FROM stat_running r JOIN stat_series se ON se.id = r.series_id
-          WHERE r.day IN ({}){unit_filter}",
+        "SELECT unit_id, subtree, day, body FROM stat_running WHERE day IN ({}){filter}",
         marks.join(", ")
     );
-    for r in db.fetch_all(&sql, &args).await? {
-        out.insert(
-            (
-                Key {
-                    unit_id: r.str("unit_id")?,
-                    measure_id: r.str("measure_id")?,
-                    subtree: r.bool("subtree")?,
-                },
-                r.i64("day")?,
-            ),
-            Totals::from_row(&r)?,
-        );
+    let rows = db.fetch_all(&sql, &args).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(Packed {
+            unit_id: r.str("unit_id")?,
+            subtree: r.bool("subtree")?,
+            day: r.i64("day")?,
+            body: r.opt_bytes("body")?.unwrap_or_default(),
+        });
     }
     Ok(out)
 }
@@ -280,7 +269,7 @@ impl Follower for Running {
                         let p = p.clone();
                         async move {
                             db.fetch_optional(
-                                "SELECT id FROM stat_series WHERE unit_id = $1 AND subtree = $2 LIMIT 1",
+                                "SELECT day FROM stat_running WHERE unit_id = $1 AND subtree = $2 LIMIT 1",
                                 args![p.as_str(), subtree],
                             )
                             .await
@@ -340,79 +329,28 @@ async fn daily(
             .or_default()
             .entry(day_no(d))
             .or_default()
-            .add(&Totals::from_row(&r)?);
+            .add(&totals_from_row(&r)?);
     }
     Ok(out)
 }
 
-/// Every series id of `unit` (own or subtree) by measure, creating those of `measures`
-/// that are missing.
-async fn series_ids(
-    tx: &mut Tx,
-    unit: &str,
-    subtree: bool,
-    measures: &BTreeSet<String>,
-) -> anyhow::Result<BTreeMap<String, i64>> {
-    let mut ids = BTreeMap::new();
-    for r in tx
-        .fetch_all(
-            "SELECT id, measure_id FROM stat_series WHERE unit_id = $1 AND subtree = $2",
-            args![unit, subtree],
-        )
-        .await?
-    {
-        ids.insert(r.str("measure_id")?, r.i64("id")?);
-    }
-    for m in measures {
-        if ids.contains_key(m) {
-            continue;
-        }
-        let next = tx
-            .fetch_one(
-                "SELECT COALESCE(MAX(id), 0) + 1 AS next FROM stat_series",
-                &[],
-            )
-            .await?
-            .i64("next")?;
-        tx.execute(
-            "INSERT INTO stat_series (id, unit_id, measure_id, subtree) VALUES ($1, $2, $3, $4)",
-            args![next, unit, m.as_str(), subtree],
-        )
-        .await?;
-        ids.insert(m.clone(), next);
-    }
-    Ok(ids)
-}
-
-/// Writes rows (day, series, totals), a statement per [`chunk`].
-async fn write(tx: &mut Tx, rows: &[(i64, i64, Totals)]) -> anyhow::Result<()> {
+/// Writes rows (day, unit, subtree, measures' totals), a statement per [`chunk`].
+async fn write(tx: &mut Tx, rows: &[(i64, &str, bool, Vec<u8>)]) -> anyhow::Result<()> {
     for chunk in rows.chunks(chunk(tx.backend())) {
-        let mut sql = String::with_capacity(80 + chunk.len() * 40);
-        sql.push_str(
-            "INSERT INTO stat_running (day, series_id, staff, staff_n, pub, pub_n) VALUES ",
-        );
-        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
-        for (k, (d, s, t)) in chunk.iter().enumerate() {
-            let b = k * 6;
+        let mut sql = String::with_capacity(80 + chunk.len() * 24);
+        sql.push_str("INSERT INTO stat_running (day, unit_id, subtree, body) VALUES ");
+        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+        for (k, (d, u, sub, body)) in chunk.iter().enumerate() {
+            let b = k * 4;
             if k > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6
-            ));
+            sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
             args.extend([
                 Value::from(*d),
-                (*s).into(),
-                t.staff.into(),
-                t.staff_n.into(),
-                t.public.into(),
-                t.public_n.into(),
+                (*u).into(),
+                (*sub).into(),
+                Value::Bytes(Some(body.clone())),
             ]);
         }
         tx.execute(&sql, &args).await?;
@@ -420,34 +358,34 @@ async fn write(tx: &mut Tx, rows: &[(i64, i64, Totals)]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Dense running rows of one series from `start` to `horizon`: `base` carried in, plus
-/// each day's sums.
+/// Dense running days of one series from `start` to `horizon`: `base` carried in (measure
+/// → totals), plus each day's sums (measure → day → totals). Days before the series'
+/// first figure are left out.
 fn dense(
-    series: i64,
-    base: Totals,
-    sums: &BTreeMap<i64, Totals>,
+    mut run: BTreeMap<String, Totals>,
+    sums: &BTreeMap<String, BTreeMap<i64, Totals>>,
     start: i64,
     horizon: i64,
-) -> Vec<(i64, i64, Totals)> {
+) -> anyhow::Result<Vec<(i64, Vec<u8>)>> {
     let mut out = Vec::with_capacity((horizon - start + 1).max(0) as usize);
-    let mut run = base;
-    for d in start..=horizon {
-        if let Some(t) = sums.get(&d) {
-            run.add(t);
+    // Each day's sums, by day.
+    let mut by_day: BTreeMap<i64, Vec<(&String, &Totals)>> = BTreeMap::new();
+    for (m, days) in sums {
+        for (d, t) in days.range(start..=horizon) {
+            by_day.entry(*d).or_default().push((m, t));
         }
-        out.push((d, series, round(run)));
     }
-    out
-}
-
-/// Sums of decimals drift in binary; six places is finer than any measure is given.
-fn round(t: Totals) -> Totals {
-    let r = |x: f64| (x * 1e6).round() / 1e6;
-    Totals {
-        staff: r(t.staff),
-        public: r(t.public),
-        ..t
+    for d in start..=horizon {
+        if let Some(list) = by_day.get(&d) {
+            for (m, t) in list {
+                run.entry((*m).clone()).or_default().add(t);
+            }
+        }
+        if !run.is_empty() {
+            out.push((d, pack_rounded(&run)?));
+        }
     }
+    Ok(out)
 }
 
 /// Recomputes, from the day given, the series that figures of `own` (unit, first day
@@ -496,8 +434,8 @@ async fn apply(db: &Db, own: &[(String, i64)], trees: &[(String, i64)]) -> anyho
     let horizon = newest.unwrap_or(st.horizon).max(st.horizon);
     for d in st.horizon + 1..=horizon {
         tx.execute(
-            "INSERT INTO stat_running (day, series_id, staff, staff_n, pub, pub_n)
-             SELECT $1, series_id, staff, staff_n, pub, pub_n FROM stat_running WHERE day = $2",
+            "INSERT INTO stat_running (day, unit_id, subtree, body)
+             SELECT $1, unit_id, subtree, body FROM stat_running WHERE day = $2",
             args![d, d - 1],
         )
         .await?;
@@ -509,32 +447,29 @@ async fn apply(db: &Db, own: &[(String, i64)], trees: &[(String, i64)]) -> anyho
             vec![unit.clone()]
         };
         let sums = daily(&mut tx, Some(&members), from).await?;
-        // Every series the unit already has, and those its figures now start.
-        let measures: BTreeSet<String> = sums.keys().cloned().collect();
-        let ids = series_ids(&mut tx, &unit, subtree, &measures).await?;
-        for (m, id) in &ids {
-            let base = tx
-                .fetch_optional(
-                    "SELECT staff, staff_n, pub, pub_n FROM stat_running WHERE day = $1 AND series_id = $2",
-                    args![from - 1, *id],
-                )
-                .await?;
-            tx.execute(
-                "DELETE FROM stat_running WHERE day >= $1 AND series_id = $2",
-                args![from, *id],
+        let base = tx
+            .fetch_optional(
+                "SELECT body FROM stat_running WHERE day = $1 AND unit_id = $2 AND subtree = $3",
+                args![from - 1, unit.as_str(), subtree],
             )
             .await?;
-            let empty = BTreeMap::new();
-            let mine = sums.get(m).unwrap_or(&empty);
-            let (start, base) = match base {
-                Some(r) => (from, Totals::from_row(&r)?),
-                None => match mine.keys().next() {
-                    Some(first) => (*first, Totals::default()),
-                    None => continue,
-                },
-            };
-            write(&mut tx, &dense(*id, base, mine, start, horizon)).await?;
-        }
+        let base = match base {
+            Some(r) => {
+                keng_stats::running::unpack_owned(&r.opt_bytes("body")?.unwrap_or_default())?
+            }
+            None => BTreeMap::new(),
+        };
+        tx.execute(
+            "DELETE FROM stat_running WHERE unit_id = $1 AND subtree = $2 AND day >= $3",
+            args![unit.as_str(), subtree, from],
+        )
+        .await?;
+        let days = dense(base, &sums, from, horizon)?;
+        let rows: Vec<(i64, &str, bool, Vec<u8>)> = days
+            .into_iter()
+            .map(|(d, body)| (d, unit.as_str(), subtree, body))
+            .collect();
+        write(&mut tx, &rows).await?;
     }
     tx.execute(
         "UPDATE stat_running_state SET horizon = $1 WHERE id = 1",
@@ -578,76 +513,50 @@ pub async fn rebuild(
         // No figures yet: built, and empty.
         return finish(db, head, day_no(crate::platform::clock::local_today())).await;
     };
-    let width = (horizon - first + 1) as usize;
-    // The subtree sums of every unit with units under it, by measure, by day.
-    let mut trees: HashMap<(String, String), Vec<Totals>> = HashMap::new();
-    let mut pending: Vec<(i64, i64, Totals)> = Vec::new();
+    // The daily sums of every unit with units under it (its subtree), by measure, by day.
+    let mut trees: BTreeMap<String, BTreeMap<String, BTreeMap<i64, Totals>>> = BTreeMap::new();
     let total = units.list.len();
     for (i, u) in units.list.iter().enumerate() {
         let mut tx = db.begin().await?;
         let sums = daily(&mut tx, Some(std::slice::from_ref(&u.id)), first).await?;
-        let measures: BTreeSet<String> = sums.keys().cloned().collect();
-        let ids = series_ids(&mut tx, &u.id, false, &measures).await?;
-        let above: Vec<String> = units
-            .path(&u.id)
-            .into_iter()
-            .filter(|a| !units.children(a).is_empty())
-            .collect();
-        for (m, id) in &ids {
-            let Some(mine) = sums.get(m) else {
+        for a in units.path(&u.id) {
+            if units.children(&a).is_empty() {
                 continue;
-            };
-            let Some(start) = mine.keys().next().copied() else {
-                continue;
-            };
-            for a in &above {
-                let acc = trees
-                    .entry((a.clone(), m.clone()))
-                    .or_insert_with(|| vec![Totals::default(); width]);
-                for (d, t) in mine {
-                    if let Some(slot) = acc.get_mut((d - first) as usize) {
-                        slot.add(t);
-                    }
+            }
+            let acc = trees.entry(a).or_default();
+            for (m, days) in &sums {
+                let acc = acc.entry(m.clone()).or_default();
+                for (d, t) in days {
+                    acc.entry(*d).or_default().add(t);
                 }
             }
-            pending.extend(dense(*id, Totals::default(), mine, start, horizon));
         }
-        if pending.len() >= TX_ROWS {
-            write(&mut tx, &pending).await?;
-            pending.clear();
+        if let Some(start) = sums.values().filter_map(|d| d.keys().next()).min().copied() {
+            let days = dense(BTreeMap::new(), &sums, start, horizon)?;
+            let rows: Vec<(i64, &str, bool, Vec<u8>)> = days
+                .into_iter()
+                .map(|(d, body)| (d, u.id.as_str(), false, body))
+                .collect();
+            write(&mut tx, &rows).await?;
         }
         tx.commit().await?;
         progress(i + 1, total);
     }
-    let mut tx = db.begin().await?;
-    let mut keys: Vec<(String, String)> = trees.keys().cloned().collect();
-    keys.sort();
-    for (unit, m) in keys {
-        let Some(acc) = trees.remove(&(unit.clone(), m.clone())) else {
+    for (unit, sums) in trees {
+        let Some(start) = sums.values().filter_map(|d| d.keys().next()).min().copied() else {
             continue;
         };
-        let ids = series_ids(&mut tx, &unit, true, &BTreeSet::from([m.clone()])).await?;
-        let Some(id) = ids.get(&m).copied() else {
-            continue;
-        };
-        let mine: BTreeMap<i64, Totals> = acc
+        let mut tx = db.begin().await?;
+        let days = dense(BTreeMap::new(), &sums, start, horizon)?;
+        let rows: Vec<(i64, &str, bool, Vec<u8>)> = days
             .into_iter()
-            .enumerate()
-            .filter(|(_, t)| t.staff_n > 0)
-            .map(|(k, t)| (first + k as i64, t))
+            .map(|(d, body)| (d, unit.as_str(), true, body))
             .collect();
-        if let Some(start) = mine.keys().next().copied() {
-            pending.extend(dense(id, Totals::default(), &mine, start, horizon));
-        }
-        if pending.len() >= TX_ROWS {
-            write(&mut tx, &pending).await?;
-            pending.clear();
-            tx.commit().await?;
-            tx = db.begin().await?;
-        }
+        write(&mut tx, &rows).await?;
+        tx.commit().await?;
     }
-    write(&mut tx, &pending).await?;
-    tx.commit().await?;
+    // The planners learn the table's new shape (both backends know the statement).
+    db.execute("ANALYZE stat_running", &[]).await?;
     finish(db, head, horizon).await
 }
 
@@ -683,11 +592,33 @@ mod tests {
             public: 0.0,
             public_n: 0,
         };
-        let sums = BTreeMap::from([(10, t(2.0)), (13, t(0.1)), (14, t(0.2))]);
-        let rows = dense(7, t(1.0), &sums, 10, 15);
-        let staff: Vec<f64> = rows.iter().map(|r| r.2.staff).collect();
-        assert_eq!(staff, vec![3.0, 3.0, 3.0, 3.1, 3.3, 3.3]);
-        assert_eq!(rows[5].2.staff_n, 4);
-        assert!(rows.iter().all(|r| r.1 == 7));
+        let sums = BTreeMap::from([
+            (
+                "a".to_string(),
+                BTreeMap::from([(10, t(2.0)), (13, t(0.1)), (14, t(0.2))]),
+            ),
+            ("b".to_string(), BTreeMap::from([(12, t(5.0))])),
+        ]);
+        let base = BTreeMap::from([("a".to_string(), t(1.0))]);
+        let rows = dense(base, &sums, 10, 15).unwrap_or_default();
+        let a: Vec<f64> = rows
+            .iter()
+            .map(|(_, b)| keng_stats::running::unpack_owned(b).unwrap_or_default()["a"].staff)
+            .collect();
+        assert_eq!(a, vec![3.0, 3.0, 3.0, 3.1, 3.3, 3.3]);
+        let last = keng_stats::running::unpack_owned(&rows[5].1).unwrap_or_default();
+        assert_eq!(
+            (last["a"].staff_n, last["b"].staff, last["b"].staff_n),
+            (4, 5.0, 1)
+        );
+        let first = keng_stats::running::unpack_owned(&rows[0].1).unwrap_or_default();
+        assert!(!first.contains_key("b"), "b starts on day 12");
+        assert_eq!(
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            (10..=15).collect::<Vec<_>>()
+        );
+        // A series with no figure before `start` has no rows until its first.
+        let late = dense(BTreeMap::new(), &sums, 11, 15).unwrap_or_default();
+        assert_eq!(late.first().map(|r| r.0), Some(12));
     }
 }

@@ -6,7 +6,7 @@
 //! they are current — two rows per series, whatever the period's length — and otherwise
 //! from a scan of the figures; both give the same numbers (`keng stats verify` checks).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use keng_stats::Period;
@@ -63,9 +63,6 @@ impl Range {
 
 /// (sum, number of figures) per (group index, measure id).
 pub type Sums = HashMap<(usize, String), (f64, i64)>;
-
-/// One series' (sum, count) by measure, then by day.
-type ByMeasure<'a> = HashMap<&'a str, HashMap<i64, (f64, i64)>>;
 
 /// Which representation answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,31 +187,55 @@ async fn from_running(
         days.insert(r.to.min(horizon));
     }
     let days: Vec<i64> = days.into_iter().collect();
+    let pairs: HashSet<(&str, bool)> = series
+        .iter()
+        .flatten()
+        .map(|(u, sub)| (u.as_str(), *sub))
+        .collect();
     let wanted: BTreeSet<String> = series.iter().flatten().map(|(u, _)| u.clone()).collect();
     let wanted: Vec<String> = wanted.into_iter().collect();
-    let rows = running::at(db, &days, Some(&wanted)).await?;
-    // Index the rows by (unit, subtree) → measure → day.
-    let mut by_series: HashMap<(&str, bool), ByMeasure> = HashMap::new();
-    for ((k, d), t) in &rows {
-        by_series
-            .entry((k.unit_id.as_str(), k.subtree))
-            .or_default()
-            .entry(k.measure_id.as_str())
-            .or_default()
-            .insert(*d, t.of(who));
+    // Only own or only subtree series when every group wants the same kind.
+    let kind = match (
+        pairs.iter().any(|(_, sub)| *sub),
+        pairs.iter().any(|(_, sub)| !*sub),
+    ) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    let rows = running::at(db, &days, Some(&wanted), kind).await?;
+    // Index the rows by (unit, subtree) → day → measures (sorted by id).
+    type Day<'a> = Vec<(&'a str, running::Totals)>;
+    let mut by_series: HashMap<(&str, bool), HashMap<i64, Day>> = HashMap::new();
+    for p in &rows {
+        let k = (p.unit_id.as_str(), p.subtree);
+        if !pairs.contains(&k) {
+            continue;
+        }
+        let entries = p
+            .entries()
+            .map_err(|e| crate::platform::errors::AppError::Internal(e.to_string()))?;
+        by_series.entry(k).or_default().insert(p.day, entries);
     }
+    let none: Day = Vec::new();
     let mut out = Vec::with_capacity(ranges.len());
     for r in ranges {
         let (lo, hi) = ((r.from - 1).min(horizon), r.to.min(horizon));
         let mut s = Sums::new();
         for (gi, list) in series.iter().enumerate() {
             for (u, sub) in list {
-                let Some(measures) = by_series.get(&(u.as_str(), *sub)) else {
+                let Some(at) = by_series.get(&(u.as_str(), *sub)) else {
                     continue;
                 };
-                for (m, at) in measures {
-                    let end = at.get(&hi).copied().unwrap_or((0.0, 0));
-                    let start = at.get(&lo).copied().unwrap_or((0.0, 0));
+                let start = at.get(&lo).unwrap_or(&none);
+                for (m, end) in at.get(&hi).unwrap_or(&none) {
+                    let end = running::of(end, who);
+                    let start = start
+                        .binary_search_by(|(k, _)| k.cmp(m))
+                        .ok()
+                        .and_then(|i| start.get(i))
+                        .map(|(_, t)| running::of(t, who))
+                        .unwrap_or((0.0, 0));
                     if end.1 - start.1 > 0 {
                         add(&mut s, gi, m, end.0 - start.0, end.1 - start.1);
                     }
