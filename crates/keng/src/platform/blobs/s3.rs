@@ -53,8 +53,12 @@ impl S3 {
                     .with_connect_timeout(Duration::from_secs(5))
                     .with_allow_http(plain_http),
             )
+            // Four retries with doubling back-off (about 1.5 s in all): a 500 or a reset
+            // connection from a busy store is retried, a store that is down still fails
+            // within seconds (the suite's S3 server refused concurrent writes of one
+            // object under load after two).
             .with_retry(RetryConfig {
-                max_retries: 2,
+                max_retries: 4,
                 retry_timeout: Duration::from_secs(10),
                 backoff: Default::default(),
             });
