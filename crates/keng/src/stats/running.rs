@@ -334,28 +334,39 @@ async fn daily(
     Ok(out)
 }
 
-/// Writes rows (day, unit, subtree, measures' totals), a statement per [`chunk`].
-async fn write(tx: &mut Tx, rows: &[(i64, &str, bool, Vec<u8>)]) -> anyhow::Result<()> {
-    for chunk in rows.chunks(chunk(tx.backend())) {
-        let mut sql = String::with_capacity(80 + chunk.len() * 24);
+/// Writes the days of one series (day, measures' totals packed), a statement per
+/// [`chunk`]; the bodies move into the statement's arguments.
+async fn write(
+    tx: &mut Tx,
+    unit: &str,
+    subtree: bool,
+    days: Vec<(i64, Vec<u8>)>,
+) -> anyhow::Result<()> {
+    let per = chunk(tx.backend());
+    let mut days = days.into_iter();
+    loop {
+        let part: Vec<(i64, Vec<u8>)> = days.by_ref().take(per).collect();
+        if part.is_empty() {
+            return Ok(());
+        }
+        let mut sql = String::with_capacity(80 + part.len() * 24);
         sql.push_str("INSERT INTO stat_running (day, unit_id, subtree, body) VALUES ");
-        let mut args: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
-        for (k, (d, u, sub, body)) in chunk.iter().enumerate() {
+        let mut args: Vec<Value> = Vec::with_capacity(part.len() * 4);
+        for (k, (d, body)) in part.into_iter().enumerate() {
             let b = k * 4;
             if k > 0 {
                 sql.push_str(", ");
             }
             sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
             args.extend([
-                Value::from(*d),
-                (*u).into(),
-                (*sub).into(),
-                Value::Bytes(Some(body.clone())),
+                Value::from(d),
+                unit.into(),
+                subtree.into(),
+                Value::Bytes(Some(body)),
             ]);
         }
         tx.execute(&sql, &args).await?;
     }
-    Ok(())
 }
 
 /// Dense running days of one series from `start` to `horizon`: `base` carried in (measure
@@ -464,12 +475,7 @@ async fn apply(db: &Db, own: &[(String, i64)], trees: &[(String, i64)]) -> anyho
             args![unit.as_str(), subtree, from],
         )
         .await?;
-        let days = dense(base, &sums, from, horizon)?;
-        let rows: Vec<(i64, &str, bool, Vec<u8>)> = days
-            .into_iter()
-            .map(|(d, body)| (d, unit.as_str(), subtree, body))
-            .collect();
-        write(&mut tx, &rows).await?;
+        write(&mut tx, &unit, subtree, dense(base, &sums, from, horizon)?).await?;
     }
     tx.execute(
         "UPDATE stat_running_state SET horizon = $1 WHERE id = 1",
@@ -533,11 +539,7 @@ pub async fn rebuild(
         }
         if let Some(start) = sums.values().filter_map(|d| d.keys().next()).min().copied() {
             let days = dense(BTreeMap::new(), &sums, start, horizon)?;
-            let rows: Vec<(i64, &str, bool, Vec<u8>)> = days
-                .into_iter()
-                .map(|(d, body)| (d, u.id.as_str(), false, body))
-                .collect();
-            write(&mut tx, &rows).await?;
+            write(&mut tx, &u.id, false, days).await?;
         }
         tx.commit().await?;
         progress(i + 1, total);
@@ -548,11 +550,7 @@ pub async fn rebuild(
         };
         let mut tx = db.begin().await?;
         let days = dense(BTreeMap::new(), &sums, start, horizon)?;
-        let rows: Vec<(i64, &str, bool, Vec<u8>)> = days
-            .into_iter()
-            .map(|(d, body)| (d, unit.as_str(), true, body))
-            .collect();
-        write(&mut tx, &rows).await?;
+        write(&mut tx, &unit, true, days).await?;
         tx.commit().await?;
     }
     // The planners learn the table's new shape (both backends know the statement).
