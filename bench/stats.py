@@ -20,6 +20,7 @@ the two hold the same data without copying it.
 
   python3 bench/stats.py --binary target/release/keng [--units 300] [--measures 60]
       [--years 5] [--pg postgres://postgres@127.0.0.1:5432] [--requests 100]
+      [--keep DIR] [--only sqlite|pg]
 Needs: duckdb (pip), psql for PostgreSQL. Prints a Markdown section.
 """
 
@@ -240,16 +241,21 @@ def serve(args, data, url):
 
 def bench_server(args, name, data, url, con):
     keng(args, data, url, "migrate")
-    if url:
-        load_pg(args, url)
-    else:
-        load_sqlite(args, os.path.join(data, "keng.sqlite3"))
-    t0 = time.time()
-    built = keng(args, data, url, "stats", "rebuild").stdout.strip().splitlines()[-1]
-    build_s = time.time() - t0
-    sys.stderr.write(f"  {name}: {built}\n")
-    keng(args, data, url, "user", "add", "--username", "bench", "--role", "leader", "--password-stdin",
-         stdin="bench-password-2025\n")
+    marker = os.path.join(data, "loaded")
+    build_s = None
+    if not os.path.exists(marker):
+        if url:
+            load_pg(args, url)
+        else:
+            load_sqlite(args, os.path.join(data, "keng.sqlite3"))
+        t0 = time.time()
+        built = keng(args, data, url, "stats", "rebuild").stdout.strip().splitlines()[-1]
+        build_s = time.time() - t0
+        sys.stderr.write(f"  {name}: {built}\n")
+        keng(args, data, url, "user", "add", "--username", "bench", "--role", "leader", "--password-stdin",
+             stdin="bench-password-2025\n")
+        with open(marker, "w") as f:
+            f.write(f"{args.units} {args.measures} {args.years}\n")
     token = keng(args, data, url, "token", "create", "--username", "bench").stdout.strip().splitlines()[-1]
     proc, base = serve(args, data, url)
     try:
@@ -292,6 +298,9 @@ def main():
     p.add_argument("--years", type=int, default=5)
     p.add_argument("--pg")
     p.add_argument("--requests", type=int, default=100)
+    p.add_argument("--keep", help="keep the loaded databases under this folder and reuse them on the "
+                   "next run with the same sizes (for profiling; the figures' run starts without it)")
+    p.add_argument("--only", choices=["sqlite", "pg"], help="one backend only")
     args = p.parse_args()
     n = args.units * args.measures * args.years * 365
     print(f"## Figures — {dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%MZ}: {args.units} units x "
@@ -310,21 +319,27 @@ def main():
         duck_b.append((time.perf_counter() - t0) * 1000)
     results = [("DuckDB (in memory)", duck_r, duck_b)]
     builds = []
-    backends = [("SQLite", None)]
-    if args.pg:
+    backends = [] if args.only == "pg" else [("SQLite", None)]
+    if args.pg and args.only != "sqlite":
         backends.append(("PostgreSQL", args.pg.rstrip("/") + "/keng_bench_stats"))
     for name, url in backends:
-        data = tempfile.mkdtemp(prefix="keng-bench-stats-")
+        if args.keep:
+            data = os.path.join(args.keep, f"{name}-{args.units}-{args.measures}-{args.years}")
+            os.makedirs(data, exist_ok=True)
+        else:
+            data = tempfile.mkdtemp(prefix="keng-bench-stats-")
         try:
-            if url:
+            if url and not os.path.exists(os.path.join(data, "loaded")):
                 admin = args.pg.rstrip("/") + "/postgres"
                 subprocess.run(["psql", "-q", admin, "-c", "DROP DATABASE IF EXISTS keng_bench_stats"], check=True)
                 subprocess.run(["psql", "-q", admin, "-c", "CREATE DATABASE keng_bench_stats"], check=True)
             r, b, build_s = bench_server(args, name, data, url, con)
             results.append((f"keng on {name}", r, b))
-            builds.append((name, build_s))
+            if build_s is not None:
+                builds.append((name, build_s))
         finally:
-            shutil.rmtree(data, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(data, ignore_errors=True)
     print("| | report p50 | report p99 | breakdown p50 | breakdown p99 |")
     print("|---|---|---|---|---|")
     for name, r, b in results:

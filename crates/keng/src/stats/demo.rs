@@ -267,6 +267,7 @@ pub async fn load(db: &Db, _config: &Config) -> anyhow::Result<()> {
         }
         tx.execute(&sql, &args).await?;
     }
+    super::notes::rebuild(&mut tx).await?;
     record_change(
         &mut tx,
         &Origin::system("demo"),

@@ -23,6 +23,7 @@ pub mod demo;
 pub mod export;
 pub mod figures;
 pub mod model;
+pub mod notes;
 pub mod pages;
 pub mod public;
 pub mod quote_pages;

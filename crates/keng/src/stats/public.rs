@@ -19,9 +19,10 @@ use utoipa::IntoParams;
 use super::catalogue::{self, Catalogue};
 use super::figures::{self};
 use super::model::{day_str, Units};
+use super::notes;
 use super::pages::{charts, scope_of, units, ReportQuery};
 use super::tally::{self, Group, Range, Via};
-use super::visibility::{counted, Audience};
+use super::visibility::Audience;
 use crate::platform::auth::Ctx;
 use crate::platform::errors::{AppError, AppResult};
 use crate::platform::spreadsheet::cell;
@@ -38,7 +39,13 @@ pub async fn page_public(
     let cat = catalogue::load(&app.db).await?;
     let scope = scope_of(&q, &units, &cat, true)?;
     let r = figures::report(&app.db, &cat, &units, &scope, ctx.lang).await?;
-    let notes = quality_notes(&app, &units, &scope.period, &units.subtree(&scope.unit_id)).await?;
+    let notes = notes::of_period(
+        &app.db,
+        &units,
+        &scope.period,
+        &units.subtree(&scope.unit_id),
+    )
+    .await?;
     Ok(page(
         &app,
         &ctx,
@@ -50,42 +57,6 @@ pub async fn page_public(
         },
     )?
     .into_response())
-}
-
-/// The data-quality notes of the published figures in a range, with their units.
-async fn quality_notes(
-    app: &AppState,
-    units: &Units,
-    period: &Period,
-    members: &[String],
-) -> AppResult<Vec<(String, String)>> {
-    let sql = format!(
-        "SELECT DISTINCT s.unit_id, s.quality_note FROM stat_submissions s
-          WHERE s.quality_note IS NOT NULL AND {} AND s.period_from >= $1
-            AND s.period_from <= $2 AND s.period_to <= $2",
-        counted(Audience::Public)
-    );
-    let rows = app
-        .db
-        .fetch_all(
-            &sql,
-            &[day_str(period.from).into(), day_str(period.to).into()],
-        )
-        .await?;
-    let mut by_note: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for r in &rows {
-        let u = r.str("unit_id")?;
-        if !members.contains(&u) {
-            continue;
-        }
-        if let Some(n) = r.opt_str("quality_note")? {
-            by_note.entry(n).or_default().insert(units.name(&u));
-        }
-    }
-    Ok(by_note
-        .into_iter()
-        .map(|(n, us)| (n, us.into_iter().collect::<Vec<_>>().join(", ")))
-        .collect())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -210,7 +181,7 @@ pub async fn api(
         ctx.lang,
     )
     .await?;
-    let notes = quality_notes(&app, &units, &scope.period, &members).await?;
+    let notes = notes::of_period(&app.db, &units, &scope.period, &members).await?;
     let result = StatsResult {
         from: day_str(scope.period.from),
         to: day_str(scope.period.to),

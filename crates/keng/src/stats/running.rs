@@ -498,6 +498,7 @@ pub async fn rebuild(
     {
         let mut tx = db.begin().await?;
         tx.execute("DELETE FROM stat_running_state", &[]).await?;
+        super::notes::rebuild(&mut tx).await?;
         match tx.backend() {
             Backend::Postgres => tx.execute("TRUNCATE stat_running", &[]).await?,
             Backend::Sqlite => tx.execute("DELETE FROM stat_running", &[]).await?,

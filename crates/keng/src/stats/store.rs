@@ -380,6 +380,16 @@ pub async fn decide(
             .await?;
             // A correction of published figures is public from its approval on.
             let published = p.bool("published")?;
+            if let (true, Some(q)) = (published, p.opt_str("quality_note")?) {
+                super::notes::widen(
+                    &mut tx,
+                    &before.unit_id,
+                    &q,
+                    &before.period_from,
+                    &before.period_from,
+                )
+                .await?;
+            }
             tx.execute(
                 "UPDATE stat_submissions SET published = $2, quality_note = $3, published_at = $4 WHERE id = $1",
                 args![
@@ -441,7 +451,7 @@ pub async fn publish(
     let mut tx = db.begin().await?;
     let rows = tx
         .fetch_all(
-            "SELECT id, unit_id FROM stat_submissions
+            "SELECT id, unit_id, period_from FROM stat_submissions
               WHERE is_current = TRUE AND period_from >= $1 AND period_to <= $2 AND published = $3",
             args![from.as_str(), to.as_str(), !publish],
         )
@@ -449,10 +459,23 @@ pub async fn publish(
     let now = now_ms();
     let mut n = 0u64;
     let mut changed: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    // Per unit, the first and last day its newly published figures start on.
+    let mut spans: std::collections::BTreeMap<String, (String, String)> =
+        std::collections::BTreeMap::new();
     for r in &rows {
         let unit = r.str("unit_id")?;
         if !units.contains(&unit) {
             continue;
+        }
+        let start = r.str("period_from")?;
+        let span = spans
+            .entry(unit.clone())
+            .or_insert_with(|| (start.clone(), start.clone()));
+        if start < span.0 {
+            span.0 = start.clone();
+        }
+        if start > span.1 {
+            span.1 = start;
         }
         changed.insert(unit);
         n += tx
@@ -466,6 +489,11 @@ pub async fn publish(
                 ],
             )
             .await?;
+    }
+    if let (true, Some(q)) = (publish, quality.as_deref()) {
+        for (unit, (first, last)) in &spans {
+            super::notes::widen(&mut tx, unit, q, first, last).await?;
+        }
     }
     if n > 0 {
         let id = new_id();

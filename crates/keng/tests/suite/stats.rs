@@ -1123,6 +1123,72 @@ async fn the_running_totals_answer_what_a_scan_of_the_figures_does() {
             .get("/api/v1/stats?unit=CAP-HACTHANH&from=2024-03-10&to=2024-03-10")
             .await;
         assert_eq!(public_value(&v, "ma_tuy.cases", None), None, "{v}");
+        // The data-quality notes named are those of the figures counted: the
+        // correction carries the demo's note; a period with no figure wholly inside
+        // names none; a withdrawn month's note goes with it.
+        let notes = |v: &Value| -> Vec<(String, String)> {
+            v["quality_notes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|n| {
+                            (
+                                n["note"].as_str().unwrap_or("").to_string(),
+                                n["units"].as_str().unwrap_or("").to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert!(
+            notes(&v)[0].0.contains("minh hoạ") && notes(&v).len() == 1,
+            "{v}"
+        );
+        let ours = "Số liệu trước khi triển khai báo cáo ngày".to_string();
+        let v = cases("from=2023-10-01&to=2023-12-14").await;
+        assert_eq!(notes(&v).len(), 1, "{v}");
+        assert_eq!(notes(&v)[0].0, ours, "{v}");
+        assert!(notes(&v)[0].1.contains("Hạc Thành"), "{v}");
+        assert!(notes(&cases("from=2023-11-02&to=2023-11-29").await).is_empty());
+        let v = cases("from=2023-10-25&to=2023-11-30").await;
+        assert_eq!(notes(&v).len(), 1, "{v}");
+        let (st, v) = spokes
+            .post(
+                "/api/v1/stats/publication",
+                &json!({"from": "2023-11-01", "to": "2023-11-30", "unit": "CAP-HACTHANH",
+                        "publish": false}),
+            )
+            .await;
+        assert_eq!(
+            (st, v["changed"].as_u64()),
+            (StatusCode::OK, Some(1)),
+            "{v}"
+        );
+        let v = cases("from=2023-10-25&to=2023-11-30").await;
+        assert!(notes(&v).is_empty(), "{v}");
+        assert_eq!(public_value(&v, "ttxh.cases", None), None, "{v}");
+        let v = cases("from=2023-10-01&to=2023-12-14").await;
+        assert_eq!(
+            notes(&v),
+            vec![(ours.clone(), notes(&v)[0].1.clone())],
+            "{v}"
+        );
+        // Published again under another note: that one is named, the old one not.
+        let (st, _) = spokes
+            .post(
+                "/api/v1/stats/publication",
+                &json!({"from": "2023-11-01", "to": "2023-11-30", "unit": "CAP-HACTHANH",
+                        "quality_note": "Số liệu tháng đã rà soát"}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let v = cases("from=2023-10-25&to=2023-11-30").await;
+        assert_eq!(
+            notes(&v).iter().map(|n| n.0.as_str()).collect::<Vec<_>>(),
+            vec!["Số liệu tháng đã rà soát"],
+            "{v}"
+        );
     }
 }
 
