@@ -118,8 +118,10 @@ pub async fn serve(
     let followers = caps.iter().flat_map(|c| c.followers(&app)).collect();
     let mut tasks = events::spawn(db.clone(), followers, stop_rx.clone());
     // Node-local followers: this node's page cache and what capabilities keep here.
-    let mut local: Vec<Arc<dyn events::LocalFollower>> =
-        vec![Arc::new(crate::platform::cache::Invalidator(cache.clone()))];
+    let mut local: Vec<Arc<dyn events::LocalFollower>> = vec![
+        Arc::new(crate::platform::cache::Invalidator(cache.clone())),
+        Arc::new(events::Generations),
+    ];
     local.extend(caps.iter().flat_map(|c| c.local_followers(&app)));
     tasks.push(tokio::spawn(events::tail_local(
         db.clone(),

@@ -540,6 +540,7 @@ impl Db {
             inner,
             public_change: false,
             wake: false,
+            entities: Vec::new(),
         })
     }
 
@@ -621,6 +622,9 @@ pub struct Tx {
     /// or an email enqueued): they are woken once this commits. A commit that queues
     /// nothing wakes nobody, so an idle server sleeps.
     wake: bool,
+    /// The kinds of entity whose events it appended: this node's caches of them are
+    /// stale once it commits (`events::generation_of`).
+    entities: Vec<String>,
 }
 
 enum TxInner {
@@ -638,6 +642,13 @@ impl Tx {
     /// `events::signal`, which also tells the other nodes).
     pub fn mark_wake(&mut self) {
         self.wake = true;
+    }
+
+    /// Marks the transaction as changing entities of `kind` (see `events::append`).
+    pub fn mark_entity(&mut self, kind: &str) {
+        if !self.entities.iter().any(|e| e == kind) {
+            self.entities.push(kind.to_string());
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -679,6 +690,7 @@ impl Tx {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
         }
+        super::events::changed(self.entities.iter().map(String::as_str));
         if public_change {
             super::cache::bump();
         }

@@ -78,6 +78,7 @@ pub async fn append(
         tx.mark_public_change();
     }
     tx.mark_wake();
+    tx.mark_entity(entity);
     if tx.backend() == Backend::Postgres {
         tx.execute("SELECT pg_advisory_xact_lock($1)", args![APPEND_LOCK])
             .await?;
@@ -371,6 +372,55 @@ pub fn spawn(
         }));
     }
     handles
+}
+
+/// This node's generation of each kind of entity: bumped right after a local commit that
+/// appended an event about one ([`Tx::commit`]) and for every such event the log shows
+/// ([`Generations`], which sees the other nodes' too). A cache of data derived from some
+/// kinds stamps what it read with [`generation_of`] them, read before the read, and
+/// serves it only while that is unchanged.
+fn generations() -> &'static Mutex<std::collections::HashMap<String, u64>> {
+    static G: OnceLock<Mutex<std::collections::HashMap<String, u64>>> = OnceLock::new();
+    G.get_or_init(|| Mutex::new(std::collections::HashMap::new()))
+}
+
+/// Entities of these kinds changed (after the commit, or seen in the log).
+pub fn changed<'a>(kinds: impl Iterator<Item = &'a str>) {
+    let mut g = match generations().lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    for k in kinds {
+        *g.entry(k.to_string()).or_insert(0) += 1;
+    }
+}
+
+/// The sum of the generations of `kinds` (each only grows, so any change changes it).
+pub fn generation_of(kinds: &[&str]) -> u64 {
+    let g = match generations().lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    kinds
+        .iter()
+        .map(|k| g.get(*k).copied().unwrap_or(0))
+        .fold(0u64, u64::wrapping_add)
+}
+
+/// Bumps the generation of every event's entity kind as the log shows it (the other
+/// nodes' changes; this node's are bumped at commit already).
+pub struct Generations;
+
+#[async_trait::async_trait]
+impl LocalFollower for Generations {
+    fn name(&self) -> &str {
+        "entity-generations"
+    }
+
+    async fn handle(&self, _db: &Db, e: &Event) -> anyhow::Result<()> {
+        changed(std::iter::once(e.entity.as_str()));
+        Ok(())
+    }
 }
 
 /// A node-local reader of the event log: every node runs its own from the log's head at

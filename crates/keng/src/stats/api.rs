@@ -41,7 +41,7 @@ pub async fn get_catalogue(State(app): State<AppState>, ctx: Ctx) -> AppResult<J
     if ctx.bad_token {
         return Err(AppError::Unauthorized);
     }
-    Ok(Json(catalogue::load(&app.db).await?))
+    Ok(Json(catalogue::load_fresh(&app.db).await?))
 }
 
 /// Adds a measure (administrators).

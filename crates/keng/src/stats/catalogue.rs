@@ -128,7 +128,12 @@ impl Catalogue {
 }
 
 /// Reads the catalogue.
-pub async fn load(db: &Db) -> AppResult<Catalogue> {
+pub async fn load(db: &Db) -> AppResult<std::sync::Arc<Catalogue>> {
+    super::reference::catalogue(db).await
+}
+
+/// The catalogue as the database holds it now (see [`load`], which keeps a copy).
+pub async fn load_fresh(db: &Db) -> AppResult<Catalogue> {
     let fields = db
         .fetch_all("SELECT * FROM stat_fields ORDER BY position, id", args![])
         .await?;

@@ -28,6 +28,7 @@ pub mod pages;
 pub mod public;
 pub mod quote_pages;
 pub mod quotes;
+pub mod reference;
 pub mod running;
 pub mod sheet;
 pub mod store;

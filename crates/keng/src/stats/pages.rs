@@ -21,7 +21,6 @@ use super::figures::{self, Report, Scope};
 use super::model::{day_str, State as SState, Units};
 use super::sheet;
 use super::store::{self, Decision, Draft, Refused};
-use crate::accounts::store as accounts;
 use crate::platform::auth::Ctx;
 use crate::platform::clock::{local_today, parse_date};
 use crate::platform::errors::{AppError, AppResult};
@@ -32,8 +31,8 @@ use crate::platform::state::AppState;
 use crate::platform::web::{done_message, page};
 
 /// The unit tree, read now.
-pub async fn units(app: &AppState) -> AppResult<Units> {
-    Ok(Units::new(accounts::list_units(&app.db).await?))
+pub async fn units(app: &AppState) -> AppResult<std::sync::Arc<Units>> {
+    super::reference::units(&app.db).await
 }
 
 fn tr(lang: Lang, key: &str) -> String {

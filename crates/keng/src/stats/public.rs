@@ -4,7 +4,7 @@
 //! filtered by period, unit subtree, field and measure, grouped by unit, day, week,
 //! month or not at all.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -77,25 +77,26 @@ pub struct StatsParams {
     format: Option<String>,
 }
 
-/// One published figure or total.
+/// One published figure or total (borrowing the catalogue's and the grouping's names:
+/// a breakdown has tens of thousands).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = StatRow)]
-pub struct Row {
-    pub measure_id: String,
-    pub measure: String,
-    pub field: String,
-    pub unit_of_measure: String,
+pub struct Row<'a> {
+    pub measure_id: &'a str,
+    pub measure: &'a str,
+    pub field: &'a str,
+    pub unit_of_measure: &'a str,
     /// The reporting unit (group_by=unit).
-    pub unit_id: Option<String>,
-    pub unit: Option<String>,
+    pub unit_id: Option<&'a str>,
+    pub unit: Option<&'a str>,
     /// The first day of the day, week or month (group_by=day|week|month).
-    pub period: Option<String>,
+    pub period: Option<&'a str>,
     pub value: f64,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = StatResult)]
-pub struct StatsResult {
+pub struct StatsResult<'a> {
     pub from: String,
     pub to: String,
     pub unit_id: String,
@@ -105,7 +106,7 @@ pub struct StatsResult {
     pub method: String,
     /// Data-quality notes of the figures counted, with their units.
     pub quality_notes: Vec<QualityNote>,
-    pub rows: Vec<Row>,
+    pub rows: Vec<Row<'a>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -172,15 +173,8 @@ pub async fn api(
         .map(|m| m.id.clone())
         .collect();
     let members = units.subtree(&scope.unit_id);
-    let rows = rows(
-        &app,
-        &cat,
-        &units,
-        (&scope.period, &scope.unit_id, &members, &wanted),
-        &group_by,
-        ctx.lang,
-    )
-    .await?;
+    let grouping = Grouping::of(&units, &scope.period, &scope.unit_id, &members, &group_by);
+    let rows = rows(&app, &cat, &units, &grouping, &wanted, ctx.lang).await?;
     let notes = notes::of_period(&app.db, &units, &scope.period, &members).await?;
     let result = StatsResult {
         from: day_str(scope.period.from),
@@ -215,16 +209,16 @@ pub async fn api(
     .map_err(io)?;
     for r in &result.rows {
         w.write_record([
-            result.from.clone(),
-            result.to.clone(),
-            r.unit_id.clone().unwrap_or_else(|| result.unit_id.clone()),
-            cell(&r.unit.clone().unwrap_or_else(|| result.unit.clone())),
-            r.period.clone().unwrap_or_default(),
-            cell(&r.field),
-            r.measure_id.clone(),
-            cell(&r.measure),
-            cell(&r.unit_of_measure),
-            r.value.to_string(),
+            result.from.as_str(),
+            result.to.as_str(),
+            r.unit_id.unwrap_or(result.unit_id.as_str()),
+            &cell(r.unit.unwrap_or(result.unit.as_str())),
+            r.period.unwrap_or_default(),
+            &cell(r.field),
+            r.measure_id,
+            &cell(r.measure),
+            &cell(r.unit_of_measure),
+            &r.value.to_string(),
         ])
         .map_err(io)?;
     }
@@ -246,125 +240,154 @@ pub async fn api(
         .into_response())
 }
 
-/// The published figures of `unit`'s subtree (`members`), grouped. A measure that may
-/// not be summed appears only where a group holds one figure (never a total of rates).
-async fn rows(
+/// How an answer's rows are grouped: the groups of units and ranges of days summed, and
+/// what each group is called in the answer.
+struct Grouping {
+    by: By,
+    groups: Vec<Group>,
+    ranges: Vec<Range>,
+    /// Per group (by unit: a unit's id and name) or per range (by period: its first
+    /// day), in the answer's order.
+    labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum By {
+    Nothing,
+    Unit,
+    Period,
+}
+
+impl Grouping {
+    fn of(
+        units: &Units,
+        period: &Period,
+        unit: &str,
+        members: &[String],
+        group_by: &str,
+    ) -> Grouping {
+        match group_by {
+            "unit" => {
+                // Ordered by name (then id), as the answer lists them.
+                let mut labels: Vec<(String, String)> =
+                    members.iter().map(|u| (u.clone(), units.name(u))).collect();
+                labels.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+                Grouping {
+                    by: By::Unit,
+                    groups: labels.iter().map(|(u, _)| Group::own(u)).collect(),
+                    ranges: vec![Range::of(*period)],
+                    labels,
+                }
+            }
+            "day" | "week" | "month" => {
+                let mut starts: Vec<NaiveDate> = Vec::new();
+                let mut d = period.from;
+                while d <= period.to && starts.len() < 20_000 {
+                    let s = match group_by {
+                        "day" => d,
+                        "week" => Period::week_of(d).from,
+                        _ => d.with_day(1).unwrap_or(d),
+                    };
+                    if starts.last() != Some(&s) {
+                        starts.push(s);
+                    }
+                    d += chrono::Duration::days(1);
+                }
+                Grouping {
+                    by: By::Period,
+                    groups: vec![Group::subtree(unit)],
+                    ranges: tally::buckets(*period, &starts),
+                    labels: starts
+                        .iter()
+                        .map(|s| (day_str(*s), String::new()))
+                        .collect(),
+                }
+            }
+            _ => Grouping {
+                by: By::Nothing,
+                groups: vec![Group::subtree(unit)],
+                ranges: vec![Range::of(*period)],
+                labels: vec![(String::new(), String::new())],
+            },
+        }
+    }
+}
+
+/// The published figures of the grouping's units, in its order and the catalogue's
+/// within each group. A measure that may not be summed appears only where a group holds
+/// one figure (never a total of rates).
+async fn rows<'a>(
     app: &AppState,
-    cat: &Catalogue,
+    cat: &'a Catalogue,
     units: &Units,
-    (period, unit, members, wanted): (&Period, &str, &[String], &[String]),
-    group_by: &str,
+    g: &'a Grouping,
+    wanted: &[String],
     lang: crate::platform::i18n::Lang,
-) -> AppResult<Vec<Row>> {
+) -> AppResult<Vec<Row<'a>>> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    // The groups (and what each is called in the answer), and the ranges of days.
-    let (groups, labels, ranges): (Vec<Group>, Vec<String>, Vec<Range>) = match group_by {
-        "unit" => (
-            members.iter().map(|u| Group::own(u)).collect(),
-            members.to_vec(),
-            vec![Range::of(*period)],
-        ),
-        "day" | "week" | "month" => {
-            let mut starts: Vec<NaiveDate> = Vec::new();
-            let mut d = period.from;
-            while d <= period.to && starts.len() < 20_000 {
-                let s = match group_by {
-                    "day" => d,
-                    "week" => Period::week_of(d).from,
-                    _ => d.with_day(1).unwrap_or(d),
-                };
-                if starts.last() != Some(&s) {
-                    starts.push(s);
-                }
-                d += chrono::Duration::days(1);
-            }
-            (
-                vec![Group::subtree(unit)],
-                starts.iter().map(|s| day_str(*s)).collect(),
-                tally::buckets(*period, &starts),
-            )
-        }
-        _ => (
-            vec![Group::subtree(unit)],
-            vec![String::new()],
-            vec![Range::of(*period)],
-        ),
-    };
     let sums = tally::sums(
         &app.db,
         units,
         Audience::Public,
-        &ranges,
-        &groups,
+        &g.ranges,
+        &g.groups,
         Via::Auto,
     )
     .await?;
-    let wanted: BTreeSet<&str> = wanted.iter().map(String::as_str).collect();
-    let by_id: HashMap<&str, &super::catalogue::Measure> = cat
-        .fields
-        .iter()
-        .flat_map(|f| &f.measures)
-        .map(|m| (m.id.as_str(), m))
-        .collect();
-    let mut out_sums: BTreeMap<(String, String), f64> = BTreeMap::new();
-    for (ri, s) in sums.iter().enumerate() {
-        for ((gi, m), (v, n)) in s {
-            if !wanted.contains(m.as_str()) {
-                continue;
-            }
-            if by_id.get(m.as_str()).is_some_and(|x| !x.summable) && *n != 1 {
-                continue;
-            }
-            let label = if group_by == "unit" {
-                labels.get(*gi)
-            } else {
-                labels.get(ri)
-            };
-            if let Some(g) = label {
-                out_sums.insert((g.clone(), m.clone()), *v);
-            }
-        }
-    }
-    let sums = out_sums;
-    let order: BTreeMap<&str, usize> = cat
+    // The wanted measures in the catalogue's order, and where each sits.
+    let measures: Vec<&super::catalogue::Measure> = cat
         .measures(false)
+        .filter(|m| wanted.contains(&m.id))
+        .collect();
+    let at: HashMap<&str, usize> = measures
+        .iter()
         .enumerate()
         .map(|(i, m)| (m.id.as_str(), i))
         .collect();
-    let mut out: Vec<Row> = sums
-        .into_iter()
-        .filter_map(|((g, m), value)| {
-            let measure = *by_id.get(m.as_str())?;
-            Some(Row {
-                field: cat
-                    .field(&measure.field_id)
-                    .map(|f| f.name(lang).to_string())
-                    .unwrap_or_default(),
-                measure: measure.name(lang).to_string(),
-                unit_of_measure: measure.unit(lang).to_string(),
-                unit_id: (group_by == "unit").then(|| g.clone()),
-                unit: (group_by == "unit").then(|| units.name(&g)),
-                period: ["day", "week", "month"]
-                    .contains(&group_by)
-                    .then(|| g.clone()),
-                measure_id: m,
-                value,
-            })
+    // label × measure → value.
+    let width = measures.len();
+    let mut cells: Vec<Option<f64>> = vec![None; g.labels.len() * width];
+    for (ri, s) in sums.iter().enumerate() {
+        for ((gi, m), (v, n)) in s {
+            let Some(&mi) = at.get(m.as_str()) else {
+                continue;
+            };
+            if !measures[mi].summable && *n != 1 {
+                continue;
+            }
+            let label = if g.by == By::Unit { *gi } else { ri };
+            if let Some(c) = cells.get_mut(label * width + mi) {
+                *c = Some(*v);
+            }
+        }
+    }
+    let fields: Vec<&str> = measures
+        .iter()
+        .map(|m| {
+            cat.field(&m.field_id)
+                .map(|f| f.name(lang))
+                .unwrap_or_default()
         })
         .collect();
-    out.sort_by(|a, b| {
-        (
-            a.period.as_deref(),
-            a.unit.as_deref(),
-            order.get(a.measure_id.as_str()),
-        )
-            .cmp(&(
-                b.period.as_deref(),
-                b.unit.as_deref(),
-                order.get(b.measure_id.as_str()),
-            ))
-    });
+    let mut out = Vec::with_capacity(cells.iter().filter(|c| c.is_some()).count());
+    for (li, (id, name)) in g.labels.iter().enumerate() {
+        for (mi, m) in measures.iter().enumerate() {
+            let Some(value) = cells[li * width + mi] else {
+                continue;
+            };
+            out.push(Row {
+                measure_id: &m.id,
+                measure: m.name(lang),
+                field: fields[mi],
+                unit_of_measure: m.unit(lang),
+                unit_id: (g.by == By::Unit).then_some(id.as_str()),
+                unit: (g.by == By::Unit).then_some(name.as_str()),
+                period: (g.by == By::Period).then_some(id.as_str()),
+                value,
+            });
+        }
+    }
     Ok(out)
 }

@@ -957,6 +957,26 @@ async fn bad_figures_are_refused_clearly_and_nothing_is_half_saved() {
             .1
             .iter()
             .any(|(_, m)| m == "ma_tuy.cannabis_g"));
+        // A unit added is known to the figures at once (their copy of the tree is
+        // dropped by the commit that adds it).
+        let anon = s.api(None);
+        let (st, _) = anon.get("/api/v1/stats?unit=CAP-MOITHU").await;
+        assert!(st.is_client_error(), "{st}");
+        let parent = unit_id(&admin, "CAP-HACTHANH").await;
+        let (st, v) = admin
+            .post(
+                "/api/v1/units",
+                &json!({"code": "CAP-MOITHU", "name": "Công an phường Mới Thử", "kind": "commune",
+                        "parent_id": parent}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+        let (st, v) = anon.get("/api/v1/stats?unit=CAP-MOITHU").await;
+        assert_eq!(
+            (st, v["unit"].as_str()),
+            (StatusCode::OK, Some("Công an phường Mới Thử")),
+            "{v}"
+        );
         // A control character in a measure's name does not break the Word report.
         let (st, _) = admin
             .send(
@@ -974,10 +994,8 @@ async fn bad_figures_are_refused_clearly_and_nothing_is_half_saved() {
             .get("/stats/report.docx?from=2025-01-01&to=2025-01-31")
             .await;
         assert_eq!(docx.status(), StatusCode::OK);
-        assert!(
-            docx_text(&docx.bytes().await.unwrap()).contains("Số vụ"),
-            "a DOCX docx-rs reads"
-        );
+        let text = docx_text(&docx.bytes().await.unwrap());
+        assert!(text.contains("Số vụ"), "a DOCX docx-rs reads: {text}");
     }
 }
 
