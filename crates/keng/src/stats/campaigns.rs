@@ -385,7 +385,7 @@ pub async fn progress(
     .await?;
     let total = |i: usize, m: &str| {
         sums.get(i)
-            .and_then(|s| s.get(&(0, m.to_string())))
+            .and_then(|s| s.get(&tally::key(0, m)))
             .map(|x| x.0)
             .unwrap_or(0.0)
     };

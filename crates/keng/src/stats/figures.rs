@@ -159,7 +159,7 @@ pub async fn report(
     let sums = tally::sums(db, units, who, &ranges, &groups, Via::Auto).await?;
     let total = |period: usize, group: usize, m: &str| -> (f64, i64) {
         sums.get(period)
-            .and_then(|s| s.get(&(group, m.to_string())))
+            .and_then(|s| s.get(&tally::key(group, m)))
             .copied()
             .unwrap_or((0.0, 0))
     };
@@ -291,7 +291,7 @@ pub async fn report(
     .await?;
     for (b, s) in buckets.values_mut().zip(over) {
         for m in &shown {
-            if let Some((v, _)) = s.get(&(0, m.clone())) {
+            if let Some((v, _)) = s.get(&tally::key(0, m)) {
                 b.values.insert(m.clone(), *v);
             }
         }

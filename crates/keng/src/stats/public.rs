@@ -351,7 +351,7 @@ async fn rows<'a>(
     let mut cells: Vec<Option<f64>> = vec![None; g.labels.len() * width];
     for (ri, s) in sums.iter().enumerate() {
         for ((gi, m), (v, n)) in s {
-            let Some(&mi) = at.get(m.as_str()) else {
+            let Some(&mi) = at.get(&**m) else {
                 continue;
             };
             if !measures[mi].summable && *n != 1 {

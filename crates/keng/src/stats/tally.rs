@@ -7,6 +7,7 @@
 //! from a scan of the figures; both give the same numbers (`keng stats verify` checks).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use keng_stats::Period;
@@ -61,8 +62,29 @@ impl Range {
     }
 }
 
-/// (sum, number of figures) per (group index, measure id).
-pub type Sums = HashMap<(usize, String), (f64, i64)>;
+/// (sum, number of figures) per (group index, measure id). The ids are shared: a
+/// breakdown has a key per unit and measure.
+pub type Sums = HashMap<(usize, Arc<str>), (f64, i64)>;
+
+/// The key of group `g`'s sum of measure `m`.
+pub fn key(g: usize, m: &str) -> (usize, Arc<str>) {
+    (g, Arc::from(m))
+}
+
+/// One shared copy of each measure id met.
+#[derive(Default)]
+struct Names(HashSet<Arc<str>>);
+
+impl Names {
+    fn get(&mut self, m: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(m) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(m);
+        self.0.insert(a.clone());
+        a
+    }
+}
 
 /// Which representation answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,8 +176,8 @@ fn figure<'a>(
     Ok(Some((gs, pt, row.str("measure_id")?)))
 }
 
-fn add(s: &mut Sums, g: usize, m: &str, v: f64, n: i64) {
-    let e = s.entry((g, m.to_string())).or_insert((0.0, 0));
+fn add(s: &mut Sums, g: usize, m: &Arc<str>, v: f64, n: i64) {
+    let e = s.entry((g, m.clone())).or_insert((0.0, 0));
     e.0 += v;
     e.1 += n;
 }
@@ -218,26 +240,27 @@ async fn from_running(
         by_series.entry(k).or_default().insert(p.day, entries);
     }
     let none: Day = Vec::new();
+    let mut names = Names::default();
     let mut out = Vec::with_capacity(ranges.len());
     for r in ranges {
         let (lo, hi) = ((r.from - 1).min(horizon), r.to.min(horizon));
-        let mut s = Sums::new();
+        let mut s = Sums::with_capacity(series.len() * 64);
         for (gi, list) in series.iter().enumerate() {
             for (u, sub) in list {
                 let Some(at) = by_series.get(&(u.as_str(), *sub)) else {
                     continue;
                 };
-                let start = at.get(&lo).unwrap_or(&none);
+                // Both days' measures are sorted by id: walk them together.
+                let mut start = at.get(&lo).unwrap_or(&none).iter().peekable();
                 for (m, end) in at.get(&hi).unwrap_or(&none) {
                     let end = running::of(end, who);
-                    let start = start
-                        .binary_search_by(|(k, _)| k.cmp(m))
-                        .ok()
-                        .and_then(|i| start.get(i))
+                    while start.next_if(|(k, _)| k < m).is_some() {}
+                    let begin = start
+                        .next_if(|(k, _)| k == m)
                         .map(|(_, t)| running::of(t, who))
                         .unwrap_or((0.0, 0));
-                    if end.1 - start.1 > 0 {
-                        add(&mut s, gi, m, end.0 - start.0, end.1 - start.1);
+                    if end.1 - begin.1 > 0 {
+                        add(&mut s, gi, &names.get(m), end.0 - begin.0, end.1 - begin.1);
                     }
                 }
             }
@@ -277,7 +300,7 @@ async fn from_running(
             for (ri, r) in ranges.iter().enumerate() {
                 if r.outer == outer && r.from <= pt && pt <= r.to {
                     for g in gs {
-                        add(&mut out[ri], *g, &m, -v, -1);
+                        add(&mut out[ri], *g, &names.get(&m), -v, -1);
                     }
                 }
             }
@@ -299,6 +322,7 @@ async fn from_scan(
     let member_of = membership(units, groups);
     let members: Vec<String> = member_of.keys().cloned().collect();
     let mut out: Vec<Sums> = vec![Sums::new(); ranges.len()];
+    let mut names = Names::default();
     let mut outers: Vec<i64> = ranges.iter().map(|r| r.outer).collect();
     outers.sort_unstable();
     outers.dedup();
@@ -337,7 +361,7 @@ async fn from_scan(
             for (ri, r) in &mine {
                 if r.from <= pt && pt <= r.to {
                     for g in gs {
-                        add(&mut out[*ri], *g, &m, v, n);
+                        add(&mut out[*ri], *g, &names.get(&m), v, n);
                     }
                 }
             }
