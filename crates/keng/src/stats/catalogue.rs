@@ -251,7 +251,9 @@ fn as_json(m: &Measure) -> serde_json::Value {
 
 /// Adds a measure to a field.
 pub async fn create_measure(db: &Db, origin: &Origin, input: &MeasureInput) -> AppResult<Measure> {
-    let cat = load(db).await?;
+    // Checked against the database, not this node's copy (another node may just have
+    // added it).
+    let cat = load_fresh(db).await?;
     let id = input.id.clone().unwrap_or_default();
     if !good_id(&id, &input.field_id) {
         return Err(AppError::invalid("id", "err.stats_bad_measure_id"));
@@ -304,7 +306,7 @@ pub async fn update_measure(
     id: &str,
     input: &MeasureInput,
 ) -> AppResult<Measure> {
-    let cat = load(db).await?;
+    let cat = load_fresh(db).await?;
     let before = cat.measure(id).cloned().ok_or(AppError::NotFound)?;
     if before.field_id != input.field_id {
         return Err(AppError::invalid("field_id", "err.stats_field_fixed"));

@@ -4,6 +4,7 @@
 //! versions, and the report page shows totals, "so với cùng kỳ", the units and the
 //! figures over time as charts, with CSV, XLSX and DOCX downloads.
 
+use chrono::Datelike;
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, Request, State};
@@ -714,6 +715,13 @@ pub fn scope_of(
         Some(s) => parse_date(&s).ok_or(AppError::invalid("to", "err.stats_bad_period"))?,
         None => yesterday,
     };
+    // Years a report can mean: a date at the calendar's edge (chrono parses signed years)
+    // would overflow the day-by-day walks of a period.
+    for (name, d) in [("from", from), ("to", to)] {
+        if !(1900..=2200).contains(&d.year()) {
+            return Err(AppError::invalid(name, "err.stats_bad_period"));
+        }
+    }
     let period =
         Period::new(from, to).map_err(|_| AppError::invalid("to", "err.stats_bad_period"))?;
     if period.days() > 3700 {

@@ -42,12 +42,16 @@ fn cached<T>(slot: &Slot<T>, generation: u64) -> Option<Arc<T>> {
         .map(|s| s.value.clone())
 }
 
+/// Keeps `value` read under `generation`, unless a copy read later is kept already.
 fn keep<T>(slot: &Slot<T>, generation: u64, value: T) -> Arc<T> {
     let value = Arc::new(value);
-    *lock(slot) = Some(Stamped {
-        generation,
-        value: value.clone(),
-    });
+    let mut kept = lock(slot);
+    if kept.as_ref().is_none_or(|k| k.generation <= generation) {
+        *kept = Some(Stamped {
+            generation,
+            value: value.clone(),
+        });
+    }
     value
 }
 

@@ -244,7 +244,12 @@ async fn from_running(
     let mut out = Vec::with_capacity(ranges.len());
     for r in ranges {
         let (lo, hi) = ((r.from - 1).min(horizon), r.to.min(horizon));
-        let mut s = Sums::with_capacity(series.len() * 64);
+        // Sized for a breakdown (one range); a day-by-day answer has many small ones.
+        let mut s = if ranges.len() == 1 {
+            Sums::with_capacity(series.len() * 64)
+        } else {
+            Sums::new()
+        };
         for (gi, list) in series.iter().enumerate() {
             for (u, sub) in list {
                 let Some(at) = by_series.get(&(u.as_str(), *sub)) else {

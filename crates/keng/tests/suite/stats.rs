@@ -962,6 +962,15 @@ async fn bad_figures_are_refused_clearly_and_nothing_is_half_saved() {
         let anon = s.api(None);
         let (st, _) = anon.get("/api/v1/stats?unit=CAP-MOITHU").await;
         assert!(st.is_client_error(), "{st}");
+        // A date at the calendar's edge is refused, not walked day by day past it.
+        for q in [
+            "from=%2B262142-12-01&to=%2B262142-12-31&group_by=day",
+            "from=%2B262142-12-01&to=%2B262142-12-31&group_by=week",
+            "from=-262140-01-01&to=-262140-01-31&group_by=week",
+        ] {
+            let (st, v) = anon.get(&format!("/api/v1/stats?{q}")).await;
+            assert!(st.is_client_error(), "{q}: {st} {v}");
+        }
         let parent = unit_id(&admin, "CAP-HACTHANH").await;
         let (st, v) = admin
             .post(
