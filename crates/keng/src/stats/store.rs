@@ -478,9 +478,12 @@ pub async fn publish(
             span.1 = start;
         }
         changed.insert(unit);
+        // Only while still current: on PostgreSQL a correction may have been approved
+        // since the read (it carries the publication it found over; this one is counted
+        // out, not set on the superseded version).
         n += tx
             .execute(
-                "UPDATE stat_submissions SET published = $2, quality_note = $3, published_at = $4 WHERE id = $1",
+                "UPDATE stat_submissions SET published = $2, quality_note = $3, published_at = $4 WHERE id = $1 AND is_current = TRUE",
                 args![
                     r.str("id")?,
                     publish,
