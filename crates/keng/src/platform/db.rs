@@ -690,7 +690,9 @@ impl Tx {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
         }
-        super::events::changed(self.entities.iter().map(String::as_str));
+        if !self.entities.is_empty() {
+            super::events::changed(self.entities.iter().map(String::as_str));
+        }
         if public_change {
             super::cache::bump();
         }
